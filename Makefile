@@ -1,0 +1,39 @@
+# Two commands: `make run` (demo on SQLite, no other service) and `make test`.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+PORT   ?= 8000
+DEMO_ENV := DEBUG=true REQUIRE_STAFF_MFA=false
+
+.PHONY: run test lint setup messages makemessages clean
+
+$(BIN)/.installed: requirements.txt requirements-dev.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+setup: $(BIN)/.installed messages
+
+# Compiled catalogues are build output (.mo files are not committed).
+messages: $(BIN)/.installed
+	$(DEMO_ENV) $(BIN)/python manage.py compilemessages --ignore='.venv' --verbosity 0
+
+makemessages: $(BIN)/.installed
+	$(DEMO_ENV) $(BIN)/python manage.py makemessages --locale vi --ignore='.venv/*' --ignore='var/*' --ignore='locale_vendor/*' --no-obsolete
+
+run: setup
+	$(DEMO_ENV) $(BIN)/python manage.py migrate --noinput --verbosity 0
+	$(DEMO_ENV) $(BIN)/python manage.py seed_demo
+	$(DEMO_ENV) PORT=$(PORT) BIN=$(BIN) scripts/serve-demo
+
+test: setup
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: $(BIN)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(DEMO_ENV) $(BIN)/python manage.py makemigrations --check --dry-run --verbosity 1
+
+clean:
+	rm -rf var staticfiles .pytest_cache

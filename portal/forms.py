@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from .models import User
+from .validators import normalize_cccd, normalize_phone, validate_cccd_matches_birth_date
+
+
+class ProfileForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["full_name", "cccd", "date_of_birth", "phone", "address"]
+        widgets = {
+            "date_of_birth": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "cccd": forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "maxlength": 14}),
+            "phone": forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+            "full_name": forms.TextInput(attrs={"autocomplete": "name"}),
+            "address": forms.TextInput(attrs={"autocomplete": "street-address"}),
+        }
+        help_texts = {
+            "cccd": _("12 digits, as printed on your citizen ID card."),
+            "phone": _("Vietnamese mobile number, e.g. 0912345678."),
+        }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["full_name"].required = True
+        self.fields["date_of_birth"].input_formats = ["%Y-%m-%d", "%d/%m/%Y"]
+
+    def clean_cccd(self) -> str | None:
+        value = normalize_cccd(self.cleaned_data.get("cccd") or "")
+        if not value:
+            return None
+        if User.objects.filter(cccd=value).exclude(pk=self.instance.pk).exists():
+            raise ValidationError(_("This citizen ID number is already linked to another account."))
+        return value
+
+    def clean_phone(self) -> str:
+        return normalize_phone(self.cleaned_data.get("phone") or "")
+
+    def clean(self):
+        cleaned = super().clean()
+        cccd, dob = cleaned.get("cccd"), cleaned.get("date_of_birth")
+        if cccd and dob:
+            try:
+                validate_cccd_matches_birth_date(cccd, dob)
+            except ValidationError as exc:
+                self.add_error("cccd", exc)
+        return cleaned

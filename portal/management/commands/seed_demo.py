@@ -1,0 +1,19 @@
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from portal.demo.accounts import DEMO_PASSWORD, seed_accounts
+from portal.demo.agencies import seed_agencies
+
+
+class Command(BaseCommand):
+    help = "Load the demo province: agencies, demo accounts (idempotent)."
+
+    @transaction.atomic
+    def handle(self, *args, **options) -> None:
+        agencies = seed_agencies()
+        users = seed_accounts(agencies)
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo data ready: {len(agencies)} agencies, {len(users)} accounts (password {DEMO_PASSWORD})."
+            )
+        )

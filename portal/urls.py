@@ -1,0 +1,25 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
+
+from . import views
+from .health import healthz
+
+portal_patterns = (
+    [
+        path("", views.home, name="home"),
+        path("tai-khoan/", views.profile, name="profile"),
+        path("tai-khoan/sau-dang-nhap/", views.after_login, name="after_login"),
+    ],
+    "portal",
+)
+
+urlpatterns = [
+    path("", include(portal_patterns)),
+    path("mot-cua/", include("onestop.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    path("admin/", admin.site.urls),
+    path("healthz", healthz, name="healthz"),
+]

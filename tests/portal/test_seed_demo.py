@@ -1,0 +1,39 @@
+import pytest
+from django.core.management import call_command
+
+from onestop.models import Role, StaffRole
+from onestop.selectors import agencies_where_user_has_role
+from portal.demo.accounts import ACCOUNTS, DEMO_PASSWORD
+from portal.models import User
+from procedures.models import Agency, AgencyKind
+
+pytestmark = pytest.mark.django_db
+
+
+def test_seed_demo_is_idempotent_and_complete():
+    call_command("seed_demo")
+    counts = (Agency.objects.count(), User.objects.count(), StaffRole.objects.count())
+    call_command("seed_demo")
+    assert (Agency.objects.count(), User.objects.count(), StaffRole.objects.count()) == counts
+
+    assert Agency.objects.filter(kind=AgencyKind.DEPARTMENT).count() >= 4
+    assert Agency.objects.filter(kind=AgencyKind.COMMUNE).count() >= 3
+    assert Agency.objects.get(kind=AgencyKind.SERVICE_CENTRE).parent.kind == AgencyKind.PROVINCE
+    assert len(ACCOUNTS) == User.objects.count() == 9
+    for email, *_ in ACCOUNTS:
+        user = User.objects.get(email=email)
+        assert user.check_password(DEMO_PASSWORD)
+        assert user.emailaddress_set.get().verified
+
+    receptionist = User.objects.get(email="tiepnhan@demo.vn")
+    centre = Agency.objects.get(kind=AgencyKind.SERVICE_CENTRE)
+    assert centre in agencies_where_user_has_role(user=receptionist, role=Role.RECEPTIONIST)
+    assert User.objects.get(email="admin@demo.vn").is_superuser
+    assert not User.objects.get(email="congdan@demo.vn").staff_roles.exists()
+
+
+def test_demo_accounts_can_log_in(client):
+    call_command("seed_demo")
+    response = client.post("/accounts/login/", {"login": "tiepnhan@demo.vn", "password": DEMO_PASSWORD}, follow=True)
+    assert response.redirect_chain[-1][0] == "/mot-cua/"
+    assert "Trung tâm Phục vụ hành chính công tỉnh Bình Dương" in response.content.decode()
