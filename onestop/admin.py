@@ -1,9 +1,14 @@
 from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from procedures.models import Agency
 
 from .admin_scoping import AgencyScopedAdminMixin
-from .models import StaffRole
+from .models import WEEKDAY_FIELDS, AgencyWorkingHours, CalendarOverride, StaffRole
+from .workcalendar import parse_periods
+from .workcalendar.explanation import format_week, weekday_vi
 
 
 class StaffRoleInline(admin.TabularInline):
@@ -29,3 +34,63 @@ class StaffRoleAdmin(AgencyScopedAdminMixin, admin.ModelAdmin):
     search_fields = ("user__email", "user__full_name", "agency__name", "agency__code")
     autocomplete_fields = ("user", "agency")
     list_select_related = ("user", "agency")
+
+
+# ------------------------------------------------------------------------------ working calendar
+
+
+class YearListFilter(admin.SimpleListFilter):
+    title = _("year")
+    parameter_name = "year"
+
+    def lookups(self, request: HttpRequest, model_admin) -> list[tuple[str, str]]:
+        years = model_admin.get_queryset(request).dates("date", "year", order="DESC")
+        return [(str(d.year), str(d.year)) for d in years]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        value = self.value()
+        return queryset.filter(date__year=int(value)) if value and value.isdigit() else queryset
+
+
+@admin.register(CalendarOverride)
+class CalendarOverrideAdmin(admin.ModelAdmin):
+    # Province-wide data (the Prime Minister's swaps): managed with the model permissions, by
+    # superusers unless a group is given them; agency admins do not get them by default.
+    list_display = ("date", "weekday", "kind", "basis", "created_by", "created_at")
+    list_filter = ("kind", YearListFilter)
+    search_fields = ("basis",)
+    ordering = ("-date",)
+    readonly_fields = ("created_by", "created_at")
+    fields = ("date", "kind", "basis", "created_by", "created_at")
+    list_select_related = ("created_by",)
+
+    @admin.display(description=_("weekday"))
+    def weekday(self, obj: CalendarOverride) -> str:
+        return weekday_vi(obj.date)
+
+    def save_model(self, request: HttpRequest, obj: CalendarOverride, form, change: bool) -> None:
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(AgencyWorkingHours)
+class AgencyWorkingHoursAdmin(AgencyScopedAdminMixin, admin.ModelAdmin):
+    list_display = ("agency", "week", "hours_per_day", "updated_at")
+    search_fields = ("agency__name", "agency__code")
+    autocomplete_fields = ("agency",)
+    list_select_related = ("agency",)
+    readonly_fields = ("updated_at",)
+    fieldsets = (
+        (None, {"fields": ("agency",)}),
+        (_("Weekly schedule"), {"fields": WEEKDAY_FIELDS}),
+        (_("Working day"), {"fields": ("hours_per_day", "makeup_periods")}),
+        (None, {"fields": ("basis", "updated_at")}),
+    )
+
+    @admin.display(description=_("working periods"))
+    def week(self, obj: AgencyWorkingHours) -> str:
+        try:
+            return format_week([parse_periods(getattr(obj, name)) for name in WEEKDAY_FIELDS])
+        except ValueError:
+            return "?"

@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class OnestopConfig(AppConfig):
     name = "onestop"
     verbose_name = _("One-stop back office")
+
+    def ready(self) -> None:
+        from . import signals
+
+        signals.connect()

@@ -1,4 +1,9 @@
-"""Working calendar: working days, holidays, overrides and due dates (pure Python, no Django)."""
+"""Working calendar: working days, holidays, overrides and due dates.
+
+The package itself is pure Python (no Django) and imports nothing from Django here; the database
+side lives in ``django_calendar`` (the selector ``calendar_for_agency`` and its cache),
+``services`` (writes) and ``selectors`` (reads), imported by their full module path.
+"""
 
 from .engine import (
     DEFAULT_CUTOFF,
@@ -11,7 +16,7 @@ from .engine import (
 )
 from .explanation import CountedPeriod, DayNote, Explanation, SkippedDay
 from .holiday_source import HolidaySource, VietnamHolidays
-from .hours import DEFAULT_PERIODS, Period, WorkingHours
+from .hours import DEFAULT_PERIODS, Period, WorkingHours, format_periods, parse_periods
 
 __all__ = [
     "DEFAULT_CUTOFF",
@@ -30,4 +35,6 @@ __all__ = [
     "VietnamHolidays",
     "WorkingCalendar",
     "WorkingHours",
+    "format_periods",
+    "parse_periods",
 ]

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, time
 from typing import NamedTuple
 
 __all__ = [
@@ -13,6 +14,7 @@ __all__ = [
     "Explanation",
     "SkippedDay",
     "format_moment",
+    "format_week",
     "weekday_vi",
 ]
 
@@ -39,6 +41,27 @@ def format_day(day: date) -> str:
 def format_moment(moment: datetime) -> str:
     """'07:30 Thứ Hai, 03/02/2025' (in the moment's own time zone)."""
     return f"{moment:%H:%M} {format_day(moment.date())}"
+
+
+def format_week(periods_by_weekday: Sequence[Sequence[tuple[time, time]]]) -> str:
+    """A weekly schedule (Monday first) in one line, consecutive weekdays with the same periods grouped.
+
+    'Thứ Hai–Thứ Sáu: 07:30–11:30, 13:00–17:00; Thứ Bảy: 07:30–11:30'. Rest days are left out.
+    """
+    groups: list[tuple[int, int, Sequence[tuple[time, time]]]] = []
+    for index, periods in enumerate(periods_by_weekday):
+        if groups and groups[-1][1] == index - 1 and tuple(groups[-1][2]) == tuple(periods):
+            groups[-1] = (groups[-1][0], index, periods)
+        else:
+            groups.append((index, index, periods))
+    parts = []
+    for first, last, periods in groups:
+        if not periods:
+            continue
+        days = WEEKDAY_VI[first] if first == last else f"{WEEKDAY_VI[first]}–{WEEKDAY_VI[last]}"
+        spans = ", ".join(f"{start:%H:%M}–{end:%H:%M}" for start, end in periods)
+        parts.append(f"{days}: {spans}")
+    return "; ".join(parts) or "không có ngày làm việc"
 
 
 def format_number(value: float) -> str:

@@ -8,12 +8,13 @@ configurable per agency (DESIGN §4.3), so nothing here is hard-coded in the eng
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import time
 from typing import NamedTuple
 
-__all__ = ["DEFAULT_PERIODS", "Period", "WorkingHours"]
+__all__ = ["DEFAULT_PERIODS", "Period", "WorkingHours", "format_periods", "parse_periods"]
 
 
 class Period(NamedTuple):
@@ -125,3 +126,35 @@ def _normalise_day(day: Iterable[tuple[time, time]], where: str) -> tuple[Period
             raise ValueError(f"{where}: periods must be sorted and must not overlap")
         previous_end = p.end
     return result
+
+
+# "07:30-11:30"; an en dash or em dash is accepted too, as people type "07:30–11:30".
+_PERIOD_RE = re.compile(r"^(\d{1,2}):(\d{2})\s*[-–—]\s*(\d{1,2}):(\d{2})$")
+
+
+def parse_periods(text: str) -> tuple[Period, ...]:
+    """The periods of one day written as text: ``"07:30-11:30, 13:00-17:00"``; empty = no work that day.
+
+    The text form is how ``AgencyWorkingHours`` stores a weekday (one readable field per weekday in
+    the admin). Raises ValueError with an English message on anything else.
+    """
+    text = text.strip()
+    if not text:
+        return ()
+    periods: list[tuple[time, time]] = []
+    for chunk in re.split(r"[,;]", text):
+        chunk = chunk.strip()
+        match = _PERIOD_RE.match(chunk)
+        if match is None:
+            raise ValueError(f"{chunk!r} is not a period like 07:30-11:30")
+        h1, m1, h2, m2 = (int(g) for g in match.groups())
+        try:
+            periods.append((time(h1, m1), time(h2, m2)))
+        except ValueError:
+            raise ValueError(f"{chunk!r}: hours are 00–23 and minutes 00–59") from None
+    return _normalise_day(periods, repr(text))
+
+
+def format_periods(periods: Iterable[tuple[time, time]]) -> str:
+    """The inverse of ``parse_periods``: ``"07:30-11:30, 13:00-17:00"``."""
+    return ", ".join(f"{start:%H:%M}-{end:%H:%M}" for start, end in periods)

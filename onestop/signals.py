@@ -1,0 +1,22 @@
+"""Signal wiring for onestop (connected in OnestopConfig.ready)."""
+
+from django.db.models.signals import post_delete, post_save
+
+from .models import AgencyWorkingHours, CalendarOverride
+
+
+def _calendar_data_changed(sender, **kwargs) -> None:
+    from .workcalendar.django_calendar import calendar_data_changed
+
+    calendar_data_changed()
+
+
+def connect() -> None:
+    # Cached calendars (onestop/workcalendar/django_calendar.py) are rebuilt, in every process, when
+    # overrides, working hours or the agency tree (which agency inherits whose hours) change.
+    post_save.connect(_calendar_data_changed, sender=CalendarOverride, dispatch_uid="workcalendar-override-saved")
+    post_delete.connect(_calendar_data_changed, sender=CalendarOverride, dispatch_uid="workcalendar-override-deleted")
+    post_save.connect(_calendar_data_changed, sender=AgencyWorkingHours, dispatch_uid="workcalendar-hours-saved")
+    post_delete.connect(_calendar_data_changed, sender=AgencyWorkingHours, dispatch_uid="workcalendar-hours-deleted")
+    post_save.connect(_calendar_data_changed, sender="procedures.Agency", dispatch_uid="workcalendar-agency-saved")
+    post_delete.connect(_calendar_data_changed, sender="procedures.Agency", dispatch_uid="workcalendar-agency-deleted")
