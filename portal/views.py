@@ -3,15 +3,30 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control
 
 from onestop.selectors import user_is_staff_member
+from procedures.selectors import sectors_with_published_counts
 
 from .forms import ProfileForm
 from .services import user_update_profile
 
 
+@cache_control(max_age=86400, public=True)
+def robots_txt(request: HttpRequest) -> HttpResponse:
+    """Crawlers may read the catalogue, never the back office or accounts (also the bench's trivial view)."""
+    lines = [
+        "User-agent: *",
+        "Disallow: /mot-cua/",
+        "Disallow: /accounts/",
+        "Disallow: /tai-khoan/",
+        "Disallow: /admin/",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "portal/home.html")
+    return render(request, "portal/home.html", {"sectors": sectors_with_published_counts()})
 
 
 @login_required

@@ -6,6 +6,8 @@ and provinces were merged): never hard-code levels.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
@@ -63,3 +65,361 @@ class Agency(models.Model):
                 raise ValidationError({"parent": _("An agency cannot be placed under itself or its own sub-agency.")})
             seen.add(node.pk)
             node = node.parent
+
+
+# --- The procedure catalogue (danh mục thủ tục hành chính) ------------------------------------
+# Shapes follow the national catalogue record (REFERENCE.md): processing time and fees are
+# given per channel (KENH 1 counter, 2 online, 3 public post).
+
+
+class Channel(models.IntegerChoices):
+    """National KenhThucHien codes."""
+
+    COUNTER = 1, _("In person at the counter")
+    ONLINE = 2, _("Online")
+    POST = 3, _("Public postal service")
+
+
+class TimeUnit(models.TextChoices):
+    WORKING_DAYS = "working_days", _("working days")
+    WORKING_HOURS = "working_hours", _("working hours")
+    DAYS = "days", _("calendar days")
+
+
+class OnlineLevel(models.TextChoices):
+    """Decree 42/2022/NĐ-CP online service levels."""
+
+    FULL = "toan_trinh", _("Fully online")
+    PARTIAL = "mot_phan", _("Partly online")
+
+
+class Delivery(models.TextChoices):
+    COUNTER = "counter", _("At the counter")
+    ONLINE = "online", _("Online (electronic result)")
+    POST = "post", _("By post")
+
+
+class ProcedureStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Published")
+
+
+class Sector(models.Model):
+    code = models.CharField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=255)
+
+    class Meta:
+        verbose_name = _("sector")
+        verbose_name_plural = _("sectors")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def _default_delivery() -> list[str]:
+    return [Delivery.COUNTER]
+
+
+class Procedure(models.Model):
+    code = models.CharField(
+        _("national code"),
+        max_length=20,
+        unique=True,
+        validators=[RegexValidator(r"^\d\.\d{6}$", _("A national procedure code looks like 1.001234."))],
+    )
+    local_code = models.CharField(_("local code"), max_length=60, blank=True)
+    name = models.CharField(_("name"), max_length=500)
+    sector = models.ForeignKey(Sector, verbose_name=_("sector"), on_delete=models.PROTECT, related_name="procedures")
+    level = models.CharField(_("level of government"), max_length=50, blank=True)
+    procedure_type = models.CharField(_("procedure type"), max_length=200, blank=True)
+    implementing_agencies = models.ManyToManyField(
+        Agency, verbose_name=_("implementing agencies"), related_name="implemented_procedures", blank=True
+    )
+    receiving_agency = models.ForeignKey(
+        Agency,
+        verbose_name=_("receiving agency"),
+        on_delete=models.PROTECT,
+        related_name="received_procedures",
+        help_text=_("Where dossiers are received (the one-stop desk)."),
+    )
+    applicant_citizen = models.BooleanField(_("citizens may apply"), default=True)
+    applicant_organisation = models.BooleanField(_("organisations may apply"), default=False)
+    applicant_description = models.TextField(_("who may apply"), blank=True)
+    conditions = models.TextField(_("conditions"), blank=True)
+    # [{"case": "", "steps": ["Bước 1: …", …]}] as published (TRINHTUTHUCHIEN)
+    steps = models.JSONField(_("steps as published"), default=list, blank=True)
+    # [{"code": "KQ01", "name": "Giấy khai sinh"}]
+    results = models.JSONField(_("results"), default=list, blank=True)
+    # [{"number": "60/2014/QH13", "title": "Luật Hộ tịch"}]
+    legal_basis = models.JSONField(_("legal basis"), default=list, blank=True)
+    online_level = models.CharField(
+        _("online service level"), max_length=12, choices=OnlineLevel.choices, default=OnlineLevel.PARTIAL
+    )
+    # Decree 43/2011 levels 2/3/4, kept because the national portal still reports them.
+    legacy_level = models.PositiveSmallIntegerField(
+        _("former online level (2–4)"), null=True, blank=True, choices=[(2, "2"), (3, "3"), (4, "4")]
+    )
+    delivery_methods = models.JSONField(_("result delivery allowed"), default=_default_delivery)
+    cutoff_time = models.TimeField(
+        _("same-day cut-off"),
+        default=dt.time(15, 0),
+        help_text=_("Dossiers received after this time count from the next working period."),
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=ProcedureStatus.choices, default=ProcedureStatus.DRAFT
+    )
+    # Accent- and case-free copy of code, local code and name, kept by the service layer
+    # (procedures.search.normalize); used for search on SQLite.
+    search_text = models.TextField(editable=False, default="")
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("administrative procedure")
+        verbose_name_plural = _("administrative procedures")
+        ordering = ["search_text"]
+        indexes = [
+            models.Index(fields=["status", "sector"], name="procedure_status_sector"),
+            # The public list: published procedures in Vietnamese alphabetical order, a page at a time.
+            models.Index(fields=["status", "search_text"], name="procedure_status_sort"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=ProcedureStatus.values), name="procedure_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(online_level__in=OnlineLevel.values), name="procedure_online_level_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} — {self.name}"
+
+    def clean(self) -> None:
+        bad = [value for value in self.delivery_methods or [] if value not in Delivery.values]
+        if bad or not self.delivery_methods:
+            raise ValidationError({"delivery_methods": _("Choose at least one of: counter, online, post.")})
+        if not (self.applicant_citizen or self.applicant_organisation):
+            raise ValidationError(_("A procedure must be open to citizens, organisations or both."))
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == ProcedureStatus.PUBLISHED
+
+
+class ProcedureChannel(models.Model):
+    """Processing time for one channel (CACHTHUCTHUCHIEN / THOIGIAN)."""
+
+    procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="channels")
+    channel = models.PositiveSmallIntegerField(_("channel"), choices=Channel.choices)
+    time_amount = models.DecimalField(_("processing time"), max_digits=6, decimal_places=1)
+    time_unit = models.CharField(_("unit"), max_length=15, choices=TimeUnit.choices, default=TimeUnit.WORKING_DAYS)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        verbose_name = _("channel")
+        verbose_name_plural = _("channels")
+        ordering = ["channel"]
+        constraints = [
+            models.UniqueConstraint(fields=["procedure", "channel"], name="procedurechannel_unique"),
+            models.CheckConstraint(condition=models.Q(time_amount__gte=0), name="procedurechannel_time_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_channel_display()}: {self.time_amount} {self.get_time_unit_display()}"
+
+    @property
+    def working_hours(self) -> float:
+        """The processing time in working hours (one working day = 8 working hours).
+
+        Calendar days are counted as 8 hours each here only to compare with process steps.
+        """
+        amount = float(self.time_amount)
+        return amount if self.time_unit == TimeUnit.WORKING_HOURS else amount * 8
+
+
+class FeeBasis(models.TextChoices):
+    PER_DOSSIER = "per_dossier", _("per dossier")
+    PER_COPY = "per_copy", _("per copy")
+    PER_PAGE = "per_page", _("per page")
+    PER_ITEM = "per_item", _("per item")
+
+
+class FeeItem(models.Model):
+    procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="fees")
+    channel = models.PositiveSmallIntegerField(_("channel"), choices=Channel.choices)
+    code = models.CharField(_("code"), max_length=40, blank=True)
+    name = models.CharField(_("name"), max_length=500)
+    amount = models.PositiveBigIntegerField(_("amount (VND)"))
+    basis = models.CharField(_("basis"), max_length=15, choices=FeeBasis.choices, default=FeeBasis.PER_DOSSIER)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("fee")
+        verbose_name_plural = _("fees")
+        ordering = ["channel", "order", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.amount:,} đ"
+
+
+class DocumentKind(models.TextChoices):
+    ORIGINAL = "original", _("Original")
+    CERTIFIED_COPY = "certified_copy", _("Certified copy")
+    COPY = "copy", _("Copy")
+
+
+DEFAULT_ACCEPTED_TYPES = ["pdf", "jpg", "png", "docx", "xlsx"]
+UPLOAD_TYPES = ("pdf", "jpg", "png", "docx", "xlsx")
+
+
+def _default_types() -> list[str]:
+    return list(DEFAULT_ACCEPTED_TYPES)
+
+
+class DocumentRequirement(models.Model):
+    """One document of the dossier (THANHPHANHOSO / GIAYTO)."""
+
+    procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="documents")
+    case = models.CharField(_("case"), max_length=500, blank=True)
+    code = models.CharField(_("code"), max_length=40)
+    name = models.CharField(_("name"), max_length=1000)
+    kind = models.CharField(
+        _("kind required"), max_length=15, choices=DocumentKind.choices, default=DocumentKind.ORIGINAL
+    )
+    originals = models.PositiveSmallIntegerField(_("originals"), default=1)
+    copies = models.PositiveSmallIntegerField(_("copies"), default=0)
+    required = models.BooleanField(_("required"), default=True)
+    condition = models.CharField(_("condition"), max_length=1000, blank=True)
+    accepted_types = models.JSONField(_("accepted file types"), default=_default_types)
+    max_size_mb = models.PositiveSmallIntegerField(_("size limit (MB)"), default=10)
+    template_name = models.CharField(_("form template"), max_length=500, blank=True)
+    template_url = models.URLField(_("template address"), max_length=1000, blank=True)
+    template_file = models.FileField(_("template file"), upload_to="templates/", blank=True)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("required document")
+        verbose_name_plural = _("required documents")
+        ordering = ["order", "pk"]
+        constraints = [models.UniqueConstraint(fields=["procedure", "code"], name="documentrequirement_unique_code")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        bad = [t for t in self.accepted_types or [] if t not in UPLOAD_TYPES]
+        if bad or not self.accepted_types:
+            raise ValidationError({"accepted_types": _("Allowed file types: pdf, jpg, png, docx, xlsx.")})
+        if not self.required and not self.condition:
+            raise ValidationError({"condition": _("Say in words when a conditional document is needed.")})
+
+
+class FieldKind(models.TextChoices):
+    TEXT = "text", _("Text")
+    TEXTAREA = "textarea", _("Long text")
+    NUMBER = "number", _("Number")
+    DATE = "date", _("Date")
+    CHOICE = "choice", _("Choice")
+    BOOLEAN = "boolean", _("Yes / no")
+    ADDRESS = "address", _("Address")
+    ID_NUMBER = "id_number", _("ID number")
+
+
+class FormField(models.Model):
+    """A field of the online application form, rendered and validated without code per procedure."""
+
+    procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="form_fields")
+    key = models.SlugField(_("key"), max_length=60)
+    label = models.CharField(_("label"), max_length=300)
+    kind = models.CharField(_("kind"), max_length=12, choices=FieldKind.choices, default=FieldKind.TEXT)
+    required = models.BooleanField(_("required"), default=False)
+    help_text = models.CharField(_("help text"), max_length=500, blank=True)
+    choices = models.JSONField(_("choices"), default=list, blank=True)
+    # {"max_length": 100} · {"min": 0, "max": 10} · {"regex": "^…$"}
+    validation = models.JSONField(_("validation"), default=dict, blank=True)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("form field")
+        verbose_name_plural = _("form fields")
+        ordering = ["order", "pk"]
+        constraints = [models.UniqueConstraint(fields=["procedure", "key"], name="formfield_unique_key")]
+
+    def __str__(self) -> str:
+        return self.label
+
+    def clean(self) -> None:
+        if self.kind == FieldKind.CHOICE and not self.choices:
+            raise ValidationError({"choices": _("A choice field needs its list of choices.")})
+        unknown = set(self.validation or {}) - {"max_length", "min", "max", "regex"}
+        if unknown:
+            raise ValidationError({"validation": _("Unknown validation rules: %s") % ", ".join(sorted(unknown))})
+        if "regex" in (self.validation or {}):
+            import re
+
+            try:
+                re.compile(self.validation["regex"])
+            except re.error as exc:
+                raise ValidationError({"validation": _("Invalid pattern: %s") % exc}) from exc
+
+
+class StepAction(models.TextChoices):
+    FORWARD = "forward", _("Forward")
+    SEND_BACK = "send_back", _("Send back")
+    REQUEST_SUPPLEMENT = "request_supplement", _("Request a supplement")
+    REFUSE = "refuse", _("Refuse")
+    TRANSFER = "transfer", _("Transfer to another agency")
+    APPROVE = "approve", _("Approve")
+    RETURN_RESULT = "return_result", _("Return the result")
+    REQUEST_PAYMENT = "request_payment", _("Request payment")
+
+
+class StepRole(models.TextChoices):
+    """Roles a process step may require (the codes of onestop.Role)."""
+
+    RECEPTIONIST = "receptionist", _("Receptionist")
+    SPECIALIST = "specialist", _("Specialist")
+    APPROVER = "approver", _("Approver")
+
+
+class ProcessDefinition(models.Model):
+    """The internal process the back office runs for a procedure (quy trình nội bộ)."""
+
+    procedure = models.OneToOneField(Procedure, on_delete=models.CASCADE, related_name="process")
+    name = models.CharField(_("name"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("process definition")
+        verbose_name_plural = _("process definitions")
+
+    def __str__(self) -> str:
+        return self.name or str(self.procedure)
+
+
+class ProcessStep(models.Model):
+    definition = models.ForeignKey(ProcessDefinition, on_delete=models.CASCADE, related_name="steps")
+    order = models.PositiveSmallIntegerField(_("order"))
+    name = models.CharField(_("name"), max_length=300)
+    agency = models.ForeignKey(Agency, verbose_name=_("agency unit"), on_delete=models.PROTECT, related_name="+")
+    role = models.CharField(_("role"), max_length=20, choices=StepRole.choices)
+    duration_hours = models.DecimalField(_("duration (working hours)"), max_digits=6, decimal_places=1)
+    actions = models.JSONField(_("allowed actions"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("process step")
+        verbose_name_plural = _("process steps")
+        ordering = ["order"]
+        constraints = [
+            models.UniqueConstraint(fields=["definition", "order"], name="processstep_unique_order"),
+            models.CheckConstraint(condition=models.Q(duration_hours__gt=0), name="processstep_duration_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order}. {self.name}"
+
+    def clean(self) -> None:
+        bad = [a for a in self.actions or [] if a not in StepAction.values]
+        if bad:
+            raise ValidationError({"actions": _("Unknown actions: %s") % ", ".join(bad)})

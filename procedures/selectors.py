@@ -1,10 +1,12 @@
-"""Reads of master data."""
+"""Reads of master data and of the catalogue (query-count conscious)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from .models import Agency
+from django.db.models import Prefetch, QuerySet
+
+from .models import Agency, Procedure, ProcedureStatus, ProcessStep
 
 
 def agency_subtree_ids(*, agency_ids: Iterable[int]) -> set[int]:
@@ -33,3 +35,56 @@ def agency_ancestors(*, agency: Agency) -> list[Agency]:
         chain.append(node)
         node = node.parent
     return list(reversed(chain))
+
+
+def procedures_public() -> QuerySet[Procedure]:
+    """Published procedures for the public list pages (sector and receiving agency joined)."""
+    return (
+        Procedure.objects.filter(status=ProcedureStatus.PUBLISHED)
+        .select_related("sector", "receiving_agency")
+        .prefetch_related("channels")
+    )
+
+
+def procedure_public_detail(*, code: str) -> Procedure:
+    """One published procedure with everything its page shows, in a fixed number of queries."""
+    return (
+        Procedure.objects.filter(status=ProcedureStatus.PUBLISHED)
+        .select_related("sector", "receiving_agency")
+        .prefetch_related(
+            "channels",
+            "fees",
+            "documents",
+            "form_fields",
+            "implementing_agencies",
+            Prefetch("process__steps", queryset=ProcessStep.objects.select_related("agency")),
+        )
+        .get(code=code)
+    )
+
+
+def procedures_for_export(*, codes: Iterable[str] | None = None) -> QuerySet[Procedure]:
+    qs = Procedure.objects.select_related("sector", "receiving_agency", "process").prefetch_related(
+        "channels",
+        "fees",
+        "documents",
+        "form_fields",
+        "implementing_agencies",
+        Prefetch("process__steps", queryset=ProcessStep.objects.select_related("agency")),
+    )
+    if codes is not None:
+        qs = qs.filter(code__in=list(codes))
+    return qs.order_by("code")
+
+
+def sectors_with_published_counts() -> QuerySet:
+    """Sectors that have published procedures, with how many (one query)."""
+    from django.db.models import Count, Q
+
+    from .models import Sector
+
+    return (
+        Sector.objects.annotate(published=Count("procedures", filter=Q(procedures__status=ProcedureStatus.PUBLISHED)))
+        .filter(published__gt=0)
+        .order_by("name")
+    )

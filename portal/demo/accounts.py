@@ -103,6 +103,12 @@ def _agency_admin_group() -> Group:
             "change_staffrole",
             "delete_staffrole",
             "view_user",
+            "view_procedure",
+            "add_procedure",
+            "change_procedure",
+            "view_sector",
+            "view_processdefinition",
+            "change_processdefinition",
         ],
     )
     group.permissions.set(perms)

@@ -86,3 +86,12 @@ def test_csp_header_and_no_inline_code(client, kind):
 def test_static_assets_are_local(client):
     html = client.get("/").content.decode()
     assert "/static/css/site.css" in html
+
+
+def test_vietnamese_whatever_the_browser_says(client):
+    html = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert '<html lang="vi">' in html
+    client.cookies["lang"] = "en"
+    assert '<html lang="en">' in client.get("/", HTTP_ACCEPT_LANGUAGE="vi").content.decode()
+    client.cookies["lang"] = "fr"  # not offered: back to Vietnamese
+    assert '<html lang="vi">' in client.get("/").content.decode()

@@ -37,3 +37,22 @@ def test_demo_accounts_can_log_in(client):
     response = client.post("/accounts/login/", {"login": "tiepnhan@demo.vn", "password": DEMO_PASSWORD}, follow=True)
     assert response.redirect_chain[-1][0] == "/mot-cua/"
     assert "Trung tâm Phục vụ hành chính công tỉnh Bình Dương" in response.content.decode()
+
+
+def test_demo_catalogue_is_rich_enough():
+    from procedures.models import OnlineLevel, Procedure, ProcedureStatus
+
+    call_command("seed_demo")
+    published = Procedure.objects.filter(status=ProcedureStatus.PUBLISHED)
+    assert published.count() >= 40
+    assert published.values("sector").distinct().count() >= 8
+    assert published.filter(online_level=OnlineLevel.FULL).exists()
+    assert published.filter(online_level=OnlineLevel.PARTIAL).exists()
+    assert any("post" in p.delivery_methods for p in published)
+    assert Procedure.objects.filter(status=ProcedureStatus.DRAFT).exists()
+    for name in ["Đăng ký khai sinh", "Đăng ký kết hôn", "Cấp Phiếu lý lịch tư pháp", "Đăng ký hộ kinh doanh"]:
+        assert published.filter(name__startswith=name).exists(), name
+    for procedure in published.prefetch_related("documents", "form_fields", "fees"):
+        assert procedure.documents.exists(), procedure.code
+        assert procedure.form_fields.exists(), procedure.code
+        assert hasattr(procedure, "process"), procedure.code

@@ -3,17 +3,20 @@ from django.db import transaction
 
 from portal.demo.accounts import DEMO_PASSWORD, seed_accounts
 from portal.demo.agencies import seed_agencies
+from portal.demo.catalogue import seed_catalogue
 
 
 class Command(BaseCommand):
-    help = "Load the demo province: agencies, demo accounts (idempotent)."
+    help = "Load the demo province: agencies, demo accounts, the procedure catalogue (idempotent)."
 
     @transaction.atomic
     def handle(self, *args, **options) -> None:
         agencies = seed_agencies()
         users = seed_accounts(agencies)
+        catalogue = seed_catalogue()
         self.stdout.write(
             self.style.SUCCESS(
-                f"Demo data ready: {len(agencies)} agencies, {len(users)} accounts (password {DEMO_PASSWORD})."
+                f"Demo data ready: {len(agencies)} agencies, {len(users)} accounts (password {DEMO_PASSWORD}), "
+                f"{len(catalogue.lines)} procedures."
             )
         )

@@ -1,0 +1,63 @@
+"""Catalogue search latency and throughput, as a ratio to a trivial Django view on the same server.
+
+    .venv/bin/python bench/catalogue_search.py [--procedures 5000] [--seconds 10] [--concurrency 4]
+
+Needs PostgreSQL (DATABASE_URL, default postgres://postgres@127.0.0.1:5432/dvc_bench). It migrates,
+loads the demo data and N synthetic procedures (bench_catalogue_seed), starts gunicorn with two
+workers, and loads: /robots.txt (trivial view), the catalogue page /thu-tuc/?q=… and the API
+/api/v1/procedures/?search=… with diacritic-free and accented queries. Prints a Markdown table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from urllib.parse import quote
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import http_load
+import server
+
+QUERIES = ["dang ky ket hon", "giấy phép xây dựng", "CẤP ĐỔI", "thuong tru", "9.004321", "ho kinh doanh lan dau"]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--procedures", type=int, default=5000)
+    parser.add_argument("--seconds", type=float, default=10)
+    parser.add_argument("--concurrency", type=int, default=4)
+    args = parser.parse_args()
+
+    server.ensure_database()
+    server.manage("migrate", "--noinput", "-v0")
+    server.manage("seed_demo")
+    server.manage("bench_catalogue_seed", "--procedures", str(args.procedures))
+    with server.gunicorn() as base:
+        runs = [
+            ("trivial view /robots.txt", ["/robots.txt"]),
+            ("catalogue page /thu-tuc/?q=", [f"/thu-tuc/?q={quote(q)}" for q in QUERIES]),
+            ("API /api/v1/procedures/?search=", [f"/api/v1/procedures/?search={quote(q)}" for q in QUERIES]),
+            ("catalogue page, no query", ["/thu-tuc/"]),
+        ]
+        for label, paths in runs:  # warm up
+            http_load.run(base, paths, label=label, concurrency=1, seconds=1)
+        results = [
+            http_load.run(base, paths, label=label, concurrency=args.concurrency, seconds=args.seconds)
+            for label, paths in runs
+        ]
+    trivial = results[0]
+    print(f"\n{args.procedures} synthetic + demo procedures, PostgreSQL, gunicorn 2 workers, "
+          f"{args.concurrency} connections, {args.seconds:.0f} s each\n")  # fmt: skip
+    print("| what | requests | errors | median ms | p95 ms | req/s | median vs trivial | req/s vs trivial |")
+    print("|---|---|---|---|---|---|---|---|")
+    for r in results:
+        print(
+            f"| {r.label} | {r.requests} | {r.errors} | {r.median:.1f} | {r.percentile(95):.1f} | {r.throughput:.0f} "
+            f"| {r.median / trivial.median:.1f}× | {r.throughput / trivial.throughput:.2f} |"
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,79 @@
+"""A small closed-loop HTTP load client (keep-alive, N concurrent connections, fixed duration).
+
+Used by the bench scripts; prints nothing itself. Latency is measured per request on the client.
+"""
+
+from __future__ import annotations
+
+import http.client
+import statistics
+import threading
+import time
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+
+@dataclass
+class Result:
+    label: str
+    requests: int
+    errors: int
+    seconds: float
+    latencies_ms: list[float]
+
+    @property
+    def throughput(self) -> float:
+        return self.requests / self.seconds if self.seconds else 0.0
+
+    def percentile(self, p: float) -> float:
+        if not self.latencies_ms:
+            return float("nan")
+        data = sorted(self.latencies_ms)
+        return data[min(len(data) - 1, round(p / 100 * (len(data) - 1)))]
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.latencies_ms) if self.latencies_ms else float("nan")
+
+
+def run(base_url: str, paths: list[str], *, label: str, concurrency: int = 4, seconds: float = 10.0) -> Result:
+    parts = urlsplit(base_url)
+    stop_at = time.monotonic() + seconds
+    lock = threading.Lock()
+    latencies: list[float] = []
+    counters = {"requests": 0, "errors": 0}
+
+    def worker(offset: int) -> None:
+        conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+        i = offset
+        local: list[float] = []
+        errors = 0
+        while time.monotonic() < stop_at:
+            path = paths[i % len(paths)]
+            i += 1
+            started = time.perf_counter()
+            try:
+                conn.request("GET", path, headers={"Host": parts.hostname or "127.0.0.1"})
+                response = conn.getresponse()
+                response.read()
+                if response.status != 200:
+                    errors += 1
+            except (OSError, http.client.HTTPException):
+                errors += 1
+                conn.close()
+                conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+                continue
+            local.append((time.perf_counter() - started) * 1000)
+        conn.close()
+        with lock:
+            latencies.extend(local)
+            counters["requests"] += len(local)
+            counters["errors"] += errors
+
+    started = time.monotonic()
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(concurrency)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return Result(label, counters["requests"], counters["errors"], time.monotonic() - started, latencies)
