@@ -3,11 +3,7 @@ roles, which live in onestop, and procedures never imports onestop (DESIGN §4).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
-
 from django import forms
-from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
@@ -17,13 +13,11 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
-from django.utils.module_loading import import_string
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .interchange import procedure_to_record
 from .models import (
-    Agency,
     DocumentRequirement,
     FeeItem,
     FormField,
@@ -34,7 +28,13 @@ from .models import (
     Sector,
 )
 from .selectors import procedures_for_export
-from .services import ImportLine, ImportReport, procedure_save, procedures_import, process_validate_durations
+from .services import (
+    ImportReport,
+    admin_agency_scope,
+    procedure_save,
+    procedures_import,
+    process_validate_durations,
+)
 from .spreadsheet import XLSX_CONTENT_TYPE, SpreadsheetError, read_workbook, records_to_workbook
 
 MAX_XLSX_UPLOAD_BYTES = 10 * 1024 * 1024
@@ -42,58 +42,27 @@ MAX_XLSX_UPLOAD_BYTES = 10 * 1024 * 1024
 _XLSX_SNIFFED = {XLSX_CONTENT_TYPE, "application/zip"}
 
 
-def admin_agency_scope(*, user) -> set[int] | None:
-    """Agency ids this admin user manages, None for all.
+class ScopedByAgency:
+    """Decree 13/2023 least access: an agency admin sees, and may choose, only what their agencies hold.
 
-    The rule lives with the staff roles in onestop; procedures reaches it through a setting so that
-    it never imports onestop (DESIGN §4). No setting means no scoping.
+    `agency_lookup` leads from this admin's model to the agency id that scopes it ("" = not scoped);
+    `scoped_foreign_keys` maps a foreign key to the lookup from its related model to an agency id.
     """
-    scope_path = getattr(settings, "AGENCY_ADMIN_SCOPE", None)
-    return import_string(scope_path)(user=user) if scope_path else None
 
+    agency_lookup = ""
+    scoped_foreign_keys: dict[str, str] = {}
 
-def _receiving_agency_code(record: Any) -> str:
-    # As parse_record: MOTCUA_COQUANTIEPNHAN, else the first implementing agency.
-    if not isinstance(record, dict):
-        return ""
-    receiving = record.get("MOTCUA_COQUANTIEPNHAN") or next(iter(record.get("COQUANTHUCHIEN") or []), None)
-    return str(receiving.get("MADONVI") or "").strip() if isinstance(receiving, dict) else ""
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        qs = super().get_queryset(request)
+        scope = admin_agency_scope(user=request.user) if self.agency_lookup else None
+        return qs if scope is None else qs.filter(**{f"{self.agency_lookup}__in": scope})
 
-
-def procedures_import_scoped(
-    *, rows: Sequence[tuple[int, dict]], scope: set[int] | None, may_change: bool
-) -> ImportReport:
-    """Import (row number, record) pairs, first rejecting what this admin may not write.
-
-    An agency admin may create or update only procedures received by an agency they manage, and
-    may not take over a procedure another agency receives. Positions in the report are row numbers.
-    """
-    # TODO(catalogue): move into services.procedures_import (allowed_agency_ids=) so that every
-    # import path applies the same rule.
-    codes = [str(record.get("MATTHC") or "") for _, record in rows]
-    existing = dict(Procedure.objects.filter(code__in=codes).values_list("code", "receiving_agency_id"))
-    agency_ids = dict(
-        Agency.objects.filter(code__in=[_receiving_agency_code(r) for _, r in rows]).values_list("code", "pk")
-    )
-    allowed: list[tuple[int, dict]] = []
-    refused: list[ImportLine] = []
-    for (row, record), code in zip(rows, codes, strict=True):
-        reason = ""
-        receiving = _receiving_agency_code(record)
-        if code in existing and not may_change:
-            reason = gettext("You may add procedures but not change existing ones.")
-        elif scope is not None and code in existing and existing[code] not in scope:
-            reason = gettext("This procedure is received by an agency you do not administer.")
-        elif scope is not None and agency_ids.get(receiving) not in scope:
-            reason = gettext("The receiving agency %(code)s is not one you administer.") % {"code": receiving or "—"}
-        if reason:
-            refused.append(ImportLine(row, code, "rejected", reason))
-        else:
-            allowed.append((row, record))
-    report = procedures_import(records=[record for _, record in allowed])
-    for line in report.lines:
-        line.position = allowed[line.position - 1][0]
-    return ImportReport(lines=sorted([*report.lines, *refused], key=lambda line: line.position))
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        lookup = self.scoped_foreign_keys.get(db_field.name)
+        scope = admin_agency_scope(user=request.user) if lookup else None
+        if scope is not None:
+            kwargs["queryset"] = db_field.related_model._default_manager.filter(**{f"{lookup}__in": scope})
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 class XlsxImportForm(forms.Form):
@@ -144,7 +113,7 @@ class FormFieldInline(admin.TabularInline):
 
 
 @admin.register(Procedure)
-class ProcedureAdmin(admin.ModelAdmin):
+class ProcedureAdmin(ScopedByAgency, admin.ModelAdmin):
     list_display = ("code", "name", "sector", "receiving_agency", "online_level", "status", "updated_at")
     list_filter = ("status", "online_level", "sector")
     search_fields = ("code", "local_code", "name")
@@ -153,19 +122,9 @@ class ProcedureAdmin(admin.ModelAdmin):
     inlines = [ChannelInline, FeeInline, DocumentInline, FormFieldInline]
     readonly_fields = ("created_at", "updated_at")
     actions = ["export_xlsx"]
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet[Procedure]:
-        # Decree 13/2023 least access: an agency admin sees the procedures their agencies receive.
-        qs = super().get_queryset(request)
-        scope = admin_agency_scope(user=request.user)
-        return qs if scope is None else qs.filter(receiving_agency_id__in=scope)
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "receiving_agency":
-            scope = admin_agency_scope(user=request.user)
-            if scope is not None:
-                kwargs["queryset"] = Agency.objects.filter(pk__in=scope)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+    # An agency admin sees the procedures their agencies receive, and may name only those as receiving.
+    agency_lookup = "receiving_agency_id"
+    scoped_foreign_keys = {"receiving_agency": "pk"}
 
     def save_model(self, request, obj, form, change):
         procedure_save(procedure=obj)
@@ -219,11 +178,13 @@ class ProcedureAdmin(admin.ModelAdmin):
             except SpreadsheetError as exc:
                 form.add_error("file", ValidationError(str(exc), code="unreadable"))
             else:
-                report = procedures_import_scoped(
-                    rows=rows,
+                report = procedures_import(
+                    records=[record for _, record in rows],
                     scope=admin_agency_scope(user=request.user),
-                    may_change=self.has_change_permission(request),
+                    allow_updates=self.has_change_permission(request),
                 )
+                for line in report.lines:  # the report names rows of the ThuTuc sheet
+                    line.position = rows[line.position - 1][0]
                 self._log_import(request, report, filename=upload.name)
         context = {
             **self.admin_site.each_context(request),
@@ -264,15 +225,16 @@ class ProcessStepFormSet(BaseInlineFormSet):
             pass
 
 
-class ProcessStepInline(admin.TabularInline):
+class ProcessStepInline(ScopedByAgency, admin.TabularInline):
     model = ProcessStep
     formset = ProcessStepFormSet
     extra = 0
     autocomplete_fields = ("agency",)
+    scoped_foreign_keys = {"agency": "pk"}
 
 
 @admin.register(ProcessDefinition)
-class ProcessDefinitionAdmin(admin.ModelAdmin):
+class ProcessDefinitionAdmin(ScopedByAgency, admin.ModelAdmin):
     list_display = ("procedure", "name")
     search_fields = ("procedure__code", "procedure__name", "name")
     autocomplete_fields = ("procedure",)
@@ -280,3 +242,6 @@ class ProcessDefinitionAdmin(admin.ModelAdmin):
     inlines = [ProcessStepInline]
     fieldsets = ((None, {"fields": ("procedure", "name")}),)
     verbose_name = _("process definition")
+    # An agency admin manages the processes of the procedures their agencies receive.
+    agency_lookup = "procedure__receiving_agency_id"
+    scoped_foreign_keys = {"procedure": "receiving_agency_id"}

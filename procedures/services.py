@@ -7,8 +7,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.module_loading import import_string
+from django.utils.translation import gettext
 
 from .interchange import ParsedProcedure, RecordError, agency_from_ref, parse_record
 from .models import (
@@ -152,19 +155,82 @@ class ImportReport:
         return sum(1 for line in self.lines if line.outcome == outcome)
 
 
-def procedures_import(*, records: Sequence[Any]) -> ImportReport:
-    """Import national records one by one: a bad record is reported and does not stop the others."""
+def admin_agency_scope(*, user) -> set[int] | None:
+    """Agency ids this admin user manages, None for all.
+
+    The rule lives with the staff roles in onestop; procedures reaches it through a setting so that
+    it never imports onestop (DESIGN §4). No setting means no scoping.
+    """
+    scope_path = getattr(settings, "AGENCY_ADMIN_SCOPE", None)
+    return import_string(scope_path)(user=user) if scope_path else None
+
+
+def procedures_import(
+    *, records: Sequence[Any], scope: set[int] | None = None, allow_updates: bool = True
+) -> ImportReport:
+    """Import national records one by one: a bad record is reported and does not stop the others.
+
+    `scope` is the set of agency ids the actor manages (None: every agency). Decree 13/2023 least
+    access: an agency admin may write only procedures received by an agency they manage, and may not
+    take over a procedure another agency receives. `allow_updates=False` is for an actor who may add
+    procedures but not change them. Refused records are reported before anything is written.
+    """
     report = ImportReport()
+    parsed: dict[int, ParsedProcedure] = {}
     for position, record in enumerate(records, start=1):
-        code = str(record.get("MATTHC", "")) if isinstance(record, dict) else ""
         try:
-            parsed = parse_record(record)
+            parsed[position] = parse_record(record)
+        except (RecordError, ValidationError) as exc:
+            report.lines.append(ImportLine(position, _record_code(record), "rejected", _reason(exc)))
+    refused = _import_refusals(parsed=parsed, scope=scope, allow_updates=allow_updates)
+    for position, item in parsed.items():
+        code = _record_code(records[position - 1])
+        if position in refused:
+            report.lines.append(ImportLine(position, code, "rejected", refused[position]))
+            continue
+        try:
             with transaction.atomic():
-                _, created = procedure_upsert(parsed=parsed)
-        except RecordError as exc:
-            report.lines.append(ImportLine(position, code, "rejected", str(exc)))
-        except ValidationError as exc:
-            report.lines.append(ImportLine(position, code, "rejected", _messages(exc)))
+                _, created = procedure_upsert(parsed=item)
+        except (RecordError, ValidationError) as exc:
+            report.lines.append(ImportLine(position, code, "rejected", _reason(exc)))
         else:
             report.lines.append(ImportLine(position, code, "created" if created else "updated"))
+    report.lines.sort(key=lambda line: line.position)
     return report
+
+
+def _record_code(record: Any) -> str:
+    return str(record.get("MATTHC", "")) if isinstance(record, dict) else ""
+
+
+def _reason(exc: RecordError | ValidationError) -> str:
+    return _messages(exc) if isinstance(exc, ValidationError) else str(exc)
+
+
+def _import_refusals(
+    *, parsed: dict[int, ParsedProcedure], scope: set[int] | None, allow_updates: bool
+) -> dict[int, str]:
+    """Position → why the actor may not write that record; checked before any record is written."""
+    if scope is None and allow_updates:
+        return {}
+    existing = {
+        code: (agency_id, agency_code)
+        for code, agency_id, agency_code in Procedure.objects.filter(
+            code__in={p.code for p in parsed.values()}
+        ).values_list("code", "receiving_agency_id", "receiving_agency__code")
+    }
+    agency_ids = dict(
+        Agency.objects.filter(code__in={p.receiving_agency[0] for p in parsed.values()}).values_list("code", "pk")
+    )
+    refused: dict[int, str] = {}
+    for position, item in parsed.items():
+        receiving = item.receiving_agency[0]  # parse_record: MOTCUA_COQUANTIEPNHAN, else the first COQUANTHUCHIEN
+        if item.code in existing and not allow_updates:
+            refused[position] = gettext("You may add procedures but not change existing ones.")
+        elif scope is not None and item.code in existing and existing[item.code][0] not in scope:
+            refused[position] = gettext(
+                "procedure %(code)s is received by agency %(agency)s, which you do not administer"
+            ) % {"code": item.code, "agency": existing[item.code][1]}
+        elif scope is not None and agency_ids.get(receiving) not in scope:
+            refused[position] = gettext("receiving agency %(agency)s is not one you administer") % {"agency": receiving}
+    return refused

@@ -5,6 +5,8 @@ import json
 import pytest
 from django.core.management import call_command
 
+from portal.demo.accounts import seed_accounts
+from portal.demo.agencies import seed_agencies
 from procedures.interchange import procedure_to_record
 from procedures.models import Agency, FeeBasis, Procedure, ProcedureStatus, Sector, TimeUnit
 from procedures.selectors import procedures_for_export
@@ -143,6 +145,143 @@ def test_command_refuses_a_file_that_is_not_json(tmp_path):
     bad.write_text("{not json", encoding="utf-8")
     with pytest.raises(CommandError, match="Không đọc được tệp"):
         call_command("import_procedures", str(bad))
+
+
+# --- scope: an agency admin writes only what their agencies receive (Decree 13/2023) -------------
+
+WARD = "000.20.01.H12"  # receives record()
+JUSTICE_DEPARTMENT, JUSTICE_UNIT = "000.00.14.H12", "000.01.14.H12"  # quantri@demo.vn administers both
+
+
+def _justice(code: str, name: str, **overrides) -> dict:
+    justice = {
+        "COQUANTHUCHIEN": [{"MADONVI": JUSTICE_DEPARTMENT, "TENDONVI": "Sở Tư pháp"}],
+        "MOTCUA_COQUANTIEPNHAN": {"MADONVI": JUSTICE_UNIT, "TENDONVI": "Phòng Hành chính tư pháp"},
+        "MOTCUA_QUYTRINH": [],
+    }
+    return record(code=code, name=name, **{**justice, **overrides})
+
+
+@pytest.fixture
+def justice_scope() -> set[int]:
+    """A ward procedure and a justice procedure exist; the scope is the two justice agencies."""
+    report = procedures_import(records=[record(), _justice("1.000101", "Cấp phiếu lý lịch tư pháp")])
+    assert not report.rejected, report.rejected
+    return set(Agency.objects.filter(code__in=[JUSTICE_DEPARTMENT, JUSTICE_UNIT]).values_list("pk", flat=True))
+
+
+def test_scope_refuses_a_record_received_outside_it_or_taking_over_another_agencys_procedure(justice_scope):
+    before = _export()
+    report = procedures_import(
+        records=[
+            _justice("1.000102", "Chứng thực chữ ký"),
+            record(code="1.000103", name="Thủ tục của phường"),
+            _justice("1.001193", "Chiếm thủ tục của phường"),
+            _justice("1.000101", "Cấp phiếu lý lịch tư pháp (sửa đổi)"),
+        ],
+        scope=justice_scope,
+    )
+    assert [(line.position, line.code, line.outcome) for line in report.lines] == [
+        (1, "1.000102", "created"),
+        (2, "1.000103", "rejected"),
+        (3, "1.001193", "rejected"),
+        (4, "1.000101", "updated"),
+    ]
+    reasons = {line.code: line.reason for line in report.rejected}
+    assert WARD in reasons["1.000103"]
+    assert "1.001193" in reasons["1.001193"] and WARD in reasons["1.001193"]
+    assert not Procedure.objects.filter(code="1.000103").exists()
+    assert [r for r in _export() if r["MATTHC"] == "1.001193"] == [r for r in before if r["MATTHC"] == "1.001193"]
+
+
+def test_scope_judges_the_receiving_agency_as_parse_record_does(justice_scope):
+    # No MOTCUA_COQUANTIEPNHAN: the first COQUANTHUCHIEN receives.
+    ward_first = [{"MADONVI": WARD, "TENDONVI": "Phường"}, {"MADONVI": JUSTICE_DEPARTMENT, "TENDONVI": "Sở Tư pháp"}]
+    report = procedures_import(
+        records=[
+            _justice("1.000104", "Sở nhận hồ sơ", MOTCUA_COQUANTIEPNHAN=None),
+            _justice("1.000105", "Phường nhận hồ sơ", MOTCUA_COQUANTIEPNHAN=None, COQUANTHUCHIEN=ward_first),
+        ],
+        scope=justice_scope,
+    )
+    assert [line.outcome for line in report.lines] == ["created", "rejected"]
+    assert WARD in report.lines[1].reason
+    assert Procedure.objects.get(code="1.000104").receiving_agency.code == JUSTICE_DEPARTMENT
+
+
+def test_scope_refuses_an_agency_not_yet_in_the_catalogue_and_creates_nothing(justice_scope):
+    agencies = Agency.objects.count()
+    newcomer = _justice(
+        "1.000106", "Cơ quan mới", MOTCUA_COQUANTIEPNHAN={"MADONVI": "000.99.99.H12", "TENDONVI": "Mới"}
+    )
+    report = procedures_import(records=[newcomer], scope=justice_scope)
+    assert report.lines[0].outcome == "rejected" and "000.99.99.H12" in report.lines[0].reason
+    assert Agency.objects.count() == agencies and not Procedure.objects.filter(code="1.000106").exists()
+
+
+def test_an_empty_scope_refuses_everything_and_a_malformed_record_keeps_its_own_reason(justice_scope):
+    report = procedures_import(records=[_justice("1.000107", "Thủ tục"), record(MATTHC="x")], scope=set())
+    assert [line.outcome for line in report.lines] == ["rejected", "rejected"]
+    assert JUSTICE_UNIT in report.lines[0].reason and "MATTHC không hợp lệ" in report.lines[1].reason
+    assert not Procedure.objects.filter(code="1.000107").exists()
+
+
+def test_without_updates_existing_procedures_are_refused_and_new_ones_created(justice_scope):
+    report = procedures_import(
+        records=[_justice("1.000101", "Tên mới"), _justice("1.000108", "Thủ tục mới")],
+        scope=justice_scope,
+        allow_updates=False,
+    )
+    assert [line.outcome for line in report.lines] == ["rejected", "created"]
+    assert Procedure.objects.get(code="1.000101").name == "Cấp phiếu lý lịch tư pháp"
+
+
+@pytest.fixture
+def demo_accounts(settings):
+    settings.AGENCY_ADMIN_SCOPE = "onestop.selectors.agencies_administered_by"
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    seed_accounts(seed_agencies())
+
+
+def test_command_imports_everything_unless_an_agency_admin_is_named(tmp_path, capsys, demo_accounts):
+    procedures_import(records=[record()])
+    file = tmp_path / "records.json"
+    records = [_justice("1.000102", "Chứng thực chữ ký"), _justice("1.001193", "Chiếm thủ tục của phường")]
+    file.write_text(json.dumps(records, ensure_ascii=False), encoding="utf-8")
+
+    with pytest.raises(SystemExit) as exit_info:
+        call_command("import_procedures", str(file), "--agency-admin", "QuanTri@demo.vn")
+    assert exit_info.value.code == 1
+    captured = capsys.readouterr()
+    assert "1 thủ tục mới, 0 cập nhật, 1 bị từ chối" in captured.out
+    assert "Bản ghi #2 (1.001193)" in captured.err and WARD in captured.err
+    assert Procedure.objects.get(code="1.001193").receiving_agency.code == WARD
+
+    # The operator tool, without the flag, writes everything (scope None).
+    call_command("import_procedures", str(file))
+    assert "0 thủ tục mới, 2 cập nhật" in capsys.readouterr().out
+    assert Procedure.objects.get(code="1.001193").receiving_agency.code == JUSTICE_UNIT
+
+
+def test_command_as_a_superuser_imports_everything(tmp_path, capsys, demo_accounts):
+    procedures_import(records=[record()])
+    file = tmp_path / "records.json"
+    file.write_text(json.dumps([_justice("1.001193", "Đổi cơ quan")], ensure_ascii=False), encoding="utf-8")
+    call_command("import_procedures", str(file), "--agency-admin", "admin@demo.vn")
+    assert "0 thủ tục mới, 1 cập nhật" in capsys.readouterr().out
+
+
+def test_command_refuses_an_unknown_agency_admin_or_a_missing_scope_rule(tmp_path, settings, demo_accounts):
+    from django.core.management.base import CommandError
+
+    file = tmp_path / "records.json"
+    file.write_text(json.dumps([record()], ensure_ascii=False), encoding="utf-8")
+    with pytest.raises(CommandError, match=r"nobody@demo\.vn"):
+        call_command("import_procedures", str(file), "--agency-admin", "nobody@demo.vn")
+    del settings.AGENCY_ADMIN_SCOPE
+    with pytest.raises(CommandError, match="AGENCY_ADMIN_SCOPE"):
+        call_command("import_procedures", str(file), "--agency-admin", "quantri@demo.vn")
+    assert not Procedure.objects.exists()
 
 
 def _export() -> list[dict]:

@@ -17,7 +17,7 @@ from portal.demo.agencies import seed_agencies
 from portal.models import User
 from procedures import admin as procedure_admin
 from procedures.interchange import procedure_to_record
-from procedures.models import Procedure
+from procedures.models import Procedure, ProcessDefinition
 from procedures.selectors import procedures_for_export
 from procedures.services import procedures_import
 from procedures.spreadsheet import (
@@ -69,14 +69,12 @@ def _set(sheet_name: str, column: str, value, row: int = 2):
 
 
 def _justice_record(code: str, name: str, **overrides) -> dict:
-    return record(
-        code=code,
-        name=name,
-        COQUANTHUCHIEN=[{"MADONVI": JUSTICE_DEPARTMENT, "TENDONVI": "Sở Tư pháp"}],
-        MOTCUA_COQUANTIEPNHAN={"MADONVI": JUSTICE_UNIT, "TENDONVI": "Phòng Hành chính tư pháp"},
-        MOTCUA_QUYTRINH=[],
-        **overrides,
-    )
+    justice = {
+        "COQUANTHUCHIEN": [{"MADONVI": JUSTICE_DEPARTMENT, "TENDONVI": "Sở Tư pháp"}],
+        "MOTCUA_COQUANTIEPNHAN": {"MADONVI": JUSTICE_UNIT, "TENDONVI": "Phòng Hành chính tư pháp"},
+        "MOTCUA_QUYTRINH": [],
+    }
+    return record(code=code, name=name, **{**justice, **overrides})
 
 
 def _upload(data: bytes, name: str = "danh-muc.xlsx") -> SimpleUploadedFile:
@@ -480,3 +478,84 @@ def test_agency_admin_may_only_choose_their_agencies_as_receiving_agency(client,
     form = client.get(reverse("admin:procedures_procedure_add")).context["adminform"].form
     codes = set(form.fields["receiving_agency"].queryset.values_list("code", flat=True))
     assert codes == {JUSTICE_DEPARTMENT, JUSTICE_UNIT}
+
+
+# --- process definitions in the admin ---------------------------------------------------------
+
+PROCESS_CHANGELIST_URL = "/admin/procedures/processdefinition/"
+
+
+def _change_form_data(page) -> dict:
+    """What the browser posts back from a rendered change page: the form, each inline's management form and rows."""
+    forms = [page.context["adminform"].form]
+    for inline in page.context["inline_admin_formsets"]:
+        forms += [inline.formset.management_form, *inline.formset.forms]
+    data = {}
+    for form in forms:
+        for name in form.fields:
+            value = form[name].value()
+            if value is not None and value is not False:
+                data[form[name].html_name] = value
+    return data
+
+
+def _steps(definition: ProcessDefinition) -> list[tuple[str, float]]:
+    return [(s.name, float(s.duration_hours)) for s in definition.steps.all()]
+
+
+def test_process_step_inline_refuses_steps_longer_than_the_processing_time(client, superuser):
+    _imported(record())  # three steps, 20.5 working hours; online in 3 working days = 24 hours
+    definition = ProcessDefinition.objects.get(procedure__code="1.001193")
+    client.force_login(superuser)
+    url = reverse("admin:procedures_processdefinition_change", args=[definition.pk])
+    page = client.get(url)
+    [inline] = page.context["inline_admin_formsets"]
+    prefix = inline.formset.prefix
+    assert f'name="{prefix}-TOTAL_FORMS"' in page.content.decode()
+    data = _change_form_data(page)
+    assert data[f"{prefix}-TOTAL_FORMS"] == 3
+    data[f"{prefix}-1-duration_hours"] = "20"  # 4 + 20 + 4.5 = 28.5 hours
+
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "vượt thời hạn giải quyết" in response.content.decode()
+    assert _steps(definition) == [("Tiếp nhận", 4.0), ("Thẩm định", 12.0), ("Phê duyệt", 4.5)]
+
+
+def test_agency_admin_sees_and_edits_only_their_process_definitions(client, agency_admin):
+    step = {"TEN": "Tiếp nhận", "MADONVI": JUSTICE_UNIT, "VAITRO": "receptionist", "SOGIO": 4, "HANHDONG": []}
+    _imported(_justice_record("1.000101", "Cấp phiếu lý lịch tư pháp", MOTCUA_QUYTRINH=[step]), record())
+    ours = ProcessDefinition.objects.get(procedure__code="1.000101")
+    theirs = ProcessDefinition.objects.get(procedure__code="1.001193")
+    agency_admin.user_permissions.add(
+        *Permission.objects.filter(content_type__app_label="procedures", content_type__model="processstep")
+    )
+    client.force_login(agency_admin)
+
+    response = client.get(PROCESS_CHANGELIST_URL)
+    assert list(response.context["cl"].result_list) == [ours]
+    # Another agency's process "does not exist" for them, to read or to write.
+    theirs_url = reverse("admin:procedures_processdefinition_change", args=[theirs.pk])
+    assert client.get(theirs_url)["Location"] == "/admin/"
+    assert client.post(theirs_url, {"name": "Đã sửa"})["Location"] == "/admin/"
+    assert ProcessDefinition.objects.get(pk=theirs.pk).name == theirs.name
+
+    url = reverse("admin:procedures_processdefinition_change", args=[ours.pk])
+    page = client.get(url)
+    procedures = page.context["adminform"].form.fields["procedure"].queryset
+    assert list(procedures.values_list("code", flat=True)) == ["1.000101"]
+    [inline] = page.context["inline_admin_formsets"]
+    agencies = inline.formset.forms[0].fields["agency"].queryset
+    assert set(agencies.values_list("code", flat=True)) == {JUSTICE_DEPARTMENT, JUSTICE_UNIT}
+
+    # A step may not be given to an agency outside their scope.
+    ward = theirs.steps.first().agency
+    refused = {**_change_form_data(page), f"{inline.formset.prefix}-0-agency": ward.pk}
+    response = client.post(url, refused)
+    assert response.status_code == 200
+    assert "agency" in response.context["inline_admin_formsets"][0].formset.errors[0]
+    assert ours.steps.get().agency.code == JUSTICE_UNIT
+
+    response = client.post(url, {**_change_form_data(page), "name": "Quy trình lý lịch tư pháp"})
+    assert response.status_code == 302
+    assert ProcessDefinition.objects.get(pk=ours.pk).name == "Quy trình lý lịch tư pháp"
