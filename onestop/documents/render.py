@@ -1,0 +1,93 @@
+"""HTML → PDF with WeasyPrint, offline.
+
+WeasyPrint is imported inside the functions (STYLE §12), on the first document. The Decree 30
+stylesheet (templates/pdf/decree30.css) is parsed once per thread and passed to every document.
+Only local assets are fetched: the URL fetcher refuses http(s) and any file outside the project's
+templates/ and static/ folders, so a document never waits on, or leaks to, the network.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import translation
+
+PDF_TEMPLATES = Path(settings.BASE_DIR) / "templates" / "pdf"
+STYLESHEET = PDF_TEMPLATES / "decree30.css"
+LOCAL_ROOTS = (Path(settings.BASE_DIR) / "templates", Path(settings.BASE_DIR) / "static")
+BASE_URL = Path(settings.BASE_DIR).as_uri() + "/"
+
+
+class RefusedURL(ValueError):
+    """A document asked for something that is not a local asset."""
+
+
+def url_allowed(url: str) -> bool:
+    """data: URIs and files under templates/ or static/; nothing else (no http, https, ftp…)."""
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    if scheme == "data":
+        return True
+    if scheme != "file" or parts.netloc not in ("", "localhost"):
+        return False
+    path = Path(unquote(parts.path)).resolve()
+    return any(path.is_relative_to(root.resolve()) for root in LOCAL_ROOTS)
+
+
+# One engine per thread: WeasyPrint's URL fetcher keeps per-request state and a FontConfiguration
+# wraps fontconfig/Pango objects, so neither is shared across threads. Building them (and parsing
+# the stylesheet) once per thread rather than per document saves about 30 ms a receipt.
+_engines = threading.local()
+
+
+def _engine() -> SimpleNamespace:
+    engine = getattr(_engines, "engine", None)
+    if engine is None:
+        import weasyprint  # heavy (STYLE §12): only when the first document is rendered
+        from weasyprint.text.fonts import FontConfiguration
+        from weasyprint.urls import URLFetcher
+
+        class LocalOnlyFetcher(URLFetcher):
+            def fetch(self, url, headers=None):
+                if not url_allowed(url):
+                    raise RefusedURL(f"PDF documents use local assets only; refused {url[:200]!r}")
+                return super().fetch(url, headers)
+
+        progress = logging.getLogger("weasyprint.progress")
+        if progress.level == logging.NOTSET:  # seven INFO lines per document, unless LOGGING asks for them
+            progress.setLevel(logging.WARNING)
+        fetcher = LocalOnlyFetcher(allowed_protocols=("file", "data"), allow_redirects=False)
+        font_config = FontConfiguration()
+        stylesheet = weasyprint.CSS(filename=str(STYLESHEET), url_fetcher=fetcher, font_config=font_config)
+        engine = SimpleNamespace(html=weasyprint.HTML, fetcher=fetcher, font_config=font_config, stylesheet=stylesheet)
+        _engines.engine = engine
+    return engine
+
+
+def url_fetcher():
+    """The fetcher documents use in this thread (exposed for tests)."""
+    return _engine().fetcher
+
+
+def html_to_pdf(html: str) -> bytes:
+    engine = _engine()
+    document = engine.html(string=html, base_url=BASE_URL, url_fetcher=engine.fetcher)
+    return document.write_pdf(stylesheets=[engine.stylesheet], font_config=engine.font_config)
+
+
+def render_html(template_name: str, context: dict[str, Any]) -> str:
+    # Administrative documents are Vietnamese whatever the visitor's interface language.
+    with translation.override("vi"):
+        return render_to_string(template_name, context)
+
+
+def render_pdf(template_name: str, context: dict[str, Any]) -> bytes:
+    """Render a template under templates/pdf/ (extending pdf/base.html) to PDF bytes."""
+    return html_to_pdf(render_html(template_name, context))
