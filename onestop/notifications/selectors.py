@@ -1,0 +1,29 @@
+"""Reads for notifications: a user's channel choices, the staff inbox, the bell's count."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db.models import QuerySet
+
+from ..models import Notification, NotificationPreference
+
+
+def preference_for(*, user) -> NotificationPreference:
+    """The user's choices; without a saved row, the defaults (unsaved): e-mail on, SMS on if a phone is known."""
+    try:
+        return user.notification_preference
+    except NotificationPreference.DoesNotExist:
+        return NotificationPreference(
+            user=user, email=True, sms=bool(getattr(user, "phone", "")), language=settings.LANGUAGE_CODE
+        )
+
+
+def inbox_for(*, user) -> QuerySet[Notification]:
+    """A staff member's in-app messages, newest first (index notification_inbox)."""
+    return Notification.objects.filter(recipient=user).inapp().select_related("dossier").order_by("-created_at", "-pk")
+
+
+def unread_count(*, user) -> int:
+    if not user.is_authenticated:
+        return 0
+    return Notification.objects.filter(recipient=user).unread().count()

@@ -1,0 +1,297 @@
+"""Turning what happened into messages (DESIGN §4.6, STYLE §4).
+
+`dossier_event_notify` maps a DossierEvent to recipients and channels; `notify_user` is the one
+place that renders and records a message for one user — the deadline sweep and the digests call
+it too. Rows are created idempotently (unique dedup_key: running twice creates nothing more) and
+their delivery is queued after commit (onestop.notifications.delivery does the sending).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+
+from ..models import (
+    Dossier,
+    DossierEvent,
+    DossierStatus,
+    Notification,
+    NotificationChannel,
+    NotificationPreference,
+    NotificationStatus,
+)
+from .rendering import render_message
+from .selectors import preference_for
+
+logger = logging.getLogger(__name__)
+
+Channel = NotificationChannel
+
+# What the applicant hears of each public event (DESIGN §4.6: every status change, supplement and
+# payment requests, result ready, shipment events). Data: a new action gets a row and a template.
+CITIZEN_KINDS: dict[str, str] = {
+    "submit": "dossier.submitted",
+    "register": "dossier.received",  # at the counter / by post
+    "receive": "dossier.received",  # Circular 03/2025 form 01: receipt with the appointment date
+    "refuse": "dossier.refused",  # form 03
+    "request_supplement": "dossier.supplement_requested",  # form 02
+    "supplement": "dossier.supplemented",
+    "forward": "dossier.processing",  # only when the status changes (received → processing)
+    "request_payment": "dossier.payment_requested",
+    "confirm_payment": "dossier.payment_confirmed",
+    "extend": "dossier.extended",  # form 04: apology and the new date
+    "stop": "dossier.stopped",  # form 05
+    "resolve": "dossier.resolved",
+    "return_result": "dossier.returned",
+    "withdraw": "dossier.withdrawn",
+    "shipment_handed_over": "shipment.handed_over",
+    "shipment_delivered": "shipment.delivered",
+    "shipment_failed": "shipment.failed",
+}
+# Actions the citizen hears of only when they change the status (a step-to-step forward does not).
+STATUS_CHANGE_ONLY = frozenset({"forward"})
+
+STAFF_CHANNELS = (Channel.INAPP, Channel.EMAIL)
+
+
+@dataclass(frozen=True)
+class Recipient:
+    user: Any
+    kind: str
+    channels: tuple[str, ...]
+
+
+# ------------------------------------------------------------------------------------- links
+
+
+def citizen_dossier_url(dossier: Dossier) -> str:
+    try:
+        path = reverse("portal:dossier", kwargs={"public_id": dossier.public_id})
+    except NoReverseMatch:
+        path = f"/ho-so/{dossier.public_id}/"
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def staff_dossier_url(dossier: Dossier) -> str:
+    try:
+        path = reverse("onestop:dossier", kwargs={"public_id": dossier.public_id})
+    except NoReverseMatch:
+        path = reverse("onestop:home")
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def preferences_url() -> str:
+    try:
+        path = reverse("notifications:preferences")
+    except NoReverseMatch:
+        path = "/tai-khoan/thong-bao/"
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def dossier_context(*, dossier: Dossier, event: DossierEvent | None = None, for_staff: bool = False) -> dict[str, Any]:
+    """What every dossier template may use. Labels stay lazy: they render in the recipient's language.
+
+    From `event.data` (whoever writes the event): `items` (supplement request: strings or
+    {"name", "note"}), `amount` (VND, payment request), `tracking_code` (shipments).
+    """
+    status = event.to_status if event is not None else dossier.status
+    data = (event.data if event is not None else None) or {}
+    return {
+        "dossier": dossier,
+        "event": event,
+        "code": dossier.code or "",
+        "procedure_name": dossier.procedure.name,
+        "agency_name": dossier.agency.name,
+        "status_label": DossierStatus(status).label if status in DossierStatus.values else status,
+        # The event's deadline is the due date as of the event (an extension's new date).
+        "due_at": (event.deadline if event is not None and event.deadline else None) or dossier.due_at,
+        "note": event.note if event is not None else "",
+        "items": [_item_text(item) for item in data.get("items") or []],
+        "amount": data.get("amount"),
+        "tracking_code": data.get("tracking_code", ""),
+        "link": staff_dossier_url(dossier) if for_staff else citizen_dossier_url(dossier),
+        "preferences_link": "" if for_staff else preferences_url(),
+    }
+
+
+def _item_text(item: Any) -> str:
+    if isinstance(item, dict):
+        return ": ".join(str(part) for part in (item.get("name"), item.get("note")) if part)
+    return str(item)
+
+
+# ------------------------------------------------------------------------------- one user
+
+
+def _address(user, channel: str) -> str:
+    if channel == Channel.EMAIL:
+        return user.email or ""
+    if channel == Channel.SMS:
+        return getattr(user, "phone", "") or ""
+    return ""
+
+
+def _language(user) -> str:
+    preference = preference_for(user=user)
+    return preference.language or settings.LANGUAGE_CODE
+
+
+@transaction.atomic
+def notify_user(
+    *,
+    user,
+    kind: str,
+    context: dict[str, Any],
+    channels: Iterable[str],
+    dedup_key: str,
+    event: DossierEvent | None = None,
+    dossier: Dossier | None = None,
+) -> list[Notification]:
+    """Record (once) and queue one message per channel for one user; returns the new rows.
+
+    `dedup_key` names the occasion — "event:<id>", or "<kind>:<subject>:<date>" for sweeps and
+    digests; the recipient and the channel are appended, so calling this twice for the same
+    occasion creates and sends nothing more. A channel without an address (no phone) is skipped.
+    In-app messages are delivered by being recorded.
+    """
+    language = _language(user)
+    message = None
+    created_rows: list[Notification] = []
+    for channel in dict.fromkeys(channels):  # keep order, drop repeats
+        to = _address(user, channel)
+        if channel != Channel.INAPP and not to:
+            continue
+        key = f"{dedup_key}|u{user.pk}|{channel}"[:200]
+        if Notification.objects.filter(dedup_key=key).exists():
+            continue
+        if message is None:
+            message = render_message(
+                kind=kind, context={"recipient": user, "name": str(user), **context}, language=language
+            )
+        now = timezone.now()
+        inapp = channel == Channel.INAPP
+        row, created = Notification.objects.get_or_create(
+            dedup_key=key,
+            defaults={
+                "recipient": user,
+                "channel": channel,
+                "kind": kind,
+                "event": event,
+                "dossier": dossier if dossier is not None else (event.dossier if event is not None else None),
+                "to": to,
+                "subject": message.subject[:300],
+                "body": message.sms if channel == Channel.SMS else message.body,
+                "link": str(context.get("link", ""))[:500],
+                "status": NotificationStatus.SENT if inapp else NotificationStatus.QUEUED,
+                "sent_at": now if inapp else None,
+                "next_attempt_at": None if inapp else now,
+            },
+        )
+        if not created:
+            continue  # another worker recorded it first
+        created_rows.append(row)
+        if not inapp:
+            queue_delivery(notification_id=row.pk)
+    return created_rows
+
+
+def queue_delivery(*, notification_id: int) -> None:
+    """Queue the delivery task once the row is committed (the worker must see it)."""
+
+    def _send() -> None:
+        from ..tasks import deliver_notification_task
+
+        try:
+            deliver_notification_task.delay(notification_id)
+        except Exception:
+            # The broker is down: the row stays queued and the re-queue sweep sends it later.
+            logger.exception("could not queue notification %s", notification_id)
+
+    transaction.on_commit(_send)
+
+
+# ------------------------------------------------------------------------- dossier events
+
+
+def event_recipients(*, event: DossierEvent) -> list[Recipient]:
+    """Who hears of an event, as what kind of message, on which channels."""
+    dossier = event.dossier
+    recipients: list[Recipient] = []
+    kind = CITIZEN_KINDS.get(event.action)
+    changed = event.from_status != event.to_status
+    # Only public milestones reach the citizen (DESIGN §4.1).
+    if kind and event.public and (changed or event.action not in STATUS_CHANGE_ONLY):
+        applicant = dossier.applicant
+        if applicant.is_active:
+            recipients.append(Recipient(applicant, kind, citizen_channels(user=applicant)))
+    assignee_id = (event.data or {}).get("assignee_id")
+    if assignee_id and assignee_id != event.actor_id:
+        from django.contrib.auth import get_user_model
+
+        assignee = get_user_model().objects.filter(pk=assignee_id, is_active=True).first()
+        if assignee is not None:
+            recipients.append(Recipient(assignee, "staff.assigned", STAFF_CHANNELS))
+    return recipients
+
+
+def citizen_channels(*, user) -> tuple[str, ...]:
+    preference: NotificationPreference = preference_for(user=user)
+    channels = []
+    if preference.email:
+        channels.append(Channel.EMAIL)
+    if preference.sms and user.phone:
+        channels.append(Channel.SMS)
+    return tuple(channels)
+
+
+@transaction.atomic
+def dossier_event_notify(*, event_id: int) -> list[Notification]:
+    """Turn one dossier event into messages; safe to run twice (the second run creates nothing)."""
+    event = (
+        DossierEvent.objects.select_related("dossier__procedure", "dossier__agency", "dossier__applicant")
+        .filter(pk=event_id)
+        .first()
+    )
+    if event is None:
+        logger.warning("dossier event %s no longer exists: nothing to notify", event_id)
+        return []
+    rows: list[Notification] = []
+    for recipient in event_recipients(event=event):
+        for_staff = recipient.kind.startswith("staff.")
+        rows += notify_user(
+            user=recipient.user,
+            kind=recipient.kind,
+            context=dossier_context(dossier=event.dossier, event=event, for_staff=for_staff),
+            channels=recipient.channels,
+            dedup_key=f"event:{event.pk}",
+            event=event,
+        )
+    return rows
+
+
+# ----------------------------------------------------------------------- in-app and choices
+
+
+def notifications_mark_read(*, user, ids: Iterable[int] | None = None) -> int:
+    """Mark a staff member's in-app messages read (all of them when `ids` is None)."""
+    queryset = Notification.objects.filter(recipient=user).unread()
+    if ids is not None:
+        queryset = queryset.filter(pk__in=list(ids))
+    return queryset.update(read_at=timezone.now())
+
+
+def notification_preference_update(*, user, email: bool, sms: bool, language: str) -> NotificationPreference:
+    preference, _ = NotificationPreference.objects.get_or_create(user=user)
+    preference.email = email
+    preference.sms = sms
+    preference.language = language
+    preference.full_clean()
+    preference.save()
+    return preference
