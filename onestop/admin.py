@@ -7,6 +7,7 @@ from procedures.models import Agency
 
 from .admin_scoping import AgencyScopedAdminMixin
 from .models import WEEKDAY_FIELDS, AgencyWorkingHours, CalendarOverride, StaffRole
+from .notifications import admin as notifications_admin  # noqa: F401 — registers its admins
 from .workcalendar import parse_periods
 from .workcalendar.explanation import format_week, weekday_vi
 

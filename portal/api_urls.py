@@ -1,12 +1,15 @@
 """/api/v1/ — one router for every app's read API."""
 
+from django.urls import path
 from rest_framework.routers import DefaultRouter
 
+from portal.submission.api import MyDossierViewSet, TrackView
 from procedures.api import AgencyViewSet, ProcedureViewSet, SectorViewSet
 
 router = DefaultRouter()
 router.register("procedures", ProcedureViewSet, basename="procedure")
 router.register("sectors", SectorViewSet, basename="sector")
 router.register("agencies", AgencyViewSet, basename="agency")
+router.register("me/dossiers", MyDossierViewSet, basename="my-dossier")
 
-urlpatterns = router.urls
+urlpatterns = [path("dossiers/track/", TrackView.as_view(), name="dossier-track"), *router.urls]

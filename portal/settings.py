@@ -196,6 +196,24 @@ PRIVATE_MEDIA_ROOT = Path(env.str("PRIVATE_MEDIA_ROOT", default=str(VAR_DIR / "p
 MEDIA_ROOT = PRIVATE_MEDIA_ROOT
 MEDIA_URL = "/_private-no-public-url/"
 
+# --- Uploads --------------------------------------------------------------------------------
+# onestop/uploads/ (STYLE §7): sizes enforced while the body arrives, content sniffed against an
+# allow-list of (MIME type, extension) pairs, files stored under random names in PRIVATE_MEDIA_ROOT.
+UPLOAD_MAX_FILE_MB = env.int("UPLOAD_MAX_FILE_MB", default=10)
+UPLOAD_MAX_DOSSIER_MB = env.int("UPLOAD_MAX_DOSSIER_MB", default=50)
+UPLOAD_ALLOWED_TYPES = env.list("UPLOAD_ALLOWED_TYPES", default=["pdf", "jpg", "png", "docx", "xlsx"])
+# Optional ClamAV (clamd INSTREAM). When enabled, a scanner that cannot answer rejects the upload.
+CLAMAV_ENABLED = env.bool("CLAMAV_ENABLED", default=False)
+CLAMAV_HOST = env.str("CLAMAV_HOST", default="127.0.0.1")
+CLAMAV_PORT = env.int("CLAMAV_PORT", default=3310)
+CLAMAV_SOCKET = env.str("CLAMAV_SOCKET", default="")  # UNIX socket path; when set, host and port are unused
+CLAMAV_TIMEOUT = env.float("CLAMAV_TIMEOUT", default=10.0)  # seconds for connect + scan + answer
+# Form fields other than files, held in memory (Django's default, stated): 2.5 MB.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# A request whose body is at most 1 MB keeps its files in memory; larger ones go to a temporary file.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 1_048_576
+# --- end Uploads ----------------------------------------------------------------------------
+
 # --- E-mail ---------------------------------------------------------------------------------
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Dịch vụ công <no-reply@dichvucong.localhost>")
@@ -228,6 +246,27 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE: dict = {}
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
+# --- Notifications --------------------------------------------------------------------------
+# E-mail goes through EMAIL_URL above; SMS through a pluggable backend (onestop/notifications/sms.py):
+# ConsoleSMSBackend (the log) or FileSMSBackend (JSON lines) in development, HttpSMSBackend in production.
+SMS_BACKEND = env.str("SMS_BACKEND", default="onestop.notifications.sms.ConsoleSMSBackend")
+SMS_FILE_PATH = env.str("SMS_FILE_PATH", default=str(VAR_DIR / "sms" / "outbox.jsonl"))
+SMS_GATEWAY_URL = env.str("SMS_GATEWAY_URL", default="")
+SMS_GATEWAY_FORMAT = env.str("SMS_GATEWAY_FORMAT", default="json")  # json | form
+SMS_GATEWAY_USERNAME = env.str("SMS_GATEWAY_USERNAME", default="")
+SMS_GATEWAY_PASSWORD = env.str("SMS_GATEWAY_PASSWORD", default="")
+SMS_GATEWAY_TOKEN = env.str("SMS_GATEWAY_TOKEN", default="")
+SMS_GATEWAY_TIMEOUT = env.float("SMS_GATEWAY_TIMEOUT", default=10.0)
+SMS_SENDER_NAME = env.str("SMS_SENDER_NAME", default="DVC")  # the registered brandname
+# Without diacritics an SMS part holds 160 GSM-7 characters instead of 70 UCS-2 ones.
+SMS_ASCII_ONLY = env.bool("SMS_ASCII_ONLY", default=True)
+NOTIFICATION_MAX_ATTEMPTS = env.int("NOTIFICATION_MAX_ATTEMPTS", default=5)
+NOTIFICATION_RETRY_BASE_SECONDS = env.int("NOTIFICATION_RETRY_BASE_SECONDS", default=60)
+CELERY_BEAT_SCHEDULE["notifications-requeue-stale"] = {
+    "task": "onestop.requeue_stale_notifications",
+    "schedule": 300.0,
+}
+
 # --- REST API -------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -239,6 +278,10 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "Cổng Dịch vụ công — API",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "ENUM_NAME_OVERRIDES": {
+        "ProcedureChannelEnum": "procedures.models.Channel",
+        "DossierChannelEnum": "onestop.models.DossierChannel",
+    },
     # Swagger UI from local files (no CDN), loaded by the CSP-friendly split view.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

@@ -5,12 +5,14 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from . import views
 from .health import healthz
+from .submission.urls import urlpatterns as submission_urls
 
 portal_patterns = (
     [
         path("", views.home, name="home"),
         path("tai-khoan/", views.profile, name="profile"),
         path("tai-khoan/sau-dang-nhap/", views.after_login, name="after_login"),
+        *submission_urls,
     ],
     "portal",
 )
@@ -18,6 +20,7 @@ portal_patterns = (
 urlpatterns = [
     path("", include(portal_patterns)),
     path("", include("procedures.urls")),
+    path("", include("onestop.notifications.urls")),
     path("mot-cua/", include("onestop.urls")),
     path("api/v1/", include("portal.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -2,7 +2,7 @@
 
 import django.core.validators
 import django.db.models.deletion
-import onestop.models
+import onestop.models.calendar
 from decimal import Decimal
 from django.conf import settings
 from django.db import migrations, models
@@ -21,15 +21,15 @@ class Migration(migrations.Migration):
             name='AgencyWorkingHours',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('monday', models.CharField(blank=True, default='07:30-11:30, 13:00-17:00', help_text='Working periods, e.g. “07:30-11:30, 13:00-17:00”; empty = day off.', max_length=100, validators=[onestop.models.validate_periods_text], verbose_name='Monday')),
-                ('tuesday', models.CharField(blank=True, default='07:30-11:30, 13:00-17:00', help_text='Working periods, e.g. “07:30-11:30, 13:00-17:00”; empty = day off.', max_length=100, validators=[onestop.models.validate_periods_text], verbose_name='Tuesday')),
-                ('wednesday', models.CharField(blank=True, default='07:30-11:30, 13:00-17:00', help_text='Working periods, e.g. “07:30-11:30, 13:00-17:00”; empty = day off.', max_length=100, validators=[onestop.models.validate_periods_text], verbose_name='Wednesday')),
-                ('thursday', models.CharField(blank=True, default='07:30-11:30, 13:00-17:00', help_text='Working periods, e.g. “07:30-11:30, 13:00-17:00”; empty = day off.', max_length=100, validators=[onestop.models.validate_periods_text], verbose_name='Thursday')),
-                ('friday', models.CharField(blank=True, default='07:30-11:30, 13:00-17:00', help_text='Working periods, e.g. “07:30-11:30, 13:00-17:00”; empty = day off.', max_length=100, validators=[onestop.models.validate_periods_text], verbose_name='Friday')),
-                ('saturday', models.CharField(blank=True, default='', help_text='Working periods, e.g. “07:30-11:30, 13:00-17:00”; empty = day off.', max_length=100, validators=[onestop.models.validate_periods_text], verbose_name='Saturday')),
-                ('sunday', models.CharField(blank=True, default='', help_text='Working periods, e.g. “07:30-11:30, 13:00-17:00”; empty = day off.', max_length=100, validators=[onestop.models.validate_periods_text], verbose_name='Sunday')),
+                ('monday', models.CharField(blank=True, default='07:30-11:30, 13:00-17:00', help_text='Working periods, e.g. “07:30-11:30, 13:00-17:00”; empty = day off.', max_length=100, validators=[onestop.models.calendar.validate_periods_text], verbose_name='Monday')),
+                ('tuesday', models.CharField(blank=True, default='07:30-11:30, 13:00-17:00', help_text='Working periods, e.g. “07:30-11:30, 13:00-17:00”; empty = day off.', max_length=100, validators=[onestop.models.calendar.validate_periods_text], verbose_name='Tuesday')),
+                ('wednesday', models.CharField(blank=True, default='07:30-11:30, 13:00-17:00', help_text='Working periods, e.g. “07:30-11:30, 13:00-17:00”; empty = day off.', max_length=100, validators=[onestop.models.calendar.validate_periods_text], verbose_name='Wednesday')),
+                ('thursday', models.CharField(blank=True, default='07:30-11:30, 13:00-17:00', help_text='Working periods, e.g. “07:30-11:30, 13:00-17:00”; empty = day off.', max_length=100, validators=[onestop.models.calendar.validate_periods_text], verbose_name='Thursday')),
+                ('friday', models.CharField(blank=True, default='07:30-11:30, 13:00-17:00', help_text='Working periods, e.g. “07:30-11:30, 13:00-17:00”; empty = day off.', max_length=100, validators=[onestop.models.calendar.validate_periods_text], verbose_name='Friday')),
+                ('saturday', models.CharField(blank=True, default='', help_text='Working periods, e.g. “07:30-11:30, 13:00-17:00”; empty = day off.', max_length=100, validators=[onestop.models.calendar.validate_periods_text], verbose_name='Saturday')),
+                ('sunday', models.CharField(blank=True, default='', help_text='Working periods, e.g. “07:30-11:30, 13:00-17:00”; empty = day off.', max_length=100, validators=[onestop.models.calendar.validate_periods_text], verbose_name='Sunday')),
                 ('hours_per_day', models.DecimalField(decimal_places=2, default=Decimal('8'), help_text='One working day of a processing time counts this many working hours.', max_digits=4, validators=[django.core.validators.MinValueValidator(Decimal('1')), django.core.validators.MaxValueValidator(Decimal('10'))], verbose_name='working hours per day')),
-                ('makeup_periods', models.CharField(blank=True, help_text='Periods on a rest day made a working day (a Saturday worked under a swap); empty = the schedule of the first working weekday.', max_length=100, validators=[onestop.models.validate_periods_text], verbose_name='periods on a swapped working day')),
+                ('makeup_periods', models.CharField(blank=True, help_text='Periods on a rest day made a working day (a Saturday worked under a swap); empty = the schedule of the first working weekday.', max_length=100, validators=[onestop.models.calendar.validate_periods_text], verbose_name='periods on a swapped working day')),
                 ('basis', models.TextField(blank=True, help_text='The decision that sets these working hours, if any.', verbose_name='legal basis')),
                 ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
                 ('agency', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='working_hours', to='procedures.agency', verbose_name='agency')),

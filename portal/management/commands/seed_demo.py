@@ -4,6 +4,7 @@ from django.db import transaction
 from portal.demo.accounts import DEMO_PASSWORD, seed_accounts
 from portal.demo.agencies import seed_agencies
 from portal.demo.catalogue import seed_catalogue
+from portal.demo.dossiers import seed_citizen_dossiers
 
 
 class Command(BaseCommand):
@@ -14,9 +15,10 @@ class Command(BaseCommand):
         agencies = seed_agencies()
         users = seed_accounts(agencies)
         catalogue = seed_catalogue()
+        dossiers = seed_citizen_dossiers()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready: {len(agencies)} agencies, {len(users)} accounts (password {DEMO_PASSWORD}), "
-                f"{len(catalogue.lines)} procedures."
+                f"{len(catalogue.lines)} procedures, {dossiers} new citizen dossiers."
             )
         )

@@ -1,0 +1,56 @@
+"""onestop models, one module per concern; import them from here."""
+
+from .calendar import (
+    PERIOD_FIELDS,
+    WEEKDAY_FIELDS,
+    AgencyWorkingHours,
+    CalendarOverride,
+    CalendarOverrideKind,
+    validate_periods_text,
+)
+from .dossiers import (
+    NATIONAL_STATUS_CODE,
+    OPEN_STATUSES,
+    ApplicantKind,
+    DocumentRole,
+    Dossier,
+    DossierChannel,
+    DossierCounter,
+    DossierDocument,
+    DossierEvent,
+    DossierStatus,
+    StoredFile,
+)
+from .notifications import (
+    Notification,
+    NotificationChannel,
+    NotificationPreference,
+    NotificationStatus,
+)
+from .roles import Role, StaffRole
+
+__all__ = [
+    "NATIONAL_STATUS_CODE",
+    "OPEN_STATUSES",
+    "PERIOD_FIELDS",
+    "WEEKDAY_FIELDS",
+    "AgencyWorkingHours",
+    "ApplicantKind",
+    "CalendarOverride",
+    "CalendarOverrideKind",
+    "DocumentRole",
+    "Dossier",
+    "DossierChannel",
+    "DossierCounter",
+    "DossierDocument",
+    "DossierEvent",
+    "DossierStatus",
+    "Notification",
+    "NotificationChannel",
+    "NotificationPreference",
+    "NotificationStatus",
+    "Role",
+    "StaffRole",
+    "StoredFile",
+    "validate_periods_text",
+]

@@ -1,0 +1,235 @@
+"""Dossiers (hồ sơ), their documents and events (DESIGN §4.1–4.2).
+
+Status changes only through onestop.workflow.transitions.dossier_transition, which writes a
+DossierEvent in the same transaction. Statuses carry the national portal's TrangThaiHoSo codes.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class DossierStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted, waiting for the check")
+    RECEIVED = "received", _("Received")
+    PROCESSING = "processing", _("Being processed")
+    REJECTED = "rejected", _("Not accepted")
+    SUPPLEMENT_REQUESTED = "supplement_requested", _("Supplement requested")
+    AWAITING_PAYMENT = "awaiting_payment", _("Waiting for payment")
+    WITHDRAWN = "withdrawn", _("Withdrawn by the applicant")
+    STOPPED = "stopped", _("Processing stopped")
+    RESOLVED = "resolved", _("Result ready")
+    RETURNED = "returned", _("Result returned")
+
+
+# National TrangThaiHoSo codes (REFERENCE.md); drafts exist only in the portal.
+NATIONAL_STATUS_CODE: dict[str, int | None] = {
+    DossierStatus.DRAFT: None,
+    DossierStatus.SUBMITTED: 1,
+    DossierStatus.RECEIVED: 2,
+    DossierStatus.REJECTED: 3,
+    DossierStatus.PROCESSING: 4,
+    DossierStatus.SUPPLEMENT_REQUESTED: 5,
+    DossierStatus.AWAITING_PAYMENT: 6,
+    DossierStatus.WITHDRAWN: 7,
+    DossierStatus.STOPPED: 8,
+    DossierStatus.RESOLVED: 9,
+    DossierStatus.RETURNED: 10,
+}
+
+OPEN_STATUSES = frozenset(
+    {
+        DossierStatus.SUBMITTED,
+        DossierStatus.RECEIVED,
+        DossierStatus.PROCESSING,
+        DossierStatus.SUPPLEMENT_REQUESTED,
+        DossierStatus.AWAITING_PAYMENT,
+    }
+)
+
+
+class ApplicantKind(models.TextChoices):
+    SELF = "self", _("For myself")
+    ORGANISATION = "organisation", _("For an organisation")
+
+
+class DossierChannel(models.IntegerChoices):
+    """National KenhThucHien."""
+
+    COUNTER = 1, _("At the counter")
+    ONLINE = 2, _("Online")
+    POST = 3, _("By public post")
+
+
+class Dossier(models.Model):
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    # Assigned at submission (DESIGN §4.2); never changes afterwards, supplements included.
+    code = models.CharField(_("dossier code"), max_length=60, unique=True, null=True, blank=True)
+    procedure = models.ForeignKey(
+        "procedures.Procedure", verbose_name=_("procedure"), on_delete=models.PROTECT, related_name="dossiers"
+    )
+    agency = models.ForeignKey(
+        "procedures.Agency", verbose_name=_("receiving agency"), on_delete=models.PROTECT, related_name="dossiers"
+    )
+    applicant = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("owner"), on_delete=models.PROTECT, related_name="dossiers"
+    )
+    status = models.CharField(_("status"), max_length=24, choices=DossierStatus.choices, default=DossierStatus.DRAFT)
+    channel = models.PositiveSmallIntegerField(
+        _("channel"), choices=DossierChannel.choices, default=DossierChannel.ONLINE
+    )
+
+    # Who the dossier is for, as declared (kept even if the profile changes later).
+    applicant_kind = models.CharField(max_length=15, choices=ApplicantKind.choices, default=ApplicantKind.SELF)
+    applicant_name = models.CharField(_("applicant name"), max_length=150, blank=True)
+    applicant_id_number = models.CharField(_("ID number"), max_length=12, blank=True)
+    applicant_phone = models.CharField(_("phone"), max_length=15, blank=True)
+    applicant_email = models.EmailField(_("email"), blank=True)
+    applicant_address = models.CharField(_("address"), max_length=300, blank=True)
+    organisation_name = models.CharField(_("organisation name"), max_length=300, blank=True)
+    organisation_tax_code = models.CharField(_("tax code"), max_length=14, blank=True)
+
+    form_data = models.JSONField(_("application form"), default=dict, blank=True)
+    delivery_method = models.CharField(_("result delivery"), max_length=10, blank=True)
+    delivery_address = models.CharField(_("delivery address"), max_length=300, blank=True)
+    delivery_phone = models.CharField(_("delivery phone"), max_length=15, blank=True)
+    declaration_accepted = models.BooleanField(default=False)
+    # What the dossier depends on, copied from the procedure at submission: editing a published
+    # procedure later never changes it (documents, fees, times, process, cut-off).
+    snapshot = models.JSONField(default=dict, blank=True)
+    wizard_step = models.CharField(max_length=20, default="applicant")
+
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    # Decree 61/2018 practice: an online dossier is checked within 8 working hours.
+    check_due_at = models.DateTimeField(_("check due at"), null=True, blank=True)
+    received_at = models.DateTimeField(_("received at"), null=True, blank=True)
+    due_at = models.DateTimeField(_("due date"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    withdraw_reason = models.TextField(_("reason for withdrawal"), blank=True)
+    # Bumped by every transition: the compare-and-set guard against two actors at once.
+    version = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("dossier")
+        verbose_name_plural = _("dossiers")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(status__in=DossierStatus.values), name="dossier_status_valid"),
+            models.CheckConstraint(
+                condition=models.Q(status=DossierStatus.DRAFT) | models.Q(code__isnull=False),
+                name="dossier_code_after_submission",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["applicant", "-created_at"], name="dossier_applicant_recent"),
+            models.Index(fields=["agency", "status"], name="dossier_agency_status"),
+            models.Index(fields=["status", "due_at"], name="dossier_status_due"),
+        ]
+
+    def __str__(self) -> str:
+        return self.code or str(self.public_id)
+
+    @property
+    def national_status(self) -> int | None:
+        return NATIONAL_STATUS_CODE[self.status]
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+
+class DossierCounter(models.Model):
+    """The per-agency, per-day sequence behind dossier codes, row-locked at submission."""
+
+    agency = models.ForeignKey("procedures.Agency", on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    last_value = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["agency", "day"], name="dossiercounter_unique_agency_day")]
+
+    def __str__(self) -> str:
+        return f"{self.agency_id} {self.day}: {self.last_value}"
+
+
+class StoredFile(models.Model):
+    """A file a user uploaded, stored under a random name outside any public URL (STYLE §7)."""
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="stored_files")
+    storage_name = models.CharField(max_length=200, unique=True)
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("stored file")
+        verbose_name_plural = _("stored files")
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class DocumentRole(models.TextChoices):
+    SUBMITTED = "submitted", _("Submitted with the application")
+    SUPPLEMENT = "supplement", _("Supplement")
+    RESULT = "result", _("Result")
+
+
+class DossierDocument(models.Model):
+    """A file attached to a dossier for one required document (by its code in the snapshot)."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="documents")
+    requirement_code = models.CharField(max_length=40)
+    requirement_name = models.CharField(max_length=1000)
+    file = models.ForeignKey(StoredFile, on_delete=models.PROTECT, related_name="dossier_documents")
+    role = models.CharField(max_length=12, choices=DocumentRole.choices, default=DocumentRole.SUBMITTED)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("dossier document")
+        verbose_name_plural = _("dossier documents")
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dossier", "requirement_code", "file"], name="dossierdocument_unique_file_per_slot"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.requirement_name}: {self.file.original_name}"
+
+
+class DossierEvent(models.Model):
+    """Every change of a dossier: who, what, from, to, when, why (STYLE §6). Form 06 reads these."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    action = models.CharField(max_length=40)
+    from_status = models.CharField(max_length=24, blank=True)
+    to_status = models.CharField(max_length=24)
+    step = models.PositiveSmallIntegerField(null=True, blank=True)
+    note = models.TextField(blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    # Citizens and the public tracking page see public milestones; staff see everything.
+    public = models.BooleanField(default=True)
+    deadline = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("dossier event")
+        verbose_name_plural = _("dossier events")
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["dossier", "created_at"], name="dossierevent_dossier_time")]
+
+    def __str__(self) -> str:
+        return f"{self.dossier} {self.action} {self.from_status}→{self.to_status}"

@@ -1,0 +1,1 @@
+"""Citizen submission: drafts, completeness, snapshot, dossier codes, submit, withdraw, supplement."""

@@ -1,0 +1,248 @@
+"""Writes of the citizen side of a dossier: draft, submit, withdraw, supplement (DESIGN §4.1).
+
+Status changes go through the one transition service (onestop.workflow.transitions).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from portal.validators import normalize_phone, validate_cccd, validate_vn_mobile
+from procedures.models import Channel, Delivery, Procedure, ProcedureStatus
+
+from ..models import ApplicantKind, DocumentRole, Dossier, DossierChannel, DossierDocument, DossierStatus, StoredFile
+from ..workcalendar.django_calendar import calendar_for_agency
+from ..workflow.transitions import TransitionError, dossier_transition
+from .codes import dossier_code_next
+from .fields import application_form_class
+from .snapshot import form_field_definitions, procedure_snapshot
+
+# Decree 61/2018 practice (configurable later): an online dossier is checked within 8 working hours.
+CHECK_HOURS = 8
+WIZARD_STEPS = ("applicant", "form", "documents", "delivery", "review")
+
+
+class IncompleteDossier(Exception):
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("; ".join(problems))
+        self.problems = problems
+
+
+@dataclass
+class Problem:
+    step: str
+    message: str
+
+
+def procedure_accepts_online(procedure: Procedure) -> bool:
+    return procedure.status == ProcedureStatus.PUBLISHED and any(
+        c.channel == Channel.ONLINE for c in procedure.channels.all()
+    )
+
+
+@transaction.atomic
+def dossier_draft_create(*, procedure: Procedure, applicant) -> Dossier:
+    """Start an application, prefilled from the citizen's profile."""
+    if not procedure_accepts_online(procedure):
+        raise TransitionError(_("This procedure cannot be submitted online."))
+    return Dossier.objects.create(
+        procedure=procedure,
+        agency=procedure.receiving_agency,
+        applicant=applicant,
+        channel=DossierChannel.ONLINE,
+        applicant_name=applicant.full_name,
+        applicant_id_number=applicant.cccd or "",
+        applicant_phone=applicant.phone,
+        applicant_email=applicant.email,
+        applicant_address=applicant.address,
+        delivery_address=applicant.address,
+        delivery_phone=applicant.phone,
+        delivery_method=procedure.delivery_methods[0] if len(procedure.delivery_methods) == 1 else "",
+    )
+
+
+def _editable(dossier: Dossier) -> Dossier:
+    locked = Dossier.objects.select_for_update().get(pk=dossier.pk)
+    if locked.status != DossierStatus.DRAFT:
+        raise TransitionError(_("This dossier has already been submitted and can no longer be edited."))
+    return locked
+
+
+@transaction.atomic
+def dossier_draft_update(*, dossier: Dossier, step: str, **values) -> Dossier:
+    """Save one wizard step's values on a draft (validation is the step form's; submit re-checks)."""
+    locked = _editable(dossier)
+    for name, value in values.items():
+        setattr(locked, name, value)
+    steps = list(WIZARD_STEPS)
+    if steps.index(step) + 1 > steps.index(locked.wizard_step):
+        locked.wizard_step = steps[min(steps.index(step) + 1, len(steps) - 1)]
+    locked.save()
+    return locked
+
+
+@transaction.atomic
+def dossier_document_attach(*, dossier: Dossier, requirement_code: str, stored: StoredFile) -> DossierDocument:
+    """Attach a stored file (just uploaded, or from the citizen's vault) to a document slot."""
+    locked = _editable(dossier)
+    if stored.owner_id != locked.applicant_id:
+        raise TransitionError(_("This file is not yours."))
+    requirement = locked.procedure.documents.filter(code=requirement_code).first()
+    if requirement is None:
+        raise TransitionError(_("Unknown document."))
+    document, _created = DossierDocument.objects.get_or_create(
+        dossier=locked,
+        requirement_code=requirement.code,
+        file=stored,
+        defaults={"requirement_name": requirement.name, "role": DocumentRole.SUBMITTED},
+    )
+    return document
+
+
+@transaction.atomic
+def dossier_document_detach(*, dossier: Dossier, document_id: int) -> None:
+    locked = _editable(dossier)
+    DossierDocument.objects.filter(dossier=locked, pk=document_id).delete()  # the file stays in the vault
+
+
+def dossier_problems(dossier: Dossier) -> list[Problem]:
+    """Everything that keeps a draft from being submitted, per wizard step, in words."""
+    problems: list[Problem] = []
+    procedure = dossier.procedure
+    if not procedure_accepts_online(procedure):
+        problems.append(Problem("applicant", _("This procedure cannot be submitted online.")))
+    if not dossier.applicant_name.strip():
+        problems.append(Problem("applicant", _("Enter the applicant's full name.")))
+    if dossier.applicant_kind == ApplicantKind.ORGANISATION:
+        if not dossier.organisation_name.strip():
+            problems.append(Problem("applicant", _("Enter the organisation's name.")))
+        if not re.fullmatch(r"\d{10}(-\d{3})?", dossier.organisation_tax_code or ""):
+            problems.append(Problem("applicant", _("Enter the organisation's tax code (10 digits, or 10-3).")))
+    try:
+        validate_cccd(dossier.applicant_id_number)
+    except ValidationError:
+        problems.append(Problem("applicant", _("Enter a valid citizen ID (CCCD) number.")))
+    try:
+        validate_vn_mobile(dossier.applicant_phone)
+    except ValidationError:
+        problems.append(Problem("applicant", _("Enter a valid mobile phone number.")))
+
+    definitions = form_field_definitions(procedure)
+    form = application_form_class(definitions)(data=_as_form_data(definitions, dossier.form_data))
+    if not form.is_valid():
+        for key, errors in form.errors.items():
+            label = form.fields[key].label if key in form.fields else key
+            problems.append(Problem("form", f"{label}: {' '.join(errors)}"))
+
+    attached = set(dossier.documents.values_list("requirement_code", flat=True))
+    for requirement in procedure.documents.all():
+        if requirement.required and requirement.code not in attached:
+            problems.append(Problem("documents", _("Missing document: %(name)s") % {"name": requirement.name}))
+
+    if dossier.delivery_method not in procedure.delivery_methods:
+        problems.append(Problem("delivery", _("Choose how to receive the result.")))
+    elif dossier.delivery_method == Delivery.POST:
+        if not dossier.delivery_address.strip():
+            problems.append(Problem("delivery", _("Enter the delivery address.")))
+        try:
+            validate_vn_mobile(dossier.delivery_phone)
+        except ValidationError:
+            problems.append(Problem("delivery", _("Enter a mobile number the postman can call.")))
+    return problems
+
+
+def _as_form_data(definitions: list[dict], data: dict) -> dict:
+    return {d["key"]: data.get(d["key"], "") for d in definitions}
+
+
+@transaction.atomic
+def dossier_submit(*, dossier: Dossier, actor, declaration: bool) -> Dossier:
+    """Submit a complete draft: code, snapshot, check deadline, event — all in one transaction.
+
+    A double click or a re-posted form finds the dossier already submitted and returns it: never a
+    second dossier, never a second code.
+    """
+    locked = Dossier.objects.select_for_update().get(pk=dossier.pk)
+    if locked.applicant_id != getattr(actor, "pk", None):
+        raise TransitionError(_("You are not allowed to do this on this dossier."))
+    if locked.status != DossierStatus.DRAFT:
+        return locked
+    if not declaration:
+        raise IncompleteDossier([_("Tick the declaration to confirm that the information is true.")])
+    problems = dossier_problems(locked)
+    if problems:
+        raise IncompleteDossier([p.message for p in problems])
+
+    now = timezone.now()
+    calendar = calendar_for_agency(locked.agency)
+    # The 8-working-hour check starts at the next working period; no same-day cut-off applies to it.
+    check_due = calendar.due_at(now, hours=CHECK_HOURS, cutoff=None).due_at
+    dossier_transition(
+        dossier=locked,
+        action="submit",
+        actor=actor,
+        updates={
+            "code": dossier_code_next(agency=locked.agency, at=now),
+            "snapshot": procedure_snapshot(locked.procedure),
+            "submitted_at": now,
+            "check_due_at": check_due,
+            "declaration_accepted": True,
+            "applicant_phone": normalize_phone(locked.applicant_phone),
+        },
+    )
+    return locked
+
+
+@transaction.atomic
+def dossier_withdraw(*, dossier: Dossier, actor, reason: str) -> Dossier:
+    """The citizen withdraws a dossier not yet resolved (national status 7)."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise IncompleteDossier([_("Give a reason for withdrawing the dossier.")])
+    dossier_transition(
+        dossier=dossier,
+        action="withdraw",
+        actor=actor,
+        note=reason,
+        updates={"withdraw_reason": reason, "closed_at": timezone.now()},
+    )
+    return dossier
+
+
+@transaction.atomic
+def dossier_supplement(*, dossier: Dossier, actor, files: list[tuple[str, StoredFile]], note: str = "") -> Dossier:
+    """The citizen sends what the officer asked for (form 02); the dossier keeps its code and the
+    clock resumes with the remaining working time (the back office computes it on the event)."""
+    if not files:
+        raise IncompleteDossier([_("Attach at least one document.")])
+    locked = Dossier.objects.select_for_update().get(pk=dossier.pk)
+    if locked.status != DossierStatus.SUPPLEMENT_REQUESTED:
+        raise TransitionError(_("No supplement is requested for this dossier."))
+    for requirement_code, stored in files:
+        if stored.owner_id != locked.applicant_id:
+            raise TransitionError(_("This file is not yours."))
+        name = next(
+            (d["name"] for d in locked.snapshot.get("documents", []) if d["code"] == requirement_code),
+            _("Supplementary document"),
+        )
+        DossierDocument.objects.get_or_create(
+            dossier=locked,
+            requirement_code=requirement_code,
+            file=stored,
+            defaults={"requirement_name": name, "role": DocumentRole.SUPPLEMENT},
+        )
+    dossier_transition(
+        dossier=locked,
+        action="supplement",
+        actor=actor,
+        note=note,
+        data={"files": [stored.pk for _code, stored in files]},
+    )
+    dossier.status = locked.status
+    return locked

@@ -1,0 +1,75 @@
+"""What a dossier depends on, copied from its procedure at submission (DESIGN §4.1).
+
+Editing a published procedure afterwards never changes a submitted dossier: its documents, fees,
+processing times, process and cut-off are read from here.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from procedures.models import Procedure
+
+
+def procedure_snapshot(procedure: Procedure) -> dict[str, Any]:
+    process = getattr(procedure, "process", None)
+    return {
+        "procedure": {"code": procedure.code, "name": procedure.name, "sector": procedure.sector.name},
+        "online_level": procedure.online_level,
+        "cutoff_time": procedure.cutoff_time.strftime("%H:%M"),
+        "delivery_methods": list(procedure.delivery_methods),
+        "times": [
+            {"channel": c.channel, "amount": str(c.time_amount), "unit": c.time_unit} for c in procedure.channels.all()
+        ],
+        "fees": [
+            {"code": f.code, "name": f.name, "amount": f.amount, "basis": f.basis, "channel": f.channel}
+            for f in procedure.fees.all()
+        ],
+        "documents": [
+            {
+                "code": d.code,
+                "name": d.name,
+                "kind": d.kind,
+                "required": d.required,
+                "condition": d.condition,
+                "accepted_types": d.accepted_types,
+                "max_size_mb": d.max_size_mb,
+                "originals": d.originals,
+                "copies": d.copies,
+            }
+            for d in procedure.documents.all()
+        ],
+        "form_fields": form_field_definitions(procedure),
+        "process": [
+            {
+                "order": s.order,
+                "name": s.name,
+                "agency": s.agency.code,
+                "role": s.role,
+                "hours": str(s.duration_hours),
+                "actions": s.actions,
+            }
+            for s in (process.steps.select_related("agency").all() if process else [])
+        ],
+    }
+
+
+def form_field_definitions(procedure: Procedure) -> list[dict[str, Any]]:
+    """The online form's fields as plain data (what onestop.submission.fields builds forms from)."""
+    return [
+        {
+            "key": f.key,
+            "label": f.label,
+            "kind": f.kind,
+            "required": f.required,
+            "help_text": f.help_text,
+            "choices": f.choices,
+            "validation": f.validation,
+        }
+        for f in procedure.form_fields.all()
+    ]
+
+
+def fees_for_channel(snapshot: dict[str, Any], channel: int) -> tuple[list[dict[str, Any]], int]:
+    fees = [f for f in snapshot.get("fees", []) if f["channel"] == channel]
+    return fees, sum(f["amount"] for f in fees)

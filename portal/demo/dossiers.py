@@ -1,0 +1,100 @@
+"""Demo dossiers for the demo citizens, made through the real services (idempotent)."""
+
+from __future__ import annotations
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from onestop.models import Dossier, Role, StaffRole
+from onestop.submission.services import (
+    dossier_document_attach,
+    dossier_draft_create,
+    dossier_submit,
+    dossier_withdraw,
+)
+from onestop.uploads.storage import stored_file_create
+from onestop.uploads.validation import validate_upload
+from onestop.workflow.transitions import dossier_transition
+from portal.models import User
+from procedures.models import FieldKind, Procedure
+
+
+def demo_pdf(title: str) -> bytes:
+    """A small valid one-page PDF (WeasyPrint), so that demo files open in any viewer."""
+    from onestop.documents.render import html_to_pdf
+
+    return html_to_pdf(f"<html><body><h1>{title}</h1><p>Tệp minh họa của bản trình diễn.</p></body></html>")
+
+
+def _value(field, applicant: User) -> str:
+    kind = field.kind
+    if kind == FieldKind.CHOICE:
+        return field.choices[0]
+    if kind == FieldKind.DATE:
+        return "2026-11-20"
+    if kind == FieldKind.NUMBER:
+        return str(field.validation.get("min", 1) or 1)
+    if kind == FieldKind.BOOLEAN:
+        return "yes"
+    if kind == FieldKind.ID_NUMBER:
+        return applicant.cccd or "074090001234"
+    if kind == FieldKind.ADDRESS:
+        return applicant.address
+    candidates = [applicant.full_name, "Theo hồ sơ đính kèm", applicant.phone, applicant.cccd or "", "0312345678", "1"]
+    label = field.label.lower()
+    if "điện thoại" in label:
+        candidates.insert(0, applicant.phone)
+    elif "thuế" in label:
+        candidates.insert(0, "0312345678")
+    elif "tên" not in label:
+        candidates.insert(0, "Theo hồ sơ đính kèm")
+    pattern = field.validation.get("regex")
+    if pattern:
+        import re
+
+        candidates = [c for c in candidates if re.search(pattern, c)] or candidates
+    return candidates[0]
+
+
+def demo_dossier(*, procedure: Procedure, applicant: User, submit: bool = True) -> Dossier:
+    dossier = dossier_draft_create(procedure=procedure, applicant=applicant)
+    dossier.form_data = {f.key: _value(f, applicant) for f in procedure.form_fields.all()}
+    methods = procedure.delivery_methods
+    dossier.delivery_method = "online" if "online" in methods else methods[0]
+    dossier.wizard_step = "review"
+    dossier.save()
+    for requirement in procedure.documents.filter(required=True):
+        content = demo_pdf(requirement.name)
+        upload = SimpleUploadedFile(f"{requirement.code.lower()}-minh-hoa.pdf", content, content_type="application/pdf")
+        validated = validate_upload(upload, allowed=["pdf"], max_bytes=10 * 1024 * 1024)
+        stored = stored_file_create(owner=applicant, uploaded=upload, validated=validated)
+        dossier_document_attach(dossier=dossier, requirement_code=requirement.code, stored=stored)
+    if submit:
+        dossier_submit(dossier=dossier, actor=applicant, declaration=True)
+    return dossier
+
+
+def seed_citizen_dossiers() -> int:
+    """congdan@demo.vn and congdan2@demo.vn get dossiers in several states, once."""
+    an = User.objects.get(email="congdan@demo.vn")
+    binh = User.objects.get(email="congdan2@demo.vn")
+    if Dossier.objects.filter(applicant__in=[an, binh]).exists():
+        return 0
+    receptionist = StaffRole.objects.filter(role=Role.RECEPTIONIST, agency__code="000.20.01.H12").first().user
+
+    def procedure(code: str) -> Procedure:
+        return Procedure.objects.get(code=code)
+
+    demo_dossier(procedure=procedure("1.001193"), applicant=an)  # khai sinh: submitted
+    demo_dossier(procedure=procedure("1.004873"), applicant=an, submit=False)  # a draft to resume
+    asked = demo_dossier(procedure=procedure("2.000635"), applicant=an)
+    dossier_transition(
+        dossier=asked,
+        action="request_supplement",
+        actor=receptionist,
+        note="Bản chụp Căn cước công dân bị mờ, không đọc được số định danh.",
+        data={"items": [{"name": "Bản sao Căn cước công dân", "detail": "Chụp rõ nét cả hai mặt"}]},
+    )
+    withdrawn = demo_dossier(procedure=procedure("2.000720"), applicant=an)
+    dossier_withdraw(dossier=withdrawn, actor=an, reason="Tôi cần bổ sung thêm thông tin và sẽ nộp lại sau.")
+    demo_dossier(procedure=procedure("1.000656"), applicant=binh)
+    return 5

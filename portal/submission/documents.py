@@ -1,0 +1,129 @@
+"""The documents step of the wizard: one slot per required document, uploads or vault reuse."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.db.models import Sum
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+
+from onestop.models import Dossier, StoredFile
+from onestop.submission.selectors import vault_of
+from onestop.submission.services import dossier_document_attach, dossier_document_detach
+from onestop.uploads.handlers import limit_uploads
+from onestop.uploads.storage import stored_file_create
+from onestop.uploads.validation import UploadRejected, validate_upload
+
+MB = 1024 * 1024
+
+
+def _dossier_bytes(dossier: Dossier) -> int:
+    return dossier.documents.aggregate(total=Sum("file__size"))["total"] or 0
+
+
+def install_upload_limits(request: HttpRequest, dossier: Dossier) -> None:
+    """Size limits enforced while the body arrives (before anything reads request.POST/FILES)."""
+    request.upload_limits = limit_uploads(
+        request,
+        max_file_bytes=settings.UPLOAD_MAX_FILE_MB * MB,
+        max_request_bytes=max(settings.UPLOAD_MAX_DOSSIER_MB * MB - _dossier_bytes(dossier), 0),
+    )
+
+
+def receive_files(request: HttpRequest, *, dossier: Dossier, field_for, requirements) -> tuple[list, list[str]]:
+    """Validate and store the uploaded files of each requirement; return (stored pairs, errors).
+
+    Each rejection names the file and the reason; valid files are kept even when others fail.
+    """
+    limits = getattr(request, "upload_limits", None)
+    errors = [str(rejection) for rejection in (limits.rejections if limits else [])]
+    stored: list[tuple[str, StoredFile]] = []
+    budget = settings.UPLOAD_MAX_DOSSIER_MB * MB - _dossier_bytes(dossier)
+    for requirement in requirements:
+        for uploaded in request.FILES.getlist(field_for(requirement)):
+            if not uploaded.size and any(uploaded.name in e for e in errors):
+                continue  # refused while receiving: already reported
+            try:
+                max_bytes = min(requirement["max_size_mb"], settings.UPLOAD_MAX_FILE_MB) * MB
+                validated = validate_upload(uploaded, allowed=requirement["accepted_types"], max_bytes=max_bytes)
+                if validated.size > budget:
+                    raise UploadRejected(
+                        _("File “%(name)s”: the dossier would exceed %(limit)s MB in total.")
+                        % {"name": validated.safe_name, "limit": settings.UPLOAD_MAX_DOSSIER_MB}
+                    )
+            except UploadRejected as exc:
+                errors.append(str(exc))
+                continue
+            budget -= validated.size
+            stored.append(
+                (
+                    requirement["code"],
+                    stored_file_create(owner=dossier.applicant, uploaded=uploaded, validated=validated),
+                )
+            )
+    return stored, errors
+
+
+def _requirements(dossier: Dossier) -> list[dict]:
+    return [
+        {
+            "code": d.code,
+            "name": d.name,
+            "required": d.required,
+            "condition": d.condition,
+            "kind": d.get_kind_display(),
+            "accepted_types": d.accepted_types,
+            "max_size_mb": d.max_size_mb,
+        }
+        for d in dossier.procedure.documents.all()
+    ]
+
+
+def documents_step(request: HttpRequest, dossier: Dossier):
+    from onestop.submission.services import dossier_draft_update
+
+    requirements = _requirements(dossier)
+    if request.method == "POST":
+        remove = request.POST.get("remove")
+        if remove and remove.isdigit():
+            dossier_document_detach(dossier=dossier, document_id=int(remove))
+            return {"requirements": _slots(dossier, requirements), "vault": _vault(dossier)}
+        stored, errors = receive_files(
+            request, dossier=dossier, field_for=lambda r: f"file-{r['code']}", requirements=requirements
+        )
+        for code, file in stored:
+            dossier_document_attach(dossier=dossier, requirement_code=code, stored=file)
+        own_files = {f.pk: f for f in StoredFile.objects.filter(owner=dossier.applicant)}
+        for requirement in requirements:
+            for value in request.POST.getlist(f"vault-{requirement['code']}"):
+                if value.isdigit() and int(value) in own_files:
+                    dossier_document_attach(
+                        dossier=dossier, requirement_code=requirement["code"], stored=own_files[int(value)]
+                    )
+        for error in errors:
+            messages.error(request, error)
+        if stored:
+            messages.success(request, _("%(count)s file(s) attached.") % {"count": len(stored)})
+        if not errors and ("next" in request.POST or "back" in request.POST):
+            dossier_draft_update(dossier=dossier, step="documents")
+            return True
+    return {"requirements": _slots(dossier, requirements), "vault": _vault(dossier)}
+
+
+def _slots(dossier: Dossier, requirements: list[dict]) -> list[dict]:
+    attached: dict[str, list] = {}
+    for document in dossier.documents.select_related("file"):
+        attached.setdefault(document.requirement_code, []).append(document)
+    return [
+        {**r, "attached": attached.get(r["code"], []), "accept": _accept(r["accepted_types"])} for r in requirements
+    ]
+
+
+def _accept(types: list[str]) -> str:
+    extensions = {"jpg": ".jpg,.jpeg"}
+    return ",".join(extensions.get(t, f".{t}") for t in types)
+
+
+def _vault(dossier: Dossier) -> list[StoredFile]:
+    return list(vault_of(user=dossier.applicant)[:50])

@@ -1,0 +1,59 @@
+"""/tra-cuu/: public tracking by dossier code + the applicant's phone (or the last 4 ID digits)."""
+
+from __future__ import annotations
+
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+
+from onestop.submission import selectors
+
+from .forms import TrackForm
+from .labels import EVENT_LABELS
+
+# At most this many lookups per client address per window: the verifier is short, so guessing
+# must be slow (a code is public on paper; the phone or ID digits are the secret).
+TRACK_LIMIT = 10
+TRACK_WINDOW_SECONDS = 600
+
+
+def client_address(request: HttpRequest) -> str:
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def track_allowed(request: HttpRequest) -> bool:
+    key = f"track-rate:{client_address(request)}"
+    if cache.add(key, 1, TRACK_WINDOW_SECONDS):
+        return True
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.add(key, 1, TRACK_WINDOW_SECONDS)
+        return True
+    return count <= TRACK_LIMIT
+
+
+def public_events(dossier) -> list[dict]:
+    return [
+        {"event": e, "label": EVENT_LABELS.get(e.action, e.action)}
+        for e in selectors.dossier_timeline(dossier=dossier, public_only=True)
+    ]
+
+
+@never_cache
+def track(request: HttpRequest) -> HttpResponse:
+    form = TrackForm(request.POST or None, initial={"code": request.GET.get("ma", "")})
+    context: dict = {"form": form}
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        if not track_allowed(request):
+            context["limited"] = True
+            status = 429
+        else:
+            dossier = selectors.dossier_track(code=form.cleaned_data["code"], verifier=form.cleaned_data["verifier"])
+            if dossier is None:
+                context["not_found"] = True
+            else:
+                context.update(dossier=dossier, events=public_events(dossier))
+    return render(request, "portal/submission/track.html", context, status=status)

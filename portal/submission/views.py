@@ -1,0 +1,365 @@
+"""The submission wizard and the citizen's dossier pages (thin: parse, call a service, render)."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_POST
+
+from onestop.models import Dossier, DossierStatus
+from onestop.submission import selectors
+from onestop.submission.fields import application_form_class, display_value, to_json
+from onestop.submission.services import (
+    WIZARD_STEPS,
+    IncompleteDossier,
+    dossier_draft_create,
+    dossier_draft_update,
+    dossier_problems,
+    dossier_submit,
+    dossier_withdraw,
+    procedure_accepts_online,
+)
+from onestop.submission.snapshot import fees_for_channel, form_field_definitions, procedure_snapshot
+from onestop.workflow.transitions import TransitionError
+from procedures.models import Procedure, ProcedureStatus
+
+from .forms import ApplicantForm, DeliveryForm, ReviewForm, WithdrawForm
+from .labels import EVENT_LABELS, NEXT_STEP
+
+STEP_TITLES = {
+    "applicant": gettext_lazy("Applicant"),
+    "form": gettext_lazy("Application form"),
+    "documents": gettext_lazy("Documents"),
+    "delivery": gettext_lazy("Receiving the result"),
+    "review": gettext_lazy("Review and submit"),
+}
+START_TOKENS = "apply_start_tokens"
+
+
+def _own_dossier(request: HttpRequest, public_id: uuid.UUID) -> Dossier:
+    try:
+        return selectors.dossier_of_applicant(user=request.user, public_id=public_id)
+    except Dossier.DoesNotExist:
+        raise Http404 from None
+
+
+@login_required
+def apply_start(request: HttpRequest, code: str) -> HttpResponse:
+    procedure = get_object_or_404(
+        Procedure.objects.select_related("receiving_agency", "sector").prefetch_related("channels"),
+        code=code,
+        status=ProcedureStatus.PUBLISHED,
+    )
+    if not procedure_accepts_online(procedure):
+        messages.error(request, _("This procedure cannot be submitted online."))
+        return redirect("procedures:detail", code=code)
+    tokens = request.session.get(START_TOKENS, {})
+    if request.method == "POST":
+        token = request.POST.get("token", "")
+        existing = tokens.get(token)
+        if existing:  # a double click or a re-posted form: the same draft, never a second one
+            return redirect("portal:wizard", public_id=existing, step="applicant")
+        dossier = dossier_draft_create(procedure=procedure, applicant=request.user)
+        tokens[token or uuid.uuid4().hex] = str(dossier.public_id)
+        request.session[START_TOKENS] = dict(list(tokens.items())[-20:])
+        return redirect("portal:wizard", public_id=dossier.public_id, step="applicant")
+    drafts = selectors.dossiers_of_applicant(user=request.user).filter(procedure=procedure, status=DossierStatus.DRAFT)
+    return render(
+        request,
+        "portal/submission/start.html",
+        {"procedure": procedure, "token": uuid.uuid4().hex, "drafts": drafts},
+    )
+
+
+def _steps_nav(dossier: Dossier, current: str) -> list[dict]:
+    reached = WIZARD_STEPS.index(dossier.wizard_step)
+    return [
+        {"key": key, "title": STEP_TITLES[key], "current": key == current, "reachable": i <= reached}
+        for i, key in enumerate(WIZARD_STEPS)
+    ]
+
+
+def _next(step: str) -> str:
+    return WIZARD_STEPS[min(WIZARD_STEPS.index(step) + 1, len(WIZARD_STEPS) - 1)]
+
+
+def _previous(step: str) -> str:
+    return WIZARD_STEPS[max(WIZARD_STEPS.index(step) - 1, 0)]
+
+
+@csrf_exempt
+def wizard(request: HttpRequest, public_id: uuid.UUID, step: str) -> HttpResponse:
+    """Upload limits must be installed before the CSRF check parses the body: exempt here, and
+    protected by csrf_protect on the inner view (onestop/uploads/handlers.py)."""
+    if request.method == "POST" and step == "documents" and request.user.is_authenticated:
+        from .documents import install_upload_limits
+
+        dossier = Dossier.objects.filter(public_id=public_id, applicant=request.user).first()
+        if dossier is not None:
+            install_upload_limits(request, dossier)
+    return _wizard(request, public_id, step)
+
+
+@csrf_protect
+@login_required
+def _wizard(request: HttpRequest, public_id: uuid.UUID, step: str) -> HttpResponse:
+    if step not in WIZARD_STEPS:
+        raise Http404
+    dossier = _own_dossier(request, public_id)
+    if dossier.status != DossierStatus.DRAFT:
+        return redirect("portal:dossier", public_id=dossier.public_id)
+    if WIZARD_STEPS.index(step) > WIZARD_STEPS.index(dossier.wizard_step):
+        return redirect("portal:wizard", public_id=public_id, step=dossier.wizard_step)
+    going_back = "back" in request.POST
+    handler = {
+        "applicant": _step_applicant,
+        "form": _step_form,
+        "documents": _step_documents,
+        "delivery": _step_delivery,
+        "review": _step_review,
+    }[step]
+    result = handler(request, dossier)
+    if isinstance(result, HttpResponse):
+        return result
+    if result is True:  # saved: move on (or back)
+        target = _previous(step) if going_back else _next(step)
+        return redirect("portal:wizard", public_id=public_id, step=target)
+    context = {
+        "dossier": dossier,
+        "procedure": dossier.procedure,
+        "step": step,
+        "steps": _steps_nav(dossier, step),
+        "step_title": STEP_TITLES[step],
+        "previous_step": _previous(step) if step != WIZARD_STEPS[0] else None,
+        **result,
+    }
+    return render(request, f"portal/submission/step_{step}.html", context)
+
+
+def _step_applicant(request: HttpRequest, dossier: Dossier):
+    form = ApplicantForm(request.POST or None, instance=dossier)
+    if request.method == "POST" and form.is_valid():
+        dossier_draft_update(dossier=dossier, step="applicant", **{f: form.cleaned_data[f] for f in form.fields})
+        return True
+    return {"form": form}
+
+
+def _step_form(request: HttpRequest, dossier: Dossier):
+    definitions = form_field_definitions(dossier.procedure)
+    form_class = application_form_class(definitions)
+    if request.method == "POST":
+        form = form_class(request.POST)
+        if form.is_valid():
+            dossier_draft_update(dossier=dossier, step="form", form_data=to_json(form.cleaned_data))
+            return True
+        if "back" in request.POST:  # going back keeps what was typed, even if incomplete
+            partial = {k: v for k, v in request.POST.items() if k in form.fields}
+            dossier_draft_update(dossier=dossier, step="applicant", form_data={**dossier.form_data, **partial})
+            return True
+    else:
+        form = form_class(initial=dossier.form_data)
+    return {"form": form}
+
+
+def _step_documents(request: HttpRequest, dossier: Dossier):
+    from .documents import documents_step
+
+    return documents_step(request, dossier)
+
+
+def _step_delivery(request: HttpRequest, dossier: Dossier):
+    allowed = list(dossier.procedure.delivery_methods)
+    initial = {
+        "delivery_method": dossier.delivery_method,
+        "delivery_address": dossier.delivery_address,
+        "delivery_phone": dossier.delivery_phone,
+    }
+    form = DeliveryForm(request.POST or None, initial=initial, allowed=allowed)
+    if request.method == "POST" and form.is_valid():
+        dossier_draft_update(dossier=dossier, step="delivery", **form.cleaned_data)
+        return True
+    return {"form": form}
+
+
+def _review_context(dossier: Dossier) -> dict:
+    snapshot = procedure_snapshot(dossier.procedure)
+    fees, total = fees_for_channel(snapshot, dossier.channel)
+    answers = [(d["label"], display_value(d, dossier.form_data.get(d["key"]))) for d in snapshot["form_fields"]]
+    return {"fees": fees, "fee_total": total, "answers": answers, "documents": dossier.documents.all()}
+
+
+def _step_review(request: HttpRequest, dossier: Dossier):
+    form = ReviewForm(request.POST or None)
+    problems = dossier_problems(dossier)
+    if request.method == "POST" and "back" not in request.POST and form.is_valid():
+        try:
+            dossier_submit(dossier=dossier, actor=request.user, declaration=True)
+        except IncompleteDossier as exc:
+            for problem in exc.problems:
+                messages.error(request, problem)
+        except TransitionError as exc:
+            messages.error(request, str(exc))
+        else:
+            return redirect("portal:submitted", public_id=dossier.public_id)
+    elif request.method == "POST" and "back" in request.POST:
+        return redirect("portal:wizard", public_id=dossier.public_id, step="delivery")
+    return {"form": form, "problems": problems, **_review_context(dossier)}
+
+
+@login_required
+def submitted(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    dossier = _own_dossier(request, public_id)
+    if dossier.status == DossierStatus.DRAFT:
+        return redirect("portal:wizard", public_id=public_id, step=dossier.wizard_step)
+    return render(request, "portal/submission/submitted.html", {"dossier": dossier})
+
+
+@login_required
+def confirmation_pdf(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    dossier = _own_dossier(request, public_id)
+    if dossier.status == DossierStatus.DRAFT:
+        raise Http404
+    from onestop.documents.confirmation import submission_confirmation_pdf
+
+    response = HttpResponse(submission_confirmation_pdf(dossier), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="xac-nhan-{dossier.code}.pdf"'
+    return response
+
+
+@login_required
+def my_dossiers(request: HttpRequest) -> HttpResponse:
+    dossiers = selectors.dossiers_of_applicant(user=request.user)
+    rows = [{"dossier": d, "next_step": NEXT_STEP.get(d.status, "")} for d in dossiers]
+    return render(request, "portal/submission/my_dossiers.html", {"rows": rows})
+
+
+@login_required
+def dossier_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    dossier = _own_dossier(request, public_id)
+    if dossier.status == DossierStatus.DRAFT:
+        return redirect("portal:wizard", public_id=public_id, step=dossier.wizard_step)
+    snapshot = dossier.snapshot or {}
+    fees, total = fees_for_channel(snapshot, dossier.channel)
+    events = [
+        {"event": e, "label": EVENT_LABELS.get(e.action, e.action)}
+        for e in selectors.dossier_timeline(dossier=dossier, public_only=True)
+    ]
+    answers = [(d["label"], display_value(d, dossier.form_data.get(d["key"]))) for d in snapshot.get("form_fields", [])]
+    supplement = None
+    if dossier.status == DossierStatus.SUPPLEMENT_REQUESTED:
+        supplement = selectors.latest_supplement_request(dossier=dossier)
+    return render(
+        request,
+        "portal/submission/dossier.html",
+        {
+            "dossier": dossier,
+            "events": events,
+            "answers": answers,
+            "fees": fees,
+            "fee_total": total,
+            "next_step": NEXT_STEP.get(dossier.status, ""),
+            "can_withdraw": dossier.status
+            in {"submitted", "received", "processing", "supplement_requested", "awaiting_payment"},
+            "withdraw_form": WithdrawForm(),
+            "supplement": supplement,
+            "snapshot_documents": snapshot.get("documents", []),
+        },
+    )
+
+
+@login_required
+@require_POST
+def withdraw(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    dossier = _own_dossier(request, public_id)
+    form = WithdrawForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give a reason for withdrawing the dossier."))
+        return redirect("portal:dossier", public_id=public_id)
+    try:
+        dossier_withdraw(dossier=dossier, actor=request.user, reason=form.cleaned_data["reason"])
+    except (TransitionError, IncompleteDossier) as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Your dossier has been withdrawn."))
+    return redirect(reverse("portal:dossier", kwargs={"public_id": public_id}))
+
+
+@csrf_exempt
+@require_POST
+def supplement(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    """Exempt here so that the upload limits come first; protected inside (see wizard)."""
+    if request.user.is_authenticated:
+        from .documents import install_upload_limits
+
+        dossier = Dossier.objects.filter(public_id=public_id, applicant=request.user).first()
+        if dossier is not None:
+            install_upload_limits(request, dossier)
+    return _supplement(request, public_id)
+
+
+@csrf_protect
+@login_required
+def _supplement(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    from django.conf import settings
+
+    from onestop.submission.services import dossier_supplement
+
+    from .documents import receive_files
+
+    dossier = _own_dossier(request, public_id)
+    code = request.POST.get("requirement", "BOSUNG")
+    known = {d["code"]: d for d in (dossier.snapshot or {}).get("documents", [])}
+    requirement = known.get(code) or {
+        "code": "BOSUNG",
+        "accepted_types": ["pdf", "jpg", "png", "docx", "xlsx"],
+        "max_size_mb": settings.UPLOAD_MAX_FILE_MB,
+    }
+    stored, errors = receive_files(request, dossier=dossier, field_for=lambda r: "files", requirements=[requirement])
+    for error in errors:
+        messages.error(request, error)
+    if stored and not errors:
+        try:
+            dossier_supplement(dossier=dossier, actor=request.user, files=stored, note=request.POST.get("note", ""))
+        except (TransitionError, IncompleteDossier) as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("Your supplement has been sent. The dossier keeps its code."))
+    elif not errors:
+        messages.error(request, _("Attach at least one document."))
+    return redirect("portal:dossier", public_id=public_id)
+
+
+@login_required
+def dossier_document(request: HttpRequest, public_id: uuid.UUID, document_id: int) -> HttpResponse:
+    """A dossier's file: the owner, or staff holding a role in the dossier's agency (else 404)."""
+    from onestop.models import DossierDocument
+    from onestop.uploads.storage import stored_file_response
+
+    document = get_object_or_404(
+        DossierDocument.objects.select_related("dossier", "file"), pk=document_id, dossier__public_id=public_id
+    )
+    if not selectors.user_may_see_dossier(user=request.user, dossier=document.dossier):
+        raise Http404
+    return stored_file_response(document.file, as_attachment=request.GET.get("xem") is None)
+
+
+@login_required
+def vault(request: HttpRequest) -> HttpResponse:
+    return render(request, "portal/submission/vault.html", {"files": selectors.vault_of(user=request.user)})
+
+
+@login_required
+def vault_file(request: HttpRequest, file_id: int) -> HttpResponse:
+    from onestop.models import StoredFile
+    from onestop.uploads.storage import stored_file_response
+
+    stored = get_object_or_404(StoredFile, pk=file_id, owner=request.user)
+    return stored_file_response(stored, as_attachment=True)
