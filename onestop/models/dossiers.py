@@ -113,6 +113,33 @@ class Dossier(models.Model):
     due_at = models.DateTimeField(_("due date"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     withdraw_reason = models.TextField(_("reason for withdrawal"), blank=True)
+
+    # --- processing (the back office): where the dossier is in its ProcessDefinition snapshot.
+    current_step = models.PositiveSmallIntegerField(_("current step"), null=True, blank=True)
+    step_agency = models.ForeignKey(
+        "procedures.Agency",
+        verbose_name=_("unit of the current step"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="dossiers_at_step",
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assigned to"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="assigned_dossiers",
+    )
+    step_due_at = models.DateTimeField(_("step due at"), null=True, blank=True)
+    # Supplement time does not count (Decree 61/2018 practice): the clock pauses at the request
+    # with the working minutes that were left, and resumes with them.
+    paused_at = models.DateTimeField(null=True, blank=True)
+    remaining_minutes = models.IntegerField(null=True, blank=True)
+    step_remaining_minutes = models.IntegerField(null=True, blank=True)
+    supplement_requests = models.PositiveSmallIntegerField(default=0)
+    extensions = models.PositiveSmallIntegerField(default=0)
     # Bumped by every transition: the compare-and-set guard against two actors at once.
     version = models.PositiveIntegerField(default=0)
 
@@ -128,8 +155,12 @@ class Dossier(models.Model):
         ]
         indexes = [
             models.Index(fields=["applicant", "-created_at"], name="dossier_applicant_recent"),
-            models.Index(fields=["agency", "status"], name="dossier_agency_status"),
+            models.Index(fields=["agency", "status", "check_due_at"], name="dossier_agency_status_check"),
+            models.Index(fields=["step_agency", "status", "step_due_at"], name="dossier_unit_status_due"),
+            models.Index(fields=["assignee", "status", "step_due_at"], name="dossier_assignee_status_due"),
             models.Index(fields=["status", "due_at"], name="dossier_status_due"),
+            models.Index(fields=["status", "step_due_at"], name="dossier_status_step_due"),
+            models.Index(fields=["status", "check_due_at"], name="dossier_status_check_due"),
         ]
 
     def __str__(self) -> str:

@@ -214,3 +214,75 @@ def test_confirmation_pdf(citizen_client):
     text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
     assert dossier.code in re.sub(r"\s+", "", text) or dossier.code in text
     assert "Nguyễn Văn An" in text
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("giay-to.pdf", b"MZ\x90\x00\x03\x00\x00\x00" + b"\x00" * 200, "nội dung không phải"),
+        ("trang.pdf", b"<html><script>alert(1)</script></html>", "nội dung không phải"),
+        ("rong.pdf", b"", "rỗng"),
+        ("hoso.pdf.exe", b"MZ" + b"\x00" * 100, "hoso.pdf.exe"),
+    ],
+)
+def test_hostile_upload_through_the_wizard_is_refused_and_nothing_is_lost(citizen_client, name, content, message):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from onestop.models import StoredFile
+
+    dossier = start(citizen_client)
+    citizen_client.post(wizard_url(dossier, "applicant"), {**APPLICANT, "next": "1"})
+    citizen_client.post(wizard_url(dossier, "form"), {**FORM, "next": "1"})
+    response = citizen_client.post(
+        wizard_url(dossier, "documents"),
+        {"file-GT01": [SimpleUploadedFile(name, content), pdf_upload("hop-le.pdf")], "next": "1"},
+        follow=True,
+    )
+    html = response.content.decode()
+    assert message in html
+    assert response.redirect_chain == []  # stays on the documents step
+    assert not StoredFile.objects.filter(original_name=name).exists()
+    # The valid file sent with it is kept, and so is everything typed before.
+    assert dossier.documents.get().file.original_name == "hop-le.pdf"
+    dossier.refresh_from_db()
+    assert dossier.form_data["ho_ten_chong"] == "Nguyễn Văn An"
+
+
+def test_oversize_upload_is_refused_while_receiving(citizen_client, settings):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.UPLOAD_MAX_FILE_MB = 1
+    dossier = start(citizen_client)
+    citizen_client.post(wizard_url(dossier, "applicant"), {**APPLICANT, "next": "1"})
+    citizen_client.post(wizard_url(dossier, "form"), {**FORM, "next": "1"})
+    big = SimpleUploadedFile("lon.pdf", b"%PDF-1.4\n" + b"0" * (1024 * 1024 + 10))
+    response = citizen_client.post(wizard_url(dossier, "documents"), {"file-GT01": big, "next": "1"})
+    assert response.status_code == 200
+    assert "lớn hơn 1 MB" in response.content.decode()
+    assert not dossier.documents.exists()
+
+
+def test_page_queries_do_not_grow_with_the_number_of_dossiers(citizen_client, django_assert_max_num_queries):
+    from tests.portal.submission_helpers import fill_until_review
+
+    def make(token):
+        dossier = start(citizen_client, token=token)
+        fill_until_review(citizen_client, dossier)
+        submit(citizen_client, dossier)
+        return Dossier.objects.get(pk=dossier.pk)
+
+    first = make("a")
+    with django_assert_max_num_queries(50) as captured:
+        citizen_client.get(reverse("portal:my_dossiers"))
+    list_queries = len(captured)
+    with django_assert_max_num_queries(50) as captured:
+        citizen_client.get(reverse("portal:dossier", args=[first.public_id]))
+    page_queries = len(captured)
+    for token in ("b", "c", "d"):
+        last = make(token)
+    citizen_client.post(reverse("portal:withdraw", args=[last.public_id]), {"reason": "Nộp nhầm"})
+    with django_assert_max_num_queries(list_queries):
+        citizen_client.get(reverse("portal:my_dossiers"))
+    # A dossier with more events and documents costs no more queries than one with fewer.
+    with django_assert_max_num_queries(page_queries):
+        citizen_client.get(reverse("portal:dossier", args=[last.public_id]))
