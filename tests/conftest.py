@@ -30,3 +30,11 @@ def agency(db):
 @pytest.fixture
 def receptionist(agency):
     return StaffRoleFactory(agency=agency, user__full_name="Lê Thị Cúc").user
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _fast_password_hashing():
+    """PBKDF2's deliberate slowness is for production; tests create many users."""
+    from django.conf import settings
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

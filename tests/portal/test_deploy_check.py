@@ -11,7 +11,11 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def test_check_deploy_is_clean_with_production_settings():
     env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith(("SECURE_", "SESSION_", "CSRF_"))},
+        **{
+            k: v
+            for k, v in os.environ.items()
+            if not k.startswith(("SECURE_", "SESSION_", "CSRF_")) and k != "DJANGO_ALLOW_ASYNC_UNSAFE"
+        },
         "DEBUG": "false",
         "SECRET_KEY": secrets.token_urlsafe(50),
         "ALLOWED_HOSTS": "dichvucong.example.vn",
