@@ -237,12 +237,15 @@ def dossier_supplement(*, dossier: Dossier, actor, files: list[tuple[str, Stored
             file=stored,
             defaults={"requirement_name": name, "role": DocumentRole.SUPPLEMENT},
         )
+    from ..backoffice.services import supplement_resume_values
+
     dossier_transition(
         dossier=locked,
         action="supplement",
         actor=actor,
         note=note,
         data={"files": [stored.pk for _code, stored in files]},
+        updates=supplement_resume_values(locked),  # the clock resumes with the time that was left
     )
     dossier.status = locked.status
     return locked

@@ -38,6 +38,8 @@ TRANSITIONS: dict[str, Transition] = {
     t.action: t
     for t in [
         _t("submit", {S.DRAFT}, S.SUBMITTED, {OWNER}),
+        # A paper dossier registered at the counter (channel 1) or received by post (channel 3).
+        _t("register", {S.DRAFT}, S.RECEIVED, {Role.RECEPTIONIST, Role.POSTAL_CLERK}),
         _t("receive", {S.SUBMITTED}, S.RECEIVED, {Role.RECEPTIONIST}),
         _t("refuse", {S.SUBMITTED}, S.REJECTED, {Role.RECEPTIONIST}),
         _t(

@@ -25,8 +25,11 @@ def actor_may(*, transition: Transition, dossier: Dossier, actor, system: bool =
     roles = {r for r in transition.actors if r not in (OWNER, SYSTEM)}
     if not roles:
         return False
+    # Roles count in the receiving agency and in the unit of the current step (DESIGN §1: staff act
+    # on dossiers of agencies where they hold a role; a transfer moves the step to another agency).
+    agencies = {dossier.agency_id, dossier.step_agency_id} - {None}
     return StaffRole.objects.filter(
-        user=actor, agency_id=dossier.agency_id, role__in=roles, active=True, agency__active=True
+        user=actor, agency_id__in=agencies, role__in=roles, active=True, agency__active=True
     ).exists()
 
 

@@ -17,12 +17,15 @@ from onestop.workflow.transitions import dossier_transition
 from portal.models import User
 from procedures.models import FieldKind, Procedure
 
+from .files import minimal_pdf
+
 
 def demo_pdf(title: str) -> bytes:
-    """A small valid one-page PDF (WeasyPrint), so that demo files open in any viewer."""
-    from onestop.documents.render import html_to_pdf
+    """A small valid one-page PDF, so that demo files open in any viewer."""
+    from unicodedata import normalize
 
-    return html_to_pdf(f"<html><body><h1>{title}</h1><p>Tệp minh họa của bản trình diễn.</p></body></html>")
+    ascii_title = normalize("NFD", title).encode("ascii", "ignore").decode().replace("(", "").replace(")", "")
+    return minimal_pdf(ascii_title[:60])
 
 
 def _value(field, applicant: User) -> str:
@@ -69,7 +72,7 @@ def demo_dossier(*, procedure: Procedure, applicant: User, submit: bool = True) 
         stored = stored_file_create(owner=applicant, uploaded=upload, validated=validated)
         dossier_document_attach(dossier=dossier, requirement_code=requirement.code, stored=stored)
     if submit:
-        dossier_submit(dossier=dossier, actor=applicant, declaration=True)
+        dossier = dossier_submit(dossier=dossier, actor=applicant, declaration=True)
     return dossier
 
 
