@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def demo_data():
-    call_command("seed_demo")
+    call_command("seed_demo", "--without-dossiers")
 
 
 def _login(client, email):

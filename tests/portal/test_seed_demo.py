@@ -11,15 +11,25 @@ pytestmark = pytest.mark.django_db
 
 
 def test_seed_demo_is_idempotent_and_complete():
+    from onestop.models import Dossier, DossierStatus
+
     call_command("seed_demo")
-    counts = (Agency.objects.count(), User.objects.count(), StaffRole.objects.count())
+    counts = (Agency.objects.count(), User.objects.count(), StaffRole.objects.count(), Dossier.objects.count())
     call_command("seed_demo")
-    assert (Agency.objects.count(), User.objects.count(), StaffRole.objects.count()) == counts
+    assert (Agency.objects.count(), User.objects.count(), StaffRole.objects.count(), Dossier.objects.count()) == counts
+    # The back office is alive: about 200 dossiers in every status, some overdue.
+    assert Dossier.objects.count() >= 200
+    assert set(Dossier.objects.values_list("status", flat=True)) == set(DossierStatus.values)
+    from django.utils import timezone
+
+    assert Dossier.objects.filter(status=DossierStatus.SUBMITTED, check_due_at__lt=timezone.now()).exists()
+    assert Dossier.objects.filter(assignee__email="chuyenvien@demo.vn", status=DossierStatus.PROCESSING).exists()
+    assert Dossier.objects.filter(applicant__email="congdan@demo.vn").count() >= 4
 
     assert Agency.objects.filter(kind=AgencyKind.DEPARTMENT).count() >= 4
     assert Agency.objects.filter(kind=AgencyKind.COMMUNE).count() >= 3
     assert Agency.objects.get(kind=AgencyKind.SERVICE_CENTRE).parent.kind == AgencyKind.PROVINCE
-    assert len(ACCOUNTS) == User.objects.count() == 9
+    assert len(ACCOUNTS) == 9 and User.objects.filter(email__in=[a[0] for a in ACCOUNTS]).count() == 9
     for email, *_ in ACCOUNTS:
         user = User.objects.get(email=email)
         assert user.check_password(DEMO_PASSWORD)
@@ -33,7 +43,7 @@ def test_seed_demo_is_idempotent_and_complete():
 
 
 def test_demo_accounts_can_log_in(client):
-    call_command("seed_demo")
+    call_command("seed_demo", "--without-dossiers")
     response = client.post("/accounts/login/", {"login": "tiepnhan@demo.vn", "password": DEMO_PASSWORD}, follow=True)
     assert response.redirect_chain[-1][0] == "/mot-cua/"
     assert "Trung tâm Phục vụ hành chính công tỉnh Bình Dương" in response.content.decode()
@@ -42,7 +52,7 @@ def test_demo_accounts_can_log_in(client):
 def test_demo_catalogue_is_rich_enough():
     from procedures.models import OnlineLevel, Procedure, ProcedureStatus
 
-    call_command("seed_demo")
+    call_command("seed_demo", "--without-dossiers")
     published = Procedure.objects.filter(status=ProcedureStatus.PUBLISHED)
     assert published.count() >= 40
     assert published.values("sector").distinct().count() >= 8

@@ -3,6 +3,7 @@ from django.db import transaction
 
 from portal.demo.accounts import DEMO_PASSWORD, seed_accounts
 from portal.demo.agencies import seed_agencies
+from portal.demo.backoffice import seed_backoffice_dossiers
 from portal.demo.catalogue import seed_catalogue
 from portal.demo.dossiers import seed_citizen_dossiers
 
@@ -10,15 +11,20 @@ from portal.demo.dossiers import seed_citizen_dossiers
 class Command(BaseCommand):
     help = "Load the demo province: agencies, demo accounts, the procedure catalogue (idempotent)."
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--without-dossiers", action="store_true", help="only agencies, accounts and the catalogue (for tests)"
+        )
+
     @transaction.atomic
-    def handle(self, *args, **options) -> None:
+    def handle(self, *args, without_dossiers: bool = False, **options) -> None:
         agencies = seed_agencies()
         users = seed_accounts(agencies)
         catalogue = seed_catalogue()
-        dossiers = seed_citizen_dossiers()
+        dossiers = 0 if without_dossiers else seed_citizen_dossiers() + seed_backoffice_dossiers()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready: {len(agencies)} agencies, {len(users)} accounts (password {DEMO_PASSWORD}), "
-                f"{len(catalogue.lines)} procedures, {dossiers} new citizen dossiers."
+                f"{len(catalogue.lines)} procedures, {dossiers} new dossiers."
             )
         )
