@@ -10,6 +10,7 @@ urlpatterns = [
     path("ho-so/<uuid:public_id>/da-nop/", views.submitted, name="submitted"),
     path("ho-so/<uuid:public_id>/phieu-xac-nhan.pdf", views.confirmation_pdf, name="confirmation_pdf"),
     path("ho-so/<uuid:public_id>/rut/", views.withdraw, name="withdraw"),
+    path("ho-so/<uuid:public_id>/bieu-mau/<str:form>/", views.dossier_form_pdf, name="dossier_form"),
     path("ho-so/<uuid:public_id>/bo-sung/", views.supplement, name="supplement"),
     path("ho-so/<uuid:public_id>/tai-lieu/<int:document_id>/", views.dossier_document, name="dossier_document"),
     path("kho-du-lieu/", views.vault, name="vault"),

@@ -363,3 +363,17 @@ def vault_file(request: HttpRequest, file_id: int) -> HttpResponse:
 
     stored = get_object_or_404(StoredFile, pk=file_id, owner=request.user)
     return stored_file_response(stored, as_attachment=True)
+
+
+@login_required
+def dossier_form_pdf(request: HttpRequest, public_id: uuid.UUID, form: str) -> HttpResponse:
+    """The citizen's copies of the forms issued to them (01 receipt, 02 supplement request,
+    03 refusal, 04 apology, 05 stop notice)."""
+    from onestop.backoffice.paper import CITIZEN_FORMS, pdf_response, render_form
+
+    dossier = _own_dossier(request, public_id)
+    if form not in CITIZEN_FORMS:
+        raise Http404
+    event = request.GET.get("su-kien", "")
+    content = render_form(dossier, form, event_id=int(event) if event.isdigit() else None)
+    return pdf_response(content, f"mau-{form}-{dossier.code}.pdf")

@@ -1,0 +1,131 @@
+"""The seven forms, rendered on demand from the dossier and the event that issued them.
+
+Forms are never edited after the fact: each reads the data its action recorded in the event
+(items and reason of a supplement request, reasons of a refusal, old and new dates of an
+extension, the legal basis of a stop), so a reprint is identical to the first print.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.utils.dateparse import parse_date, parse_datetime
+
+from procedures.models import Agency
+
+from ..access import staff_required
+from ..models import Dossier, DossierEvent, StaffRole
+from .selectors import dossier_for_staff
+
+# Which event issues which form (01 at reception, 02 supplement, 03 refusal, 04 apology, 05 stop).
+FORM_EVENTS = {
+    "01": ("receive", "register"),
+    "02": ("request_supplement",),
+    "03": ("refuse",),
+    "04": ("extend",),
+    "05": ("stop",),
+}
+CITIZEN_FORMS = frozenset(FORM_EVENTS)
+
+
+def _event(dossier: Dossier, form: str, event_id: int | None) -> DossierEvent:
+    events = dossier.events.select_related("actor").filter(action__in=FORM_EVENTS[form])
+    if event_id is not None:
+        events = events.filter(pk=event_id)
+    event = events.order_by("-created_at", "-pk").first()
+    if event is None:
+        raise Http404
+    return event
+
+
+def _documents_checked(dossier: Dossier, event: DossierEvent) -> list[dict] | None:
+    codes = event.data.get("checked_documents")
+    if codes is None:
+        return None
+    by_code = {d["code"]: d for d in (dossier.snapshot or {}).get("documents", [])}
+    return [
+        {"name": by_code[c]["name"], "kind": by_code[c]["kind"], "quantity": by_code[c].get("originals", 1) or 1}
+        for c in codes
+        if c in by_code
+    ]
+
+
+def render_form(dossier: Dossier, form: str, *, event_id: int | None = None) -> bytes:
+    from ..documents import forms
+
+    if form == "06":
+        return forms.form06_control_slip_pdf(dossier)
+    if form not in FORM_EVENTS:
+        raise Http404
+    event = _event(dossier, form, event_id)
+    actor, data = event.actor, event.data
+    if form == "01":
+        return forms.form01_receipt_pdf(dossier, received_by=actor, documents=_documents_checked(dossier, event))
+    if form == "02":
+        items = [{"name": i.get("name", ""), "requirement": i.get("requirement", ""), "note": i.get("detail", "")}
+                 for i in data.get("items", [])]  # fmt: skip
+        return forms.form02_supplement_pdf(dossier, items=items, reason=event.note, officer=actor, at=event.created_at)
+    if form == "03":
+        return forms.form03_refusal_pdf(
+            dossier, reasons=data.get("reasons", event.note), officer=actor, at=event.created_at
+        )
+    if form == "04":
+        return forms.form04_apology_pdf(
+            dossier,
+            reason=event.note,
+            old_due_at=parse_datetime(data["old_due_at"]),
+            new_due_at=parse_datetime(data["new_due_at"]),
+            signer=actor,
+            at=event.created_at,
+        )
+    return forms.form05_stop_pdf(
+        dossier, reason=event.note, legal_basis=data.get("legal_basis", ""), signer=actor, at=event.created_at
+    )
+
+
+def pdf_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def _event_id(request: HttpRequest) -> int | None:
+    value = request.GET.get("su-kien", "")
+    return int(value) if value.isdigit() else None
+
+
+@staff_required
+def staff_form_pdf(request: HttpRequest, dossier_id: int, form: str) -> HttpResponse:
+    """Forms 01–06 of a dossier, for staff holding a role in its agency or current unit."""
+    try:
+        dossier = dossier_for_staff(user=request.user, dossier_id=dossier_id)
+    except Dossier.DoesNotExist:
+        raise Http404 from None
+    return pdf_response(render_form(dossier, form, event_id=_event_id(request)), f"mau-{form}-{dossier.code}.pdf")
+
+
+@staff_required
+def register(request: HttpRequest) -> HttpResponse:
+    """Form 07, the register of an agency for a date range (PDF, or XLSX with ?dinh-dang=xlsx)."""
+    from ..documents import forms
+
+    agency = get_object_or_404(Agency, code=request.GET.get("co-quan", ""))
+    if not StaffRole.objects.filter(user=request.user, agency=agency, active=True).exists():
+        raise Http404
+    today = dt.date.today()
+    date_from = parse_date(request.GET.get("tu", "")) or today.replace(day=1)
+    date_to = parse_date(request.GET.get("den", "")) or today
+    dossiers = forms.register_dossiers(agency=agency, date_from=date_from, date_to=date_to)
+    name = f"so-theo-doi-{agency.code}-{date_from:%Y%m%d}-{date_to:%Y%m%d}"
+    if request.GET.get("dinh-dang") == "xlsx":
+        content = forms.form07_register_xlsx(agency=agency, date_from=date_from, date_to=date_to, dossiers=dossiers)
+        response = HttpResponse(
+            content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
+        response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+        return response
+    content = forms.form07_register_pdf(agency=agency, date_from=date_from, date_to=date_to, dossiers=dossiers)
+    return pdf_response(content, f"{name}.pdf")
