@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from procedures.models import Agency
 
 from .admin_scoping import AgencyScopedAdminMixin
-from .models import WEEKDAY_FIELDS, AgencyWorkingHours, CalendarOverride, StaffRole
+from .models import WEEKDAY_FIELDS, AgencyWorkingHours, CalendarOverride, DeadlineCrossing, StaffRole
 from .notifications import admin as notifications_admin  # noqa: F401 — registers its admins
 from .workcalendar import parse_periods
 from .workcalendar.explanation import format_week, weekday_vi
@@ -95,3 +95,19 @@ class AgencyWorkingHoursAdmin(AgencyScopedAdminMixin, admin.ModelAdmin):
             return format_week([parse_periods(getattr(obj, name)) for name in WEEKDAY_FIELDS])
         except ValueError:
             return "?"
+
+
+@admin.register(DeadlineCrossing)
+class DeadlineCrossingAdmin(admin.ModelAdmin):
+    """Read-only: crossings are recorded by the deadline sweep (onestop/deadlines)."""
+
+    list_display = ("dossier", "kind", "deadline", "created_at", "notified_at")
+    list_filter = ("kind",)
+    search_fields = ("dossier__code",)
+    list_select_related = ("dossier",)
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False

@@ -267,6 +267,39 @@ CELERY_BEAT_SCHEDULE["notifications-requeue-stale"] = {
     "schedule": 300.0,
 }
 
+# --- Deadlines ------------------------------------------------------------------------------
+# onestop/deadlines (DESIGN §4.3): a static beat schedule. Beat is one process (docs/deployment.md);
+# the sweep needs no lock anyway — a unique constraint makes a second run record and send nothing.
+from celery.schedules import crontab  # noqa: E402 — kept inside this block
+
+DEADLINE_SWEEP_SECONDS = env.int("DEADLINE_SWEEP_SECONDS", default=300)
+# "Due soon" = at most this many working hours left (one working day), for the dossier and for a step.
+DEADLINE_DUE_SOON_WORKING_HOURS = env.float("DEADLINE_DUE_SOON_WORKING_HOURS", default=8)
+DEADLINE_STEP_DUE_SOON_WORKING_HOURS = env.float(
+    "DEADLINE_STEP_DUE_SOON_WORKING_HOURS", default=DEADLINE_DUE_SOON_WORKING_HOURS
+)
+# Form 04 (apology and new date) is due at least one working day before the due date: remind the
+# unit's approvers one working day earlier than that, while an extension is still possible.
+DEADLINE_APOLOGY_REMINDER_WORKING_HOURS = env.float("DEADLINE_APOLOGY_REMINDER_WORKING_HOURS", default=16)
+# Deadlines that passed longer ago than this before a sweep saw them are not announced one by one
+# (first run, or the sweep stopped that long); the daily digest still counts them.
+DEADLINE_LOOKBACK_DAYS = env.int("DEADLINE_LOOKBACK_DAYS", default=7)
+DEADLINE_NOTIFY_BATCH_SIZE = env.int("DEADLINE_NOTIFY_BATCH_SIZE", default=200)
+# A notification batch not done after this long (task lost) is queued again, at most this many crossings a sweep.
+DEADLINE_REQUEUE_MINUTES = env.int("DEADLINE_REQUEUE_MINUTES", default=60)
+DEADLINE_REQUEUE_LIMIT = env.int("DEADLINE_REQUEUE_LIMIT", default=20000)
+# The leaders' daily digest, local time (CELERY_TIMEZONE = TIME_ZONE, Asia/Ho_Chi_Minh).
+DEADLINE_DIGEST_TIME = env.str("DEADLINE_DIGEST_TIME", default="07:00")
+_digest_hour, _digest_minute = DEADLINE_DIGEST_TIME.split(":")
+# No expiry on the sweep: queued behind a flood of notification batches, late sweeps still run
+# (each is cheap and finds only what is new); expiring them would skip sweeps for as long as the flood lasts.
+CELERY_BEAT_SCHEDULE["deadlines-sweep"] = {"task": "onestop.deadline_sweep", "schedule": float(DEADLINE_SWEEP_SECONDS)}
+CELERY_BEAT_SCHEDULE["deadlines-daily-digest"] = {
+    "task": "onestop.deadline_digest",
+    "schedule": crontab(hour=int(_digest_hour), minute=int(_digest_minute)),
+    "options": {"expires": 6 * 3600.0},  # a digest still queued 6 hours later is no longer news
+}
+
 # --- REST API -------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

@@ -8,6 +8,7 @@ from .calendar import (
     CalendarOverrideKind,
     validate_periods_text,
 )
+from .deadlines import DeadlineCrossing, DeadlineKind
 from .dossiers import (
     NATIONAL_STATUS_CODE,
     OPEN_STATUSES,
@@ -38,6 +39,8 @@ __all__ = [
     "ApplicantKind",
     "CalendarOverride",
     "CalendarOverrideKind",
+    "DeadlineCrossing",
+    "DeadlineKind",
     "DocumentRole",
     "Dossier",
     "DossierChannel",
