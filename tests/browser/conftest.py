@@ -50,3 +50,6 @@ def page(browser, tmp_path):
     page.set_default_timeout(15_000)
     yield page
     context.close()
+
+
+from tests.onestop.conftest import office  # noqa: E402, F401 — the back-office fixture, shared
