@@ -183,7 +183,7 @@ def test_staff_in_app_message_is_delivered_by_being_recorded(
     inapp = next(row for row in rows if row.channel == NotificationChannel.INAPP)
     assert inapp.status == NotificationStatus.SENT and inapp.read_at is None
     assert inapp.subject == f"Hồ sơ {dossier.code} được giao cho bạn xử lý"
-    assert "/ho-so/" not in inapp.link  # staff go to the back office, not the citizen's page
+    assert "/mot-cua/" in inapp.link  # staff go to the back office, not the citizen's page
     assert len(callbacks) == 1  # only the e-mail needs a delivery task
 
 
