@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 from .backoffice import paper
@@ -9,4 +9,5 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("ho-so/<int:dossier_id>/bieu-mau/<str:form>/", paper.staff_form_pdf, name="form_pdf"),
     path("so-theo-doi/", paper.register, name="register"),
+    path("", include("onestop.backoffice.urls")),
 ]

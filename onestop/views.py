@@ -7,4 +7,11 @@ from .selectors import back_office_summary
 
 @staff_required
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "onestop/home.html", {"memberships": back_office_summary(user=request.user)})
+    """The back office's home: the user's queues with their first dossiers, and their roles."""
+    from .backoffice.views import home_context
+
+    return render(
+        request,
+        "onestop/home.html",
+        {"memberships": back_office_summary(user=request.user), **home_context(request)},
+    )

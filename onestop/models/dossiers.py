@@ -161,6 +161,9 @@ class Dossier(models.Model):
             models.Index(fields=["status", "due_at"], name="dossier_status_due"),
             models.Index(fields=["status", "step_due_at"], name="dossier_status_step_due"),
             models.Index(fields=["status", "check_due_at"], name="dossier_status_check_due"),
+            # The due-soon and overdue queues per desk and per unit (bench/queue_page.py, EXPLAIN).
+            models.Index(fields=["agency", "status", "due_at"], name="dossier_agency_status_due"),
+            models.Index(fields=["step_agency", "status", "due_at"], name="dossier_unit_status_appt"),
         ]
 
     def __str__(self) -> str:

@@ -26,12 +26,13 @@ def dossier_of_applicant(*, user, public_id) -> Dossier:
 
 
 def user_may_see_dossier(*, user, dossier: Dossier) -> bool:
-    """Owner, or staff holding an active role in the dossier's agency (DESIGN §1)."""
+    """Owner, or staff holding an active role in the dossier's agency or current unit (DESIGN §1)."""
     if not user.is_authenticated:
         return False
     if dossier.applicant_id == user.pk:
         return True
-    return StaffRole.objects.filter(user=user, agency_id=dossier.agency_id, active=True, agency__active=True).exists()
+    agencies = {dossier.agency_id, dossier.step_agency_id} - {None}  # the desk, and the unit now holding it
+    return StaffRole.objects.filter(user=user, agency_id__in=agencies, active=True, agency__active=True).exists()
 
 
 def dossier_timeline(*, dossier: Dossier, public_only: bool) -> QuerySet[DossierEvent]:

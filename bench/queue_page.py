@@ -1,0 +1,213 @@
+"""Back-office queue pages at N dossiers: latency and throughput against a trivial view, logged in.
+
+    .venv/bin/python bench/queue_page.py [--dossiers 1000000] [--open-share 0.03] [--seconds 10]
+                                         [--concurrency 2] [--skip-seed] [--explain]
+
+Needs PostgreSQL (DATABASE_URL, default postgres://postgres@127.0.0.1:5432/dvc_bench_queue: its own
+database, so that other benchmarks' data stay apart). It migrates, loads the demo data, fills N
+dossiers (`manage.py bench_seed`, set-based SQL), creates a session in the database for each demo
+officer, starts gunicorn with two workers and loads, with the session cookie: the queues
+/mot-cua/hang-doi/<queue>/ of the receptionist (tiepnhan@demo.vn), the specialist (chuyenvien@) and the
+head of unit (lanhdao.phong@), and /mot-cua/ (every queue's first rows); /robots.txt is the trivial
+view. Prints a Markdown table; --explain also prints EXPLAIN ANALYZE of each queue's count and rows.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import os
+import sys
+import threading
+import time
+from pathlib import Path
+from urllib.parse import urlsplit
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/dvc_bench_queue")
+
+import http_load
+import server
+
+OFFICERS = {
+    "receptionist": "tiepnhan@demo.vn",
+    "specialist": "chuyenvien@demo.vn",
+    "approver": "lanhdao.phong@demo.vn",
+}
+RUNS = [  # (label, officer, path)
+    ("chờ tiếp nhận (receptionist)", "receptionist", "/mot-cua/hang-doi/cho-tiep-nhan/"),
+    ("việc của tôi (specialist)", "specialist", "/mot-cua/hang-doi/viec-cua-toi/"),
+    ("chờ phân công (head of unit)", "approver", "/mot-cua/hang-doi/cho-phan-cong/"),
+    ("chờ phê duyệt (head of unit)", "approver", "/mot-cua/hang-doi/cho-phe-duyet/"),
+    ("quá hạn (receptionist)", "receptionist", "/mot-cua/hang-doi/qua-han/"),
+    ("chờ tiếp nhận, search “Nguyễn”", "receptionist", "/mot-cua/hang-doi/cho-tiep-nhan/?q=Nguy%E1%BB%85n"),
+    ("home /mot-cua/ (receptionist)", "receptionist", "/mot-cua/"),
+]
+
+
+def _django():
+    os.environ.update({k: v for k, v in server.bench_env().items() if k not in os.environ})
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+    import django
+
+    django.setup()
+
+
+def sessions() -> dict[str, str]:
+    """A logged-in session per demo officer, stored in the database as a browser's would be."""
+    _django()
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+    from allauth.mfa.utils import is_mfa_enabled
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    from portal.models import User
+
+    out = {}
+    for key, email in OFFICERS.items():
+        user = User.objects.get(email=email)
+        # Staff must have enrolled TOTP (REQUIRE_STAFF_MFA, on in production): enrol them in the bench
+        # database so that the pages run with the production middleware, its query included.
+        if not is_mfa_enabled(user, types=[Authenticator.Type.TOTP]):
+            TOTP.activate(user, generate_totp_secret())
+        session = SessionStore()
+        session[SESSION_KEY] = str(user.pk)
+        session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+        session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        session.create()
+        out[key] = session.session_key
+    return out
+
+
+def table_summary() -> str:
+    """What the database holds now (the seed may come from an earlier run: --skip-seed)."""
+    _django()
+    from django.db.models import Count, Q
+
+    from onestop.models import OPEN_STATUSES, Dossier, DossierStatus
+
+    totals = Dossier.objects.aggregate(
+        all=Count("pk"), open=Count("pk", filter=Q(status__in=[*OPEN_STATUSES, DossierStatus.RESOLVED]))
+    )
+    return f"{totals['all']:,} dossiers ({totals['open']:,} open or resolved), PostgreSQL"
+
+
+def explain() -> None:
+    """EXPLAIN ANALYZE of each queue's rows (first page) and of the navigation's counts, per officer."""
+    _django()
+    from django.db import connection
+
+    from onestop.backoffice.queues import queue_counts, queue_dossiers, queues_for, staff_scope
+    from portal.models import User
+
+    for key, email in OFFICERS.items():
+        scope = staff_scope(user=User.objects.get(email=email))
+        started = time.perf_counter()
+        counts = queue_counts(scope=scope)
+        print(f"\n### {key}: counts {counts} in {(time.perf_counter() - started) * 1000:.1f} ms")
+        for queue, _condition in queues_for(scope=scope):
+            sql, params = queue_dossiers(queue=queue, scope=scope)[:25].query.sql_with_params()
+            with connection.cursor() as cursor:
+                cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, params)
+                plan = [row[0] for row in cursor.fetchall()]
+            print(f"\n{queue.key} rows: {plan[-1].strip()}")
+            print("\n".join("    " + line for line in plan[:12]))
+
+
+def load(base: str, path: str, cookie: str, *, label: str, concurrency: int, seconds: float) -> http_load.Result:
+    """http_load.run with a session cookie (the same closed loop, keep-alive connections)."""
+    parts = urlsplit(base)
+    stop_at = time.monotonic() + seconds
+    lock = threading.Lock()
+    latencies: list[float] = []
+    counters = {"requests": 0, "errors": 0}
+    headers = {"Host": parts.hostname or "127.0.0.1", "Cookie": f"sessionid={cookie}" if cookie else ""}
+
+    def worker() -> None:
+        conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+        local: list[float] = []
+        errors = 0
+        while time.monotonic() < stop_at:
+            started = time.perf_counter()
+            try:
+                conn.request("GET", path, headers=headers)
+                response = conn.getresponse()
+                response.read()
+                if response.status != 200:
+                    errors += 1
+            except (OSError, http.client.HTTPException):
+                errors += 1
+                conn.close()
+                conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+                continue
+            local.append((time.perf_counter() - started) * 1000)
+        conn.close()
+        with lock:
+            latencies.extend(local)
+            counters["requests"] += len(local)
+            counters["errors"] += errors
+
+    started = time.monotonic()
+    threads = [threading.Thread(target=worker) for _ in range(concurrency)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return http_load.Result(label, counters["requests"], counters["errors"], time.monotonic() - started, latencies)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--dossiers", type=int, default=1_000_000)
+    parser.add_argument("--wards", type=int, default=50)
+    parser.add_argument("--demo-share", type=float, default=0.1)
+    parser.add_argument("--open-share", type=float, default=0.03)
+    parser.add_argument("--seconds", type=float, default=10)
+    parser.add_argument("--concurrency", type=int, default=2)
+    parser.add_argument("--skip-seed", action="store_true", help="keep the dossiers of the previous run")
+    parser.add_argument("--explain", action="store_true")
+    args = parser.parse_args()
+
+    server.ensure_database()
+    if not args.skip_seed:
+        server.manage("migrate", "--noinput", "-v0")
+        server.manage("seed_demo")
+        server.manage(
+            "bench_seed", "--dossiers", str(args.dossiers), "--wards", str(args.wards),
+            "--demo-share", str(args.demo_share), "--open-share", str(args.open_share),
+        )  # fmt: skip
+    cookies = sessions()
+    if args.explain:
+        explain()
+    with server.gunicorn() as base:
+        for label, officer, path in RUNS:  # warm up, and fail early on a broken page
+            warm = load(base, path, cookies[officer], label=label, concurrency=1, seconds=1)
+            if warm.errors:
+                raise SystemExit(f"{path} answered errors for {officer}")
+        http_load.run(base, ["/robots.txt"], label="warm", concurrency=1, seconds=1)
+        results = [http_load.run(base, ["/robots.txt"], label="trivial view /robots.txt",
+                                 concurrency=args.concurrency, seconds=args.seconds)]  # fmt: skip
+        for label, officer, path in RUNS:
+            results.append(
+                load(base, path, cookies[officer], label=label, concurrency=args.concurrency, seconds=args.seconds)
+            )
+    trivial = results[0]
+    print(
+        f"\n{table_summary()}; gunicorn 2 workers, {args.concurrency} connections, {args.seconds:.0f} s each, "
+        "logged in (session in the database)\n"
+    )
+    print("| page | requests | errors | median ms | p95 ms | req/s | median vs trivial | req/s vs trivial |")
+    print("|---|---|---|---|---|---|---|---|")
+    for r in results:
+        print(
+            f"| {r.label} | {r.requests} | {r.errors} | {r.median:.1f} | {r.percentile(95):.1f} | {r.throughput:.0f} "
+            f"| {r.median / trivial.median:.1f}× | {r.throughput / trivial.throughput:.2f} |"
+        )
+
+
+if __name__ == "__main__":
+    main()

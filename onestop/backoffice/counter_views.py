@@ -1,0 +1,167 @@
+"""Counter reception (channel 1) and dossiers received by post (channel 3): the page."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+
+from procedures.models import Agency, Procedure
+
+from ..access import staff_required
+from ..models import DossierChannel, Role
+from ..uploads.handlers import limit_uploads
+from ..workflow.transitions import TransitionError
+from .forms import CounterRegisterForm, CounterStartForm
+from .queues import (
+    StaffScope,
+    applicant_by_cccd,
+    procedures_received_at,
+    staff_scope,
+)
+from .views import SCAN_MAX_BYTES, SCANS_MAX_BYTES, _error_text
+
+
+def _desks(scope: StaffScope) -> tuple[list[Agency], list[int]]:
+    """The agencies where the user registers paper dossiers, and the channels they may use."""
+    desk_ids = scope.where(Role.RECEPTIONIST, Role.POSTAL_CLERK)
+    channels = []
+    if scope.holds(Role.RECEPTIONIST):
+        channels.append(DossierChannel.COUNTER.value)
+    if scope.holds(Role.POSTAL_CLERK):
+        channels.append(DossierChannel.POST.value)
+    return sorted((scope.agencies[i] for i in desk_ids), key=lambda a: a.name), channels
+
+
+def _counter_procedures(agencies: list[Agency]) -> list[Procedure]:
+    seen: dict[str, Procedure] = {}
+    for agency in agencies:
+        for procedure in procedures_received_at(agency=agency).only("pk", "code", "name"):
+            seen.setdefault(procedure.code, procedure)
+    return sorted(seen.values(), key=lambda p: p.name)
+
+
+def _counter_choice(scope: StaffScope, data) -> tuple[Agency, int, Procedure] | None:
+    """The agency, channel and procedure named in `data`, if the user may register them there."""
+    try:
+        agency = scope.agencies[int(data.get("agency"))]
+        channel = int(data.get("channel"))
+    except (KeyError, TypeError, ValueError):
+        return None
+    role = Role.POSTAL_CLERK if channel == DossierChannel.POST else Role.RECEPTIONIST
+    if channel not in (DossierChannel.COUNTER, DossierChannel.POST) or agency.pk not in scope.where(role):
+        return None
+    procedure = procedures_received_at(agency=agency).filter(code=data.get("procedure", "")).first()
+    if procedure is None:
+        return None
+    return agency, channel, procedure
+
+
+@csrf_exempt
+@staff_required
+def counter(request: HttpRequest) -> HttpResponse:
+    """Counter reception (channel 1) and dossiers received by post (channel 3)."""
+    scope = staff_scope(user=request.user)
+    agencies, channels = _desks(scope)
+    if not agencies:
+        raise PermissionDenied
+    if request.method == "POST":
+        limits = limit_uploads(request, max_file_bytes=SCAN_MAX_BYTES, max_request_bytes=SCANS_MAX_BYTES)
+        return _counter_register(request, scope, limits)
+    return _counter_page(request, scope, agencies, channels)
+
+
+def _counter_page(request, scope, agencies, channels, register_form=None, choice=None) -> HttpResponse:
+    start = CounterStartForm(
+        request.GET if "procedure" in request.GET else None,
+        agencies=agencies,
+        channels=channels,
+        procedures=_counter_procedures(agencies),
+        initial={"agency": agencies[0].pk, "channel": channels[0]},
+    )
+    applicant = None
+    if register_form is None and start.is_bound and start.is_valid():
+        choice = _counter_choice(scope, start.cleaned_data)
+        if choice is None:
+            start.add_error("procedure", _("This desk does not receive this procedure on paper."))
+        else:
+            applicant = applicant_by_cccd(cccd=start.cleaned_data["cccd"])
+            _agency, _channel, procedure = choice
+            initial = {
+                "agency": _agency.pk,
+                "channel": _channel,
+                "procedure": procedure.code,
+                "cccd": start.cleaned_data["cccd"],
+            }
+            if applicant is not None:
+                initial.update(
+                    {"full_name": applicant.full_name, "phone": applicant.phone or "", "address": applicant.address}
+                )
+            register_form = _register_form(procedure, None, initial=initial)
+    return render(
+        request,
+        "onestop/backoffice/counter.html",
+        {
+            "start": start,
+            "form": register_form,
+            "choice": choice,
+            "applicant": applicant,
+            "looked_up": register_form is not None and not register_form.is_bound,
+        },
+    )
+
+
+def _register_form(procedure: Procedure, data, files=None, initial=None) -> CounterRegisterForm:
+    return CounterRegisterForm(
+        data,
+        files,
+        documents=list(procedure.documents.order_by("order", "pk")),
+        delivery_methods=list(procedure.delivery_methods),
+        initial=initial,
+    )
+
+
+@csrf_protect
+def _counter_register(request: HttpRequest, scope: StaffScope, limits) -> HttpResponse:
+    from .services import dossier_register_counter
+
+    choice = _counter_choice(scope, request.POST)
+    if choice is None:
+        messages.error(request, _("Choose the desk and a procedure it receives."))
+        return redirect("onestop:counter")
+    agency, channel, procedure = choice
+    form = _register_form(procedure, request.POST, request.FILES)
+    for rejection in limits.rejections:
+        form.add_error(None, str(rejection))
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            dossier = dossier_register_counter(
+                actor=request.user,
+                agency=agency,
+                procedure=procedure,
+                applicant={
+                    "cccd": data["cccd"],
+                    "full_name": data["full_name"],
+                    "phone": data["phone"],
+                    "address": data["address"],
+                },
+                checked_documents=data["documents"],
+                scans=form.scans(),
+                delivery_method=data["delivery_method"],
+                channel=channel,
+            )
+        except (TransitionError, ValidationError) as exc:
+            form.add_error(None, _error_text(exc))
+        else:
+            messages.success(
+                request,
+                _("Dossier %(code)s registered. Print the receipt (form 01) for the applicant.")
+                % {"code": dossier.code},
+            )
+            return redirect("onestop:dossier", dossier_id=dossier.pk)
+    agencies, channels = _desks(scope)
+    return _counter_page(request, scope, agencies, channels, register_form=form, choice=choice)

@@ -1,0 +1,151 @@
+"""Filters, search and sort of the back-office queues (django-filter).
+
+The selects are rendered from plain data (`select_options`), as the public catalogue does
+(procedures/views.py): Django's Select widget rendered option by option was most of that page's time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import django_filters
+from django.db.models import F, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from procedures.models import Procedure
+
+from ..models import DossierChannel, DossierStatus
+from .queues import StaffScope, procedures_in_scope
+
+# (value, label, ORDER BY): the deadline of the queue is the default, added by the view.
+SORTS: list[tuple[str, str, tuple[str, ...]]] = [
+    ("deadline", _("Deadline, earliest first"), ()),
+    ("-deadline", _("Deadline, latest first"), ()),
+    ("-submitted", _("Submitted, newest first"), ("-submitted_at",)),
+    ("submitted", _("Submitted, oldest first"), ("submitted_at",)),
+    ("due", _("Appointment date"), ("due_at",)),
+    ("code", _("Dossier code"), ("code",)),
+    ("applicant", _("Applicant name"), ("applicant_name",)),
+    ("procedure", _("Procedure"), ("procedure__name",)),
+]
+SORT_ORDER = {value: order for value, _label, order in SORTS}
+
+STATUS_CHOICES = [(value, label) for value, label in DossierStatus.choices if value != DossierStatus.DRAFT]
+_DIGITS = re.compile(r"[\d\s.+-]+")
+
+
+def _start_of(day: dt.date) -> dt.datetime:
+    """Local midnight (Asia/Ho_Chi_Minh) as an aware datetime: date filters stay index-friendly."""
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+class DossierQueueFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        method="filter_search", label=_("Search by code, applicant, phone, ID number or procedure")
+    )
+    procedure = django_filters.ModelChoiceFilter(
+        queryset=Procedure.objects.all(), to_field_name="code", label=_("Procedure"), empty_label=_("All procedures")
+    )
+    agency = django_filters.ChoiceFilter(method="filter_agency", label=_("Agency or unit"), empty_label=_("All"))
+    status = django_filters.ChoiceFilter(choices=STATUS_CHOICES, label=_("Status"), empty_label=_("All statuses"))
+    channel = django_filters.ChoiceFilter(
+        choices=DossierChannel.choices, label=_("Channel"), empty_label=_("All channels")
+    )
+    submitted_from = django_filters.DateFilter(method="filter_submitted_from", label=_("Submitted from"))
+    submitted_to = django_filters.DateFilter(method="filter_submitted_to", label=_("Submitted until"))
+    due_from = django_filters.DateFilter(method="filter_due_from", label=_("Appointment from"))
+    due_to = django_filters.DateFilter(method="filter_due_to", label=_("Appointment until"))
+    sort = django_filters.ChoiceFilter(
+        choices=[(v, label) for v, label, _o in SORTS], method="filter_sort", label=_("Sort by"), empty_label=None
+    )
+
+    def __init__(self, data=None, queryset=None, *, scope: StaffScope, deadline: str, **kwargs):
+        self.scope = scope
+        self.deadline = deadline
+        super().__init__(data, queryset, **kwargs)
+        self.filters["agency"].extra["choices"] = [
+            (str(a.pk), f"{a.name} ({a.code})") for a in sorted(scope.agencies.values(), key=lambda a: a.name)
+        ]
+
+    @property
+    def is_filtered(self) -> bool:
+        """True when anything narrows the queue (the navigation's count then no longer applies)."""
+        data = self.form.cleaned_data if self.form.is_valid() else {}
+        return any(value not in (None, "") for name, value in data.items() if name != "sort")
+
+    def filter_queryset(self, queryset: QuerySet) -> QuerySet:
+        queryset = super().filter_queryset(queryset)
+        if not self.form.cleaned_data.get("sort"):  # invalid or missing: the queue's own order
+            queryset = self.filter_sort(queryset, "sort", "deadline")
+        return queryset
+
+    def filter_search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        value = value.strip()
+        if not value:
+            return queryset
+        if _DIGITS.fullmatch(value):  # a phone, an ID number or the digits of a code
+            digits = re.sub(r"\D", "", value)
+            if digits.startswith("84") and len(digits) >= 11:
+                digits = "0" + digits[2:]
+            return queryset.filter(
+                Q(applicant_phone__startswith=digits)
+                | Q(applicant_id_number__startswith=digits)
+                | Q(code__contains=value)
+                | Q(procedure__code=value)
+            )
+        return queryset.filter(
+            Q(code__icontains=value)
+            | Q(applicant_name__icontains=value)
+            | Q(organisation_name__icontains=value)
+            | Q(procedure__name__icontains=value)
+            | Q(procedure__code__iexact=value)
+        )
+
+    def filter_agency(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(Q(agency_id=value) | Q(step_agency_id=value))
+
+    def filter_submitted_from(self, queryset: QuerySet, name: str, value: dt.date) -> QuerySet:
+        return queryset.filter(submitted_at__gte=_start_of(value))
+
+    def filter_submitted_to(self, queryset: QuerySet, name: str, value: dt.date) -> QuerySet:
+        return queryset.filter(submitted_at__lt=_start_of(value + dt.timedelta(days=1)))
+
+    def filter_due_from(self, queryset: QuerySet, name: str, value: dt.date) -> QuerySet:
+        return queryset.filter(due_at__gte=_start_of(value))
+
+    def filter_due_to(self, queryset: QuerySet, name: str, value: dt.date) -> QuerySet:
+        return queryset.filter(due_at__lt=_start_of(value + dt.timedelta(days=1)))
+
+    def filter_sort(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        if value in ("deadline", "-deadline"):
+            column = F(self.deadline)
+            first = column.desc(nulls_last=True) if value.startswith("-") else column.asc(nulls_last=True)
+            return queryset.order_by(first, "-pk" if value.startswith("-") else "pk")
+        order = SORT_ORDER.get(value, ())
+        return queryset.order_by(*order, "pk")
+
+
+def select_options(queue_filter: DossierQueueFilter) -> list[dict]:
+    """The filter selects as plain data (one query: the procedures of the user's agencies)."""
+    form = queue_filter.form
+    selects = []
+    for name in ("procedure", "agency", "status", "channel", "sort"):
+        field = form.fields[name]
+        current = str(form[name].value() or "")
+        if name == "procedure":
+            options = list(procedures_in_scope(scope=queue_filter.scope).values_list("code", "name"))
+            options = [(code, f"{code} — {label}") for code, label in options]
+        else:
+            options = [(str(value), label) for value, label in field.choices if value != ""]
+        selects.append(
+            {
+                "name": name,
+                "id": f"id_{name}",
+                "label": field.label,
+                "empty": getattr(field, "empty_label", None) if name != "sort" else None,
+                "options": [(value, label, value == current) for value, label in options],
+            }
+        )
+    return selects

@@ -1,0 +1,406 @@
+"""The back office's work queues (DESIGN §1, §4.1): which dossiers wait for whom, as QuerySet builders.
+
+Visibility (DESIGN §1): staff see dossiers of the agencies where they hold an active role — as the
+receiving agency (`agency`) or as the unit of the current step (`step_agency`). Every queue is a
+subset of that, by role:
+
+========================  =================================================================================
+queue                     dossiers
+========================  =================================================================================
+chờ tiếp nhận (inbox)     status submitted (online dossiers waiting for the check) at an agency where I am
+                          receptionist; oldest check deadline first (Decree 61/2018 practice: within 8
+                          working hours)
+việc của tôi (mine)       assigned to me, status received or processing
+chờ phân công (pool)      nobody assigned, status received or processing, at a unit where I am approver or
+                          specialist
+chờ phê duyệt (approval)  status processing, at a unit where I am approver, the current step's role is approver,
+                          assigned to nobody or to me
+sắp đến hạn (due soon)    within the next working day (8 working hours of the default calendar) falls, and
+                          has not passed: the check of an online dossier or the appointment (receiving desk);
+                          the step's deadline or the appointment, neither passed (unit of the current step)
+quá hạn (overdue)         one of those deadlines has passed (submitted: check_due_at; received, processing,
+                          awaiting payment: due_at, and step_due_at for the unit of the step)
+chờ trả kết quả (return)  status resolved, at an agency where I am receptionist; or postal clerk and the result
+                          goes by post
+========================  =================================================================================
+
+A supplement request pauses the clock (paused_at), so those dossiers are in neither deadline queue.
+
+Every builder reads the user's roles once (`staff_scope`, one query) and filters with literal agency
+ids, so that PostgreSQL picks the matching composite index of onestop_dossier. The navigation's
+counts are one SQL statement (`queue_counts`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.db.models import CharField, F, Func, Q, QuerySet
+from django.db.models.lookups import Exact
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from procedures.models import Agency, Procedure, ProcedureStatus, ProcessStep
+
+from ..models import Dossier, DossierStatus, Role, StaffRole
+
+S = DossierStatus
+
+# Statuses whose deadlines run (the supplement request pauses the clock: DESIGN §4.3).
+AFTER_RECEIPT_RUNNING = (S.RECEIVED, S.PROCESSING, S.AWAITING_PAYMENT)
+IN_HAND = (S.RECEIVED, S.PROCESSING)
+# One working day (DESIGN §4.3: 1 day = 8 working hours).
+DUE_SOON_WORKING_HOURS = Decimal(8)
+
+ROW_RELATIONS = ("procedure", "agency", "step_agency", "assignee")
+# What a row shows, and nothing more: the snapshot alone is ≈ 2 KB (TOASTed) per dossier and a
+# procedure carries its whole published text. A field missing here costs a query per row: the page
+# tests assert a constant number of queries.
+ROW_FIELDS = (
+    "public_id", "code", "status", "channel", "applicant_name", "organisation_name", "applicant_phone",
+    "submitted_at", "check_due_at", "due_at", "step_due_at", "current_step", "delivery_method", "version",
+    "procedure__code", "procedure__name", "agency__code", "agency__name", "step_agency__code", "step_agency__name",
+    "assignee__full_name", "assignee__email",
+)  # fmt: skip
+
+
+# ------------------------------------------------------------------------------------- scope
+
+
+@dataclass(frozen=True)
+class StaffScope:
+    """The roles one user holds, per agency (read once per request)."""
+
+    user: object
+    roles: dict[str, frozenset[int]] = field(default_factory=dict)
+    agencies: dict[int, Agency] = field(default_factory=dict)
+
+    def where(self, *roles: str) -> list[int]:
+        """Agency ids where the user holds any of these roles (sorted, for stable SQL)."""
+        ids: set[int] = set()
+        for role in roles:
+            ids |= self.roles.get(role, frozenset())
+        return sorted(ids)
+
+    @property
+    def agency_ids(self) -> list[int]:
+        return sorted(self.agencies)
+
+    def holds(self, role: str) -> bool:
+        return bool(self.roles.get(role))
+
+    def visible(self) -> Q:
+        """DESIGN §1: the receiving agency or the unit of the current step is one of mine."""
+        ids = self.agency_ids
+        return Q(agency_id__in=ids) | Q(step_agency_id__in=ids)
+
+
+def staff_scope(*, user) -> StaffScope:
+    """The active roles of `user` in active agencies, with the agencies (one query)."""
+    if not getattr(user, "is_authenticated", False):
+        return StaffScope(user=user)
+    roles: dict[str, set[int]] = {}
+    agencies: dict[int, Agency] = {}
+    for staff_role in StaffRole.objects.filter(user=user, active=True, agency__active=True).select_related("agency"):
+        roles.setdefault(staff_role.role, set()).add(staff_role.agency_id)
+        agencies[staff_role.agency_id] = staff_role.agency
+    return StaffScope(user=user, roles={k: frozenset(v) for k, v in roles.items()}, agencies=agencies)
+
+
+# ------------------------------------------------------------------------- the step's role
+
+
+class CurrentStepRole(Func):
+    """`snapshot["process"][current_step - 1]["role"]` in SQL (PostgreSQL jsonb or SQLite JSON1).
+
+    The step's role lives in the dossier's process snapshot. Reading it needs the snapshot itself
+    (≈ 2 KB, TOASTed in PostgreSQL): fine for a page of rows, costly for counting a large unit —
+    docs/performance.md ("Back-office queue") measures it and names the column that would replace it.
+    """
+
+    output_field = CharField()
+    arity = 2
+
+    def __init__(self, **extra):
+        super().__init__(F("snapshot"), F("current_step"), **extra)
+
+    def as_sql(self, compiler, connection, **extra_context):
+        snapshot_sql, snapshot_params = compiler.compile(self.source_expressions[0])
+        step_sql, step_params = compiler.compile(self.source_expressions[1])
+        if connection.vendor == "postgresql":
+            sql = f"(({snapshot_sql} -> 'process') -> (({step_sql}) - 1)) ->> 'role'"
+        else:  # SQLite: json_extract with a path built from the step number
+            sql = f"json_extract({snapshot_sql}, '$.process[' || (({step_sql}) - 1) || '].role')"
+        return sql, (*snapshot_params, *step_params)
+
+
+def current_step_role_is(role: str) -> Exact:
+    return Exact(CurrentStepRole(), role)
+
+
+# ------------------------------------------------------------------------------------ queues
+
+
+@dataclass(frozen=True)
+class Queue:
+    key: str
+    slug: str
+    title: str | Promise
+    description: str | Promise
+    # The rows' deadline column, for the default order and the "deadline" column of the table.
+    deadline: str
+    condition: Callable[[StaffScope, dt.datetime], Q | None]
+    # The bulk-assign form is offered on this queue.
+    assignable: bool = False
+
+
+def _inbox(scope: StaffScope, now: dt.datetime) -> Q | None:
+    desks = scope.where(Role.RECEPTIONIST)
+    if not desks:
+        return None
+    # Only online dossiers are ever "submitted" (a paper dossier is registered straight as received),
+    # so no channel condition: the count is then read from the index alone.
+    return Q(agency_id__in=desks, status=S.SUBMITTED)
+
+
+def _mine(scope: StaffScope, now: dt.datetime) -> Q | None:
+    if not scope.agencies:
+        return None
+    return Q(assignee_id=scope.user.pk, status__in=IN_HAND) & scope.visible()
+
+
+def _pool(scope: StaffScope, now: dt.datetime) -> Q | None:
+    units = scope.where(Role.APPROVER, Role.SPECIALIST)
+    if not units:
+        return None
+    return Q(step_agency_id__in=units, assignee__isnull=True, status__in=IN_HAND)
+
+
+def _approval(scope: StaffScope, now: dt.datetime) -> Q | None:
+    units = scope.where(Role.APPROVER)
+    if not units:
+        return None
+    return (
+        Q(step_agency_id__in=units, status=S.PROCESSING)
+        & (Q(assignee__isnull=True) | Q(assignee_id=scope.user.pk))
+        & Q(current_step_role_is(Role.APPROVER))
+    )
+
+
+def due_soon_horizon(now: dt.datetime) -> dt.datetime:
+    """The end of the next working day from `now` (8 working hours of the default calendar)."""
+    from ..workcalendar.django_calendar import calendar_for_agency
+
+    return calendar_for_agency(None).due_at(now, hours=DUE_SOON_WORKING_HOURS, cutoff=None).due_at
+
+
+# The receiving desk answers for the check and the appointment; the unit of the current step for
+# its step's deadline and the appointment. One branch per (unit column, deadline column), each with
+# its own agency and status conditions, so that PostgreSQL reads each from a composite index and ORs
+# the results — not every visible dossier filtered afterwards.
+
+
+def _due_soon(scope: StaffScope, now: dt.datetime) -> Q | None:
+    if not scope.agencies:
+        return None
+    ids, horizon, running = scope.agency_ids, due_soon_horizon(now), AFTER_RECEIPT_RUNNING
+    # Nothing late yet: a dossier with a passed deadline is in "overdue" only.
+    step_not_late = Q(step_due_at__isnull=True) | Q(step_due_at__gte=now)
+    due_not_late = Q(due_at__isnull=True) | Q(due_at__gte=now)
+    return (
+        Q(agency_id__in=ids, status=S.SUBMITTED, check_due_at__gte=now, check_due_at__lt=horizon)
+        | Q(agency_id__in=ids, status__in=running, due_at__gte=now, due_at__lt=horizon)
+        | (Q(step_agency_id__in=ids, status__in=running, step_due_at__gte=now, step_due_at__lt=horizon) & due_not_late)
+        | (Q(step_agency_id__in=ids, status__in=running, due_at__gte=now, due_at__lt=horizon) & step_not_late)
+    )
+
+
+def _overdue(scope: StaffScope, now: dt.datetime) -> Q | None:
+    if not scope.agencies:
+        return None
+    ids, running = scope.agency_ids, AFTER_RECEIPT_RUNNING
+    return (
+        Q(agency_id__in=ids, status=S.SUBMITTED, check_due_at__lt=now)
+        | Q(agency_id__in=ids, status__in=running, due_at__lt=now)
+        | Q(step_agency_id__in=ids, status__in=running, step_due_at__lt=now)
+        | Q(step_agency_id__in=ids, status__in=running, due_at__lt=now)
+    )
+
+
+def _to_return(scope: StaffScope, now: dt.datetime) -> Q | None:
+    desks = scope.where(Role.RECEPTIONIST)
+    # Decision 45/2016/QĐ-TTg: the postal clerk carries the results that go by post.
+    post = [a for a in scope.where(Role.POSTAL_CLERK) if a not in desks]
+    if not desks and not post:
+        return None
+    return Q(status=S.RESOLVED) & (Q(agency_id__in=desks) | Q(agency_id__in=post, delivery_method="post"))
+
+
+QUEUES: tuple[Queue, ...] = (
+    Queue(
+        "inbox",
+        "cho-tiep-nhan",
+        _("Waiting for reception"),
+        _("Online dossiers to check: receive them, ask for a supplement or refuse them."),
+        "check_due_at",
+        _inbox,
+    ),
+    Queue("mine", "viec-cua-toi", _("My work"), _("Dossiers assigned to me."), "step_due_at", _mine),
+    Queue(
+        "pool",
+        "cho-phan-cong",
+        _("Waiting for assignment"),
+        _("Dossiers of my units that nobody handles yet."),
+        "step_due_at",
+        _pool,
+        assignable=True,
+    ),
+    Queue(
+        "approval",
+        "cho-phe-duyet",
+        _("Waiting for approval"),
+        _("Dossiers at an approval step of a unit I lead."),
+        "step_due_at",
+        _approval,
+    ),
+    Queue(
+        "due_soon",
+        "sap-den-han",
+        _("Due soon"),
+        _("A deadline falls within the next working day."),
+        "due_at",
+        _due_soon,
+    ),
+    Queue("overdue", "qua-han", _("Overdue"), _("A deadline has passed."), "due_at", _overdue),
+    Queue(
+        "to_return",
+        "cho-tra-ket-qua",
+        _("Result to return"),
+        _("Results ready to hand over at the counter, online or by post."),
+        "due_at",
+        _to_return,
+    ),
+)
+QUEUES_BY_SLUG = {q.slug: q for q in QUEUES}
+QUEUES_BY_KEY = {q.key: q for q in QUEUES}
+
+
+def queue_condition(*, queue: Queue, scope: StaffScope, now: dt.datetime | None = None) -> Q | None:
+    """The queue's WHERE clause for this user (None: the queue does not apply to their roles)."""
+    return queue.condition(scope, now or timezone.now())
+
+
+def queues_for(*, scope: StaffScope, now: dt.datetime | None = None) -> list[tuple[Queue, Q]]:
+    """The queues that apply to this user's roles, each with its condition, in navigation order."""
+    now = now or timezone.now()
+    out = []
+    for queue in QUEUES:
+        condition = queue.condition(scope, now)
+        if condition is not None:
+            out.append((queue, condition))
+    return out
+
+
+def queue_dossiers(*, queue: Queue, scope: StaffScope, now: dt.datetime | None = None) -> QuerySet[Dossier]:
+    """The queue's dossiers in its default order (deadline first), with what a row shows."""
+    condition = queue_condition(queue=queue, scope=scope, now=now)
+    if condition is None:
+        return Dossier.objects.none()
+    return (
+        Dossier.objects.filter(condition)
+        .select_related(*ROW_RELATIONS)
+        .only(*ROW_FIELDS)
+        .order_by(F(queue.deadline).asc(nulls_last=True), "pk")
+    )
+
+
+# A table row as plain values (no model instances: a quarter of the page's time at 25 rows).
+ROW_VALUES = (
+    "id", "code", "status", "channel", "applicant_name", "organisation_name", "applicant_phone", "submitted_at",
+    "check_due_at", "due_at", "step_due_at", "current_step", "procedure__code", "procedure__name", "agency__name",
+    "step_agency__name", "assignee_id", "assignee__full_name", "assignee__email",
+)  # fmt: skip
+
+
+def as_rows(dossiers: QuerySet[Dossier]) -> QuerySet[dict]:
+    """A queue's dossiers as the values a table row shows (ROW_VALUES)."""
+    return dossiers.values(*ROW_VALUES)
+
+
+def queue_counts(*, scope: StaffScope, now: dt.datetime | None = None) -> dict[str, int]:
+    """The number of dossiers in each applicable queue, in ONE SQL statement.
+
+    One scalar sub-select per queue (`SELECT (SELECT COUNT(*) …), (SELECT COUNT(*) …), …`): each
+    counts on its own index. A single scan with conditional aggregates (`COUNT(*) FILTER (WHERE …)`)
+    would have to read the union of all queues — every visible dossier due or in hand — and was
+    slower at 1M dossiers (docs/performance.md, "Back-office queue").
+    """
+    applicable = queues_for(scope=scope, now=now)
+    if not applicable:
+        return {}
+    parts: list[str] = []
+    params: list = []
+    for queue, condition in applicable:
+        sql, query_params = Dossier.objects.filter(condition).order_by().values("pk").query.sql_with_params()
+        parts.append(f"(SELECT COUNT(*) FROM ({sql}) AS {queue.key}_rows)")  # noqa: S608 — compiled by Django
+        params.extend(query_params)
+    with connection.cursor() as cursor:
+        # The fragments are Django-compiled queries with placeholders; the values go as parameters.
+        cursor.execute("SELECT " + ", ".join(parts), params)
+        row = cursor.fetchone()
+    return {queue.key: int(value) for (queue, _), value in zip(applicable, row, strict=True)}
+
+
+# ------------------------------------------------------------ reads the pages need besides
+
+
+def procedures_in_scope(*, scope: StaffScope) -> QuerySet[Procedure]:
+    """Procedures whose dossiers the user may meet: received, or with a process step, at one of
+    their agencies (the queue pages' procedure filter)."""
+    ids = scope.agency_ids
+    if not ids:
+        return Procedure.objects.none()
+    with_steps = ProcessStep.objects.filter(agency_id__in=ids).values("definition__procedure_id")
+    return Procedure.objects.filter(Q(receiving_agency_id__in=ids) | Q(pk__in=with_steps)).order_by("name")
+
+
+def procedures_received_at(*, agency: Agency) -> QuerySet[Procedure]:
+    """Published procedures a desk takes in on paper: received by the agency, or whose process has a
+    reception step there (a provincial centre receives for the departments)."""
+    at_desk = Procedure.objects.filter(process__steps__agency=agency, process__steps__role=Role.RECEPTIONIST).values(
+        "pk"
+    )
+    return (
+        Procedure.objects.filter(status=ProcedureStatus.PUBLISHED)
+        .filter(Q(receiving_agency=agency) | Q(pk__in=at_desk))
+        .order_by("name")
+    )
+
+
+def staff_of_units(*, agency_ids: Iterable[int], roles: Iterable[str]) -> QuerySet:
+    """Active users holding one of `roles` in one of the units (the assignee choices)."""
+    return (
+        get_user_model()
+        .objects.filter(
+            is_active=True,
+            staff_roles__agency_id__in=list(agency_ids),
+            staff_roles__role__in=list(roles),
+            staff_roles__active=True,
+        )
+        .distinct()
+        .order_by("full_name", "email")
+    )
+
+
+def applicant_by_cccd(*, cccd: str):
+    """The account of a walk-in citizen, found by their 12-digit CCCD (None if unknown)."""
+    digits = "".join(ch for ch in cccd or "" if ch.isdigit())
+    if len(digits) != 12:
+        return None
+    return get_user_model().objects.filter(cccd=digits).first()

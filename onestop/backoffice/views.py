@@ -1,0 +1,490 @@
+"""Back-office pages (thin: parse, call one service, render): the queues, a dossier and its actions,
+the bulk assignment and the counter reception. Staff only (onestop.access.staff_required)."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_POST
+
+from procedures.models import Agency, Delivery, StepRole
+
+from ..access import staff_required
+from ..models import Dossier, DossierChannel, DossierStatus, Role
+from ..uploads.handlers import limit_uploads
+from ..workflow.transitions import TransitionError
+from .filters import DossierQueueFilter, select_options
+from .forms import ACTION_FORMS, ActionForm, BulkAssignForm
+from .queues import (
+    QUEUES,
+    QUEUES_BY_KEY,
+    QUEUES_BY_SLUG,
+    Queue,
+    StaffScope,
+    as_rows,
+    queue_counts,
+    queue_dossiers,
+    staff_of_units,
+    staff_scope,
+)
+
+PAGE_SIZE = 25
+HOME_ROWS = 5
+MB = 1024 * 1024
+RESULT_MAX_BYTES = 20 * MB
+SCAN_MAX_BYTES = 10 * MB
+SCANS_MAX_BYTES = 50 * MB
+
+STATUS_LABELS = dict(DossierStatus.choices)
+CHANNEL_LABELS = dict(DossierChannel.choices)
+ROLE_LABELS = dict(StepRole.choices)
+CLOSED = {DossierStatus.RETURNED, DossierStatus.REJECTED, DossierStatus.WITHDRAWN, DossierStatus.STOPPED}
+
+EVENT_LABELS = {
+    "submit": gettext_lazy("Submitted online"),
+    "register": gettext_lazy("Registered at the counter"),
+    "receive": gettext_lazy("Received"),
+    "refuse": gettext_lazy("Refused (form 03)"),
+    "request_supplement": gettext_lazy("Supplement requested (form 02)"),
+    "supplement": gettext_lazy("Supplemented"),
+    "forward": gettext_lazy("Forwarded"),
+    "assign": gettext_lazy("Assigned"),
+    "send_back": gettext_lazy("Sent back"),
+    "transfer": gettext_lazy("Transferred to another agency"),
+    "request_payment": gettext_lazy("Payment requested"),
+    "confirm_payment": gettext_lazy("Payment confirmed"),
+    "extend": gettext_lazy("Extended with an apology (form 04)"),
+    "stop": gettext_lazy("Processing stopped (form 05)"),
+    "resolve": gettext_lazy("Result approved"),
+    "return_result": gettext_lazy("Result returned"),
+    "withdraw": gettext_lazy("Withdrawn by the applicant"),
+}
+
+# ------------------------------------------------------------------------------ the queues
+
+
+def _navigation(scope: StaffScope, now, current: Queue | None = None) -> tuple[list[dict], dict[str, int]]:
+    counts = queue_counts(scope=scope, now=now)
+    nav = [
+        {
+            "queue": queue,
+            "count": counts[queue.key],
+            "url": reverse("onestop:queue", args=[queue.slug]),
+            "current": current is not None and queue.key == current.key,
+        }
+        for queue in QUEUES
+        if queue.key in counts
+    ]
+    return nav, counts
+
+
+def _when(value) -> str:
+    return timezone.localtime(value).strftime("%H:%M %d/%m/%Y") if value else ""
+
+
+def _rows(dossiers, queue: Queue, now) -> list[dict]:
+    """Each row as ready-made strings from plain values (queues.as_rows): the table is the page's main
+    cost, and model instances, `{% url %}` and date filters cell by cell were most of it."""
+    prefix = reverse("onestop:dossier", args=[0])[: -len("0/")]
+    rows = []
+    for d in dossiers:
+        deadline = d[queue.deadline]
+        rows.append(
+            {
+                "pk": d["id"],
+                "code": d["code"],
+                "url": f"{prefix}{d['id']}/",
+                "pick_label": _("Select dossier %(code)s") % {"code": d["code"]},
+                "applicant": d["applicant_name"],
+                "organisation": d["organisation_name"],
+                "phone": d["applicant_phone"],
+                "procedure_code": d["procedure__code"],
+                "procedure_name": d["procedure__name"],
+                "status": d["status"],
+                "status_label": STATUS_LABELS.get(d["status"], d["status"]),
+                "channel_label": CHANNEL_LABELS.get(d["channel"], "") if d["channel"] != DossierChannel.ONLINE else "",
+                "unit": d["step_agency__name"] or d["agency__name"],
+                "step": _("step %(number)s") % {"number": d["current_step"]} if d["current_step"] else "",
+                "assignee": (d["assignee__full_name"] or d["assignee__email"]) if d["assignee_id"] else "",
+                "submitted": _when(d["submitted_at"]),
+                "deadline": _when(deadline),
+                "deadline_iso": deadline.isoformat() if deadline else "",
+                "late": deadline is not None and deadline < now,
+                "appointment": timezone.localtime(d["due_at"]).strftime("%d/%m/%Y")
+                if d["due_at"] and queue.deadline != "due_at"
+                else "",
+            }
+        )
+    return rows
+
+
+def _can_assign(scope: StaffScope) -> bool:
+    return scope.holds(Role.APPROVER)
+
+
+def _bulk_assignees(scope: StaffScope):
+    return staff_of_units(agency_ids=scope.where(Role.APPROVER), roles=[Role.SPECIALIST, Role.APPROVER])
+
+
+def home_context(request: HttpRequest) -> dict[str, Any]:
+    """The /mot-cua/ home: each of the user's queues with its first dossiers."""
+    scope = staff_scope(user=request.user)
+    now = timezone.now()
+    nav, _counts = _navigation(scope, now)
+    sections = []
+    for item in nav:
+        queue = item["queue"]
+        dossiers = list(as_rows(queue_dossiers(queue=queue, scope=scope, now=now))[:HOME_ROWS])
+        sections.append({**item, "rows": _rows(dossiers, queue, now)})
+    return {
+        "queue_nav": nav,
+        "sections": sections,
+        "can_register": scope.holds(Role.RECEPTIONIST) or scope.holds(Role.POSTAL_CLERK),
+    }
+
+
+@staff_required
+def queue(request: HttpRequest, slug: str) -> HttpResponse:
+    current = QUEUES_BY_SLUG.get(slug)
+    if current is None:
+        raise Http404
+    scope = staff_scope(user=request.user)
+    now = timezone.now()
+    nav, counts = _navigation(scope, now, current)
+    queue_filter = DossierQueueFilter(
+        request.GET or None,
+        queryset=queue_dossiers(queue=current, scope=scope, now=now),
+        scope=scope,
+        deadline=current.deadline,
+    )
+    paginator = Paginator(as_rows(queue_filter.qs), PAGE_SIZE)
+    if current.key in counts and not (queue_filter.is_bound and queue_filter.is_filtered):
+        paginator.__dict__["count"] = counts[current.key]  # the navigation counted it already
+    page = paginator.get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    bulk = None
+    if current.assignable and _can_assign(scope) and page.object_list:
+        bulk = {"assignees": list(_bulk_assignees(scope).values_list("pk", "full_name", "email"))}
+    return render(
+        request,
+        "onestop/backoffice/queue.html",
+        {
+            "queue": current,
+            "applies": current.key in counts,
+            "queue_nav": nav,
+            "filter": queue_filter,
+            "selects": select_options(queue_filter),
+            "page": page,
+            "rows": _rows(page.object_list, current, now),
+            "querystring": query.urlencode(),
+            "bulk": bulk,
+        },
+    )
+
+
+@require_POST
+@staff_required
+def bulk_assign(request: HttpRequest) -> HttpResponse:
+    """Assign ticked dossiers of the pool (only dossiers of the user's pool can be picked)."""
+    from .services import dossier_assign
+
+    scope = staff_scope(user=request.user)
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}) or not back.startswith("/"):
+        back = reverse("onestop:queue", args=[QUEUES_BY_KEY["pool"].slug])
+    if not _can_assign(scope):
+        raise PermissionDenied
+    ids = [int(v) for v in request.POST.getlist("dossier") if v.isdigit()]
+    pool = queue_dossiers(queue=QUEUES_BY_KEY["pool"], scope=scope).filter(pk__in=ids)
+    dossiers = list(pool)
+    form = BulkAssignForm(request.POST, assignees=_bulk_assignees(scope), dossier_ids=[d.pk for d in dossiers])
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect(back)
+    try:
+        done = dossier_assign(dossiers=dossiers, actor=request.user, assignee=form.cleaned_data["assignee"])
+    except (TransitionError, ValidationError) as exc:
+        messages.error(request, _error_text(exc))
+    else:
+        messages.success(
+            request,
+            _("%(count)s dossier(s) assigned to %(name)s.")
+            % {"count": done, "name": form.cleaned_data["assignee"].get_full_name()},
+        )
+    return redirect(back)
+
+
+# ------------------------------------------------------------------------------- a dossier
+
+
+def _dossier_or_404(user, *, dossier_id: int | None = None, public_id: uuid.UUID | None = None) -> Dossier:
+    from .selectors import dossier_for_staff
+
+    if dossier_id is None:
+        dossier_id = Dossier.objects.filter(public_id=public_id).values_list("pk", flat=True).first()
+        if dossier_id is None:
+            raise Http404
+    try:
+        return dossier_for_staff(user=user, dossier_id=dossier_id)
+    except Dossier.DoesNotExist:
+        raise Http404 from None
+
+
+def _step_unit_id(dossier: Dossier) -> int:
+    return dossier.step_agency_id or dossier.agency_id
+
+
+def _current_step(dossier: Dossier) -> dict | None:
+    steps = (dossier.snapshot or {}).get("process", [])
+    if dossier.current_step and 1 <= dossier.current_step <= len(steps):
+        return steps[dossier.current_step - 1]
+    return None
+
+
+def _form_for(action: str, dossier: Dossier, data=None, files=None) -> ActionForm:
+    form_class = ACTION_FORMS[action]
+    extra: dict[str, Any] = {}
+    if action == "assign":
+        step = _current_step(dossier)
+        roles = [step["role"]] if step else [Role.SPECIALIST, Role.APPROVER]
+        extra["assignees"] = staff_of_units(agency_ids=[_step_unit_id(dossier)], roles=roles)
+    elif action == "transfer":
+        steps = (dossier.snapshot or {}).get("process", [])
+        later = [s["agency"] for s in steps[(dossier.current_step or 0) :]]
+        current_code = dossier.step_agency.code if dossier.step_agency_id else None
+        extra["agencies"] = Agency.objects.filter(code__in=set(later) - {current_code}).order_by("name")
+    return form_class(data, files, dossier=dossier, **extra)
+
+
+def _events(dossier: Dossier) -> list[dict]:
+    events = []
+    for event in dossier.events.select_related("actor").order_by("created_at", "pk"):
+        data = event.data or {}
+        details = []
+        for item in data.get("items", []) or []:
+            if isinstance(item, dict):
+                name, detail = item.get("name", ""), item.get("detail") or item.get("note") or ""
+                details.append(f"{name} — {detail}" if detail else name)
+            else:
+                details.append(str(item))
+        if data.get("legal_basis"):
+            details.append(_("Legal basis: %(basis)s") % {"basis": data["legal_basis"]})
+        if data.get("assignee"):
+            details.append(_("Assigned to %(name)s") % {"name": data["assignee"]})
+        if data.get("from_agency") or data.get("to_agency"):
+            details.append(
+                _("From %(from)s to %(to)s")
+                % {"from": data.get("from_agency") or "—", "to": data.get("to_agency") or "—"}
+            )
+        if data.get("new_due_at"):
+            details.append(_("New appointment: %(date)s") % {"date": _local(data["new_due_at"])})
+        if data.get("recipient_name"):
+            details.append(
+                _("Handed to %(name)s (%(id)s)")
+                % {"name": data["recipient_name"], "id": data.get("recipient_id_number")}
+            )
+        if data.get("method"):
+            details.append(_("Method: %(method)s") % {"method": data["method"]})
+        events.append(
+            {
+                "event": event,
+                "label": EVENT_LABELS.get(event.action, event.action),
+                "actor": (event.actor.get_full_name() or event.actor.email) if event.actor else _("System"),
+                "from_status": STATUS_LABELS.get(event.from_status, ""),
+                "to_status": STATUS_LABELS.get(event.to_status, event.to_status),
+                "details": details,
+            }
+        )
+    return events
+
+
+def _local(iso: str) -> str:
+    try:
+        from datetime import datetime
+
+        return timezone.localtime(datetime.fromisoformat(iso)).strftime("%H:%M %d/%m/%Y")
+    except (TypeError, ValueError):
+        return iso
+
+
+def _steps(dossier: Dossier) -> list[dict]:
+    steps = (dossier.snapshot or {}).get("process", [])
+    names = dict(Agency.objects.filter(code__in={s["agency"] for s in steps}).values_list("code", "name"))
+    return [
+        {
+            "number": number,
+            "name": step.get("name", ""),
+            "agency": names.get(step["agency"], step["agency"]),
+            "role": ROLE_LABELS.get(step.get("role"), step.get("role")),
+            "hours": step.get("hours"),
+            "current": number == dossier.current_step and dossier.status not in CLOSED,
+            "done": bool(dossier.current_step) and number < dossier.current_step,
+        }
+        for number, step in enumerate(steps, start=1)
+    ]
+
+
+def _due_explanation(dossier: Dossier) -> list[str]:
+    """How the appointment was computed (DESIGN §4.3: every computed date explains itself)."""
+    if dossier.received_at is None:
+        return []
+    from ..workcalendar.selectors import due_date_explain
+    from .clock import processing_time
+
+    time = processing_time(dossier)
+    if time is None:
+        return []
+    amount, unit = time
+    if unit not in ("working_days", "working_hours"):
+        return [_("%(amount)s calendar days from the receipt.") % {"amount": amount}]
+    try:
+        explained = due_date_explain(
+            received_at=dossier.received_at,
+            days=amount if unit == "working_days" else None,
+            hours=amount if unit == "working_hours" else None,
+            agency=dossier.agency,
+            procedure_code=dossier.procedure.code,
+        )
+    except ValidationError:
+        return []
+    lines = explained.lines()
+    if dossier.due_at and explained.due_at != dossier.due_at:
+        lines.append(
+            _(
+                "The appointment now differs from this computation: the clock was paused for a supplement "
+                "or the date was extended (see the history)."
+            )
+        )
+    return lines
+
+
+def _form_01_url(dossier: Dossier) -> str | None:
+    if dossier.received_at is None:
+        return None
+    try:
+        return reverse("onestop:form_pdf", args=[dossier.pk, "01"])
+    except NoReverseMatch:
+        return None
+
+
+def _render_dossier(request: HttpRequest, dossier: Dossier, bound: ActionForm | None = None) -> HttpResponse:
+    from ..submission.fields import display_value
+    from ..submission.snapshot import fees_for_channel
+    from .services import allowed_actions
+
+    snapshot = dossier.snapshot or {}
+    allowed = [a for a in allowed_actions(dossier=dossier, user=request.user) if a in ACTION_FORMS]
+    forms = []
+    for action in allowed:
+        form = bound if bound is not None and bound.action == action else _form_for(action, dossier)
+        forms.append(form)
+    fees, fee_total = fees_for_channel(snapshot, dossier.channel)
+    answers = [
+        (d["label"], display_value(d, (dossier.form_data or {}).get(d["key"]))) for d in snapshot.get("form_fields", [])
+    ]
+    now = timezone.now()
+    return render(
+        request,
+        "onestop/backoffice/dossier.html",
+        {
+            "dossier": dossier,
+            "forms": forms,
+            "documents": list(dossier.documents.select_related("file").order_by("created_at", "pk")),
+            "events": _events(dossier),
+            "steps": _steps(dossier),
+            "due_lines": _due_explanation(dossier),
+            "answers": answers,
+            "fees": fees,
+            "fee_total": fee_total,
+            "form_01_url": _form_01_url(dossier),
+            "delivery_label": dict(Delivery.choices).get(dossier.delivery_method, dossier.delivery_method),
+            "late": {
+                name: bool(getattr(dossier, name) and getattr(dossier, name) < now and dossier.is_open)
+                for name in ("check_due_at", "step_due_at", "due_at")
+            },
+        },
+    )
+
+
+@staff_required
+def dossier_detail(request: HttpRequest, dossier_id: int | None = None, public_id: uuid.UUID | None = None):
+    dossier = _dossier_or_404(request.user, dossier_id=dossier_id, public_id=public_id)
+    return _render_dossier(request, dossier)
+
+
+@csrf_exempt
+@require_POST
+@staff_required
+def dossier_action(request: HttpRequest, dossier_id: int, action: str) -> HttpResponse:
+    """Upload limits go in before anything parses the body (the CSRF check would), so this view is
+    exempt and the inner one protected (onestop/uploads/handlers.py)."""
+    form_class = ACTION_FORMS.get(action)
+    if form_class is None:
+        raise Http404
+    limits = None
+    if form_class.multipart:
+        limits = limit_uploads(request, max_file_bytes=RESULT_MAX_BYTES, max_request_bytes=RESULT_MAX_BYTES)
+    return _dossier_action(request, dossier_id, action, limits)
+
+
+def _error_text(exc: Exception) -> str:
+    if isinstance(exc, ValidationError):
+        return " ".join(exc.messages)
+    return str(exc)
+
+
+@csrf_protect
+def _dossier_action(request: HttpRequest, dossier_id: int, action: str, limits) -> HttpResponse:
+    from . import services
+
+    dossier = _dossier_or_404(request.user, dossier_id=dossier_id)
+    form = _form_for(action, dossier, request.POST, request.FILES)
+    for rejection in limits.rejections if limits else []:
+        form.add_error(None, str(rejection))
+    if not form.is_valid():
+        messages.error(request, _("The action was not done: correct the form below."))
+        return _render_dossier(request, dossier, bound=form)
+    expected = form.cleaned_data["expected_version"]
+    try:
+        if action == "assign":
+            if dossier.version != expected:  # dossier_assign has no compare-and-set of its own
+                raise TransitionError(
+                    _("Someone else has just acted on this dossier. Reload the page to see its current state.")
+                )
+            services.dossier_assign(dossiers=[dossier], actor=request.user, **form.service_kwargs())
+        else:
+            service = getattr(services, f"dossier_{action}")
+            service(dossier=dossier, actor=request.user, expected_version=expected, **form.service_kwargs())
+    except TransitionError as exc:
+        messages.error(request, str(exc))
+        return redirect("onestop:dossier", dossier_id=dossier.pk)
+    except ValidationError as exc:
+        form.add_error(None, _error_text(exc))
+        messages.error(request, _error_text(exc))
+        return _render_dossier(request, dossier, bound=form)
+    messages.success(request, form.done_message)
+    from .selectors import dossier_for_staff
+
+    try:  # a forward or a transfer may take the dossier out of the user's agencies
+        dossier_for_staff(user=request.user, dossier_id=dossier.pk)
+    except Dossier.DoesNotExist:
+        return redirect("onestop:home")
+    return redirect("onestop:dossier", dossier_id=dossier.pk)
+
+
+# ---------------------------------------------------------------------------- the counter

@@ -1,0 +1,274 @@
+"""The back-office queues (onestop/backoffice/queues.py): who sees which dossier, filters, counts."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from onestop.backoffice.filters import DossierQueueFilter
+from onestop.backoffice.queues import (
+    QUEUES_BY_KEY,
+    due_soon_horizon,
+    queue_counts,
+    queue_dossiers,
+    staff_scope,
+)
+from onestop.models import Dossier, DossierChannel, DossierStatus, Role
+from onestop.submission.snapshot import procedure_snapshot
+from procedures.models import Agency
+from tests.factories import StaffRoleFactory
+
+pytestmark = pytest.mark.django_db
+S = DossierStatus
+HCM = ZoneInfo("Asia/Ho_Chi_Minh")
+# A plain Wednesday morning: no holiday within a week either side.
+NOW = dt.datetime(2026, 3, 11, 9, 0, tzinfo=HCM)
+_numbers = itertools.count(1)
+
+
+def calendar_settled() -> None:
+    """The fixtures saved agencies in the test's open transaction, so the working calendar would be
+    rebuilt on every call (its own uncommitted changes); a live process loads it once."""
+    from onestop.workcalendar.django_calendar import _registry
+
+    _registry.reset()
+    due_soon_horizon(NOW)
+
+
+def make(office, *, status=S.SUBMITTED, channel=DossierChannel.ONLINE, agency=None, **fields) -> Dossier:
+    """A dossier row as the services would leave it, without going through them (fast)."""
+    number = next(_numbers)
+    snapshot = getattr(office, "_snapshot", None) or procedure_snapshot(office.procedure)
+    office._snapshot = snapshot
+    values = {
+        "code": f"000.20.01.H12-260311-{number:04d}",
+        "applicant_name": "Nguyễn Văn An",
+        "applicant_phone": "0912345678",
+        "applicant_id_number": "074090001234",
+        "submitted_at": NOW - dt.timedelta(hours=number),
+        "form_data": {"ho_ten_chong": "Nguyễn Văn An", "hinh_thuc": "Tại trụ sở"},
+        "delivery_method": "online",
+    }
+    values.update(fields)
+    return Dossier.objects.create(
+        procedure=office.procedure,
+        agency=agency or office.agency,
+        applicant=office.citizen,
+        status=status,
+        channel=channel,
+        snapshot=snapshot,
+        **values,
+    )
+
+
+def at_step(office, step: int, *, status=S.PROCESSING, **fields) -> Dossier:
+    return make(
+        office, status=status, current_step=step, step_agency=fields.pop("step_agency", office.agency), **fields
+    )
+
+
+def ids(key: str, user, now=NOW) -> set[int]:
+    return set(
+        queue_dossiers(queue=QUEUES_BY_KEY[key], scope=staff_scope(user=user), now=now).values_list("pk", flat=True)
+    )
+
+
+# ------------------------------------------------------------------------------ membership
+
+
+def test_inbox_is_the_desks_online_dossiers_waiting_for_the_check(office):
+    mine = make(office, check_due_at=NOW + dt.timedelta(hours=3))
+    older = make(office, check_due_at=NOW + dt.timedelta(hours=1))
+    make(office, status=S.RECEIVED)
+    elsewhere = make(office, agency=Agency.objects.get(code="000.20.09.H12"))
+    inbox = queue_dossiers(queue=QUEUES_BY_KEY["inbox"], scope=staff_scope(user=office.receptionist), now=NOW)
+    assert list(inbox.values_list("pk", flat=True)) == [older.pk, mine.pk]  # oldest check deadline first
+    assert ids("inbox", office.outsider) == {elsewhere.pk}
+    for who in (office.specialist, office.approver, office.postal_clerk):
+        assert not ids("inbox", who)  # not their queue at all
+        assert "inbox" not in queue_counts(scope=staff_scope(user=who), now=NOW)
+
+
+def test_my_work_is_what_is_assigned_to_me_and_in_hand(office):
+    received = at_step(office, 1, status=S.RECEIVED, assignee=office.specialist)
+    processing = at_step(office, 2, assignee=office.specialist)
+    at_step(office, 2, assignee=office.approver)
+    at_step(office, 3, status=S.RESOLVED, assignee=office.specialist)  # done: no longer work
+    at_step(office, 2, status=S.SUPPLEMENT_REQUESTED, assignee=office.specialist)  # waiting for the applicant
+    assert ids("mine", office.specialist) == {received.pk, processing.pk}
+    assert not ids("mine", office.outsider)
+
+
+def test_my_work_needs_a_role_in_the_dossiers_agencies(office):
+    other = Agency.objects.get(code="000.20.09.H12")
+    at_step(office, 2, agency=other, step_agency=other, assignee=office.specialist)
+    assert not ids("mine", office.specialist)
+
+
+def test_pool_is_my_units_unassigned_dossiers(office):
+    free = at_step(office, 2)
+    free_received = at_step(office, 1, status=S.RECEIVED)
+    at_step(office, 2, assignee=office.specialist)
+    other = Agency.objects.get(code="000.20.09.H12")
+    at_step(office, 2, agency=other, step_agency=other)
+    assert ids("pool", office.approver) == ids("pool", office.specialist) == {free.pk, free_received.pk}
+    assert not ids("pool", office.receptionist)
+    assert "pool" not in queue_counts(scope=staff_scope(user=office.receptionist), now=NOW)
+
+
+def test_approval_is_processing_at_an_approver_step_of_my_unit(office):
+    waiting = at_step(office, 3)  # step 3 of the fixture's process is the approver's
+    assigned_to_me = at_step(office, 3, assignee=office.approver)
+    other_approver = StaffRoleFactory(agency=office.agency, role=Role.APPROVER).user
+    at_step(office, 3, assignee=other_approver)  # another approver's
+    at_step(office, 2)  # the specialist's step
+    at_step(office, 3, status=S.SUPPLEMENT_REQUESTED)
+    assert ids("approval", office.approver) == {waiting.pk, assigned_to_me.pk}
+    assert not ids("approval", office.specialist)
+
+
+def test_result_to_return_at_the_desk_and_by_post_for_the_postal_clerk(office):
+    counter = at_step(office, 3, status=S.RESOLVED, delivery_method="counter")
+    post = at_step(office, 3, status=S.RESOLVED, delivery_method="post")
+    at_step(office, 3, status=S.RETURNED, delivery_method="post")
+    assert ids("to_return", office.receptionist) == {counter.pk, post.pk}
+    assert ids("to_return", office.postal_clerk) == {post.pk}
+    assert not ids("to_return", office.specialist)
+
+
+def test_due_soon_and_overdue_with_a_fixed_now(office):
+    horizon = due_soon_horizon(NOW)
+    assert horizon == dt.datetime(2026, 3, 12, 9, 0, tzinfo=HCM)  # one working day later
+    soon_step = at_step(office, 2, step_due_at=NOW + dt.timedelta(hours=6), due_at=NOW + dt.timedelta(days=5))
+    soon_check = make(office, check_due_at=NOW + dt.timedelta(hours=2))
+    late_step = at_step(office, 2, step_due_at=NOW - dt.timedelta(hours=1), due_at=NOW + dt.timedelta(days=5))
+    late_due = at_step(office, 2, step_due_at=NOW + dt.timedelta(hours=2), due_at=NOW - dt.timedelta(minutes=1))
+    late_check = make(office, check_due_at=NOW - dt.timedelta(hours=1))
+    later = at_step(office, 2, step_due_at=NOW + dt.timedelta(days=2), due_at=NOW + dt.timedelta(days=5))
+    # The clock is paused while the applicant supplements; a result ready is no longer late.
+    at_step(office, 2, status=S.SUPPLEMENT_REQUESTED, paused_at=NOW, due_at=NOW - dt.timedelta(days=1))
+    at_step(office, 3, status=S.RESOLVED, due_at=NOW - dt.timedelta(days=1))
+    for user in (office.receptionist, office.specialist, office.approver):
+        assert ids("due_soon", user) == {soon_step.pk, soon_check.pk}
+        assert ids("overdue", user) == {late_step.pk, late_due.pk, late_check.pk}
+    assert later.pk not in ids("due_soon", office.approver, now=NOW)
+    assert not ids("overdue", office.outsider) and not ids("due_soon", office.outsider)
+    # A day later the step that was due soon is late.
+    assert soon_step.pk in ids("overdue", office.approver, now=NOW + dt.timedelta(days=1))
+
+
+def test_staff_see_dossiers_whose_current_step_is_in_their_unit(office):
+    """DESIGN §1: the receiving agency or the unit of the current step (e.g. after a transfer)."""
+    centre = Agency.objects.get(code="000.20.09.H12")
+    transferred = at_step(
+        office, 2, agency=centre, step_due_at=NOW - dt.timedelta(hours=1), due_at=NOW + dt.timedelta(days=3)
+    )
+    assert transferred.pk in ids("pool", office.specialist)
+    assert transferred.pk in ids("overdue", office.specialist)
+    # The receiving desk answers for the appointment, the unit for its step.
+    assert transferred.pk not in ids("overdue", office.outsider)
+    assert transferred.pk in ids("overdue", office.outsider, now=NOW + dt.timedelta(days=4))
+
+
+# ---------------------------------------------------------------------------------- counts
+
+
+def test_counts_are_one_query_and_match_the_queues(office, django_assert_num_queries):
+    at_step(office, 2, step_due_at=NOW - dt.timedelta(hours=1))
+    at_step(office, 3, step_due_at=NOW + dt.timedelta(hours=2))
+    at_step(office, 2, assignee=office.approver)
+    make(office, check_due_at=NOW + dt.timedelta(hours=1))
+    at_step(office, 3, status=S.RESOLVED)
+    approver = staff_scope(user=office.approver)
+    calendar_settled()
+    with django_assert_num_queries(1):
+        counts = queue_counts(scope=approver, now=NOW)
+    assert set(counts) == {"mine", "pool", "approval", "due_soon", "overdue"}
+    for key, count in counts.items():
+        assert count == queue_dossiers(queue=QUEUES_BY_KEY[key], scope=approver, now=NOW).count(), key
+    assert counts == {"mine": 1, "pool": 2, "approval": 1, "due_soon": 2, "overdue": 1}
+
+
+def test_staff_scope_is_one_query(office, django_assert_num_queries):
+    StaffRoleFactory(user=office.approver, agency=Agency.objects.get(code="000.20.09.H12"), role=Role.SPECIALIST)
+    with django_assert_num_queries(1):
+        scope = staff_scope(user=office.approver)
+    assert len(scope.agency_ids) == 2 and scope.where(Role.APPROVER) == [office.agency.pk]
+
+
+# --------------------------------------------------------------------------------- filters
+
+
+def _filtered(office, user, key, **params):
+    queue = QUEUES_BY_KEY[key]
+    scope = staff_scope(user=user)
+    queryset = queue_dossiers(queue=queue, scope=scope, now=NOW)
+    return list(DossierQueueFilter(params, queryset=queryset, scope=scope, deadline=queue.deadline).qs)
+
+
+def test_search_by_code_name_phone_id_and_procedure(office):
+    an = make(office, applicant_name="Nguyễn Văn An", applicant_phone="0912345678", code="000.20.01.H12-260311-0901")
+    binh = make(
+        office, applicant_name="Trần Thị Bình", applicant_phone="0987654321", applicant_id_number="074195005678"
+    )
+    user = office.receptionist
+    assert _filtered(office, user, "inbox", q="260311-0901") == [an]
+    assert _filtered(office, user, "inbox", q="thị bình") == [binh]
+    assert _filtered(office, user, "inbox", q="0987 654") == [binh]
+    assert _filtered(office, user, "inbox", q="+84987654321") == [binh]
+    assert _filtered(office, user, "inbox", q="074195") == [binh]
+    assert len(_filtered(office, user, "inbox", q="kết hôn")) == 2  # the procedure's name
+    assert len(_filtered(office, user, "inbox", q="1.001193")) == 2
+    assert _filtered(office, user, "inbox", q="không có ai") == []
+
+
+def test_filters_by_procedure_status_channel_agency_and_dates(office):
+    late = NOW - dt.timedelta(days=10)
+    old = make(office, submitted_at=late, status=S.SUBMITTED, check_due_at=NOW - dt.timedelta(days=9))
+    new = make(office, submitted_at=NOW - dt.timedelta(hours=1), check_due_at=NOW - dt.timedelta(minutes=5))
+    user = office.receptionist
+    day = late.astimezone(HCM).date().isoformat()
+    assert _filtered(office, user, "overdue", submitted_from=day, submitted_to=day) == [old]
+    assert _filtered(office, user, "overdue", submitted_from=NOW.date().isoformat()) == [new]
+    assert len(_filtered(office, user, "overdue", procedure="1.001193", status="submitted", channel="2")) == 2
+    assert _filtered(office, user, "overdue", channel="1") == []
+    assert len(_filtered(office, user, "overdue", agency=str(office.agency.pk))) == 2
+    # A bad date is ignored (shown as an error on the page), not a crash.
+    assert len(_filtered(office, user, "overdue", submitted_from="31/02/2026")) == 2
+
+
+def test_sorting(office):
+    a = make(office, applicant_name="Bùi An", check_due_at=NOW + dt.timedelta(hours=2))
+    b = make(office, applicant_name="An Bình", check_due_at=NOW + dt.timedelta(hours=1))
+    c = make(office, applicant_name="Cao Cường", check_due_at=None)
+    user = office.receptionist
+    assert _filtered(office, user, "inbox") == [b, a, c]  # deadline first, none last
+    assert _filtered(office, user, "inbox", sort="-deadline") == [a, b, c]
+    assert _filtered(office, user, "inbox", sort="applicant") == [b, a, c]
+    assert _filtered(office, user, "inbox", sort="code") == sorted([a, b, c], key=lambda d: d.code)
+    assert _filtered(office, user, "inbox", sort="nonsense") == [b, a, c]
+
+
+def test_the_step_role_lookup_reads_the_snapshot(office):
+    """The JSON expression behind "waiting for approval", on this database's JSON functions."""
+    from onestop.backoffice.queues import CurrentStepRole
+
+    for step, role in ((1, "receptionist"), (2, "specialist"), (3, "approver")):
+        dossier = at_step(office, step)
+        assert Dossier.objects.annotate(role=CurrentStepRole()).get(pk=dossier.pk).role == role
+    assert Dossier.objects.annotate(role=CurrentStepRole()).get(pk=make(office).pk).role is None
+    assert connection.vendor in ("sqlite", "postgresql")
+
+
+def test_queue_rows_need_one_query(office):
+    for step in (1, 2, 3):
+        at_step(office, step, assignee=office.approver)
+    with CaptureQueriesContext(connection) as ctx:
+        rows = list(queue_dossiers(queue=QUEUES_BY_KEY["mine"], scope=staff_scope(user=office.approver), now=NOW))
+        [(r.procedure.name, r.agency.name, r.step_agency.name, r.assignee.full_name) for r in rows]
+    assert len(rows) == 3 and len(ctx.captured_queries) == 2  # the scope, the rows
