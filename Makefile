@@ -13,7 +13,11 @@ $(BIN)/.installed: requirements.txt requirements-dev.txt
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
-setup: $(BIN)/.installed messages
+# Local development defaults for a bare `manage.py` (never committed; production sets the environment).
+.env:
+	printf '# Local development only (see docs/configuration.md)\nDEBUG=true\nREQUIRE_STAFF_MFA=false\n' > .env
+
+setup: $(BIN)/.installed .env messages
 
 # Compiled catalogues are build output (.mo files are not committed).
 messages: $(BIN)/.installed
