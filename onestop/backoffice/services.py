@@ -176,6 +176,26 @@ def supplement_resume_values(dossier: Dossier) -> dict:
 # -------------------------------------------------------------------------------- processing
 
 
+def _move_to_step(
+    dossier: Dossier, locked: Dossier, *, actor, action: str, index: int, note: str, expected_version: int | None
+) -> Dossier:
+    """Put the dossier at step `index` (its unit, a fresh step deadline, unassigned), recording the
+    hand-over that form 06 prints."""
+    values = _step_values(locked, index, timezone.now())
+    dossier_transition(
+        dossier=locked,
+        action=action,
+        actor=actor,
+        expected_version=expected_version,
+        note=note,
+        step=index,
+        data=_handover(locked, actor, values),
+        updates=values,
+    )
+    _refresh(dossier, locked)
+    return dossier
+
+
 @transaction.atomic
 def dossier_forward(*, dossier: Dossier, actor, note: str = "", expected_version: int | None = None) -> Dossier:
     """Hand the dossier to the next step of its process (the first forward starts processing)."""
@@ -186,19 +206,9 @@ def dossier_forward(*, dossier: Dossier, actor, note: str = "", expected_version
     next_index = (locked.current_step or 0) + 1
     if next_index > len(steps):
         raise TransitionError(_("This is the last step: approve the result instead."))
-    values = _step_values(locked, next_index, timezone.now())
-    dossier_transition(
-        dossier=locked,
-        action="forward",
-        actor=actor,
-        expected_version=expected_version,
-        note=note,
-        step=next_index,
-        data=_handover(locked, actor, values),
-        updates=values,
+    return _move_to_step(
+        dossier, locked, actor=actor, action="forward", index=next_index, note=note, expected_version=expected_version
     )
-    _refresh(dossier, locked)
-    return dossier
 
 
 @transaction.atomic
@@ -209,24 +219,21 @@ def dossier_send_back(*, dossier: Dossier, actor, reason: str, expected_version:
     _require_step_role(locked, actor, Role.SPECIALIST, Role.APPROVER)
     if (locked.current_step or 0) <= 1:
         raise TransitionError(_("There is no previous step to send the dossier back to."))
-    values = _step_values(locked, locked.current_step - 1, timezone.now())
-    dossier_transition(
-        dossier=locked,
-        action="send_back",
+    return _move_to_step(
+        dossier,
+        locked,
         actor=actor,
-        expected_version=expected_version,
+        action="send_back",
+        index=locked.current_step - 1,
         note=reason.strip(),
-        step=values["current_step"],
-        data=_handover(locked, actor, values),
-        updates=values,
+        expected_version=expected_version,
     )
-    _refresh(dossier, locked)
-    return dossier
 
 
 @transaction.atomic
-def dossier_assign(*, dossiers: list[Dossier], actor, assignee) -> int:
-    """Give dossiers of one's unit to a specialist (also several at once)."""
+def dossier_assign(*, dossiers: list[Dossier], actor, assignee, expected_version: int | None = None) -> int:
+    """Give dossiers of one's unit to a specialist (also several at once). `expected_version` guards
+    a single dossier's page against a stale view, as for every other action."""
     done = 0
     for dossier in dossiers:
         locked = Dossier.objects.select_for_update().get(pk=dossier.pk)
@@ -243,6 +250,7 @@ def dossier_assign(*, dossiers: list[Dossier], actor, assignee) -> int:
             dossier=locked,
             action="assign",
             actor=actor,
+            expected_version=expected_version,
             step=locked.current_step,
             data={"assignee_id": assignee.pk, "assignee": assignee.get_full_name()},
             updates={"assignee": assignee},
@@ -265,19 +273,9 @@ def dossier_transfer(
     )
     if target is None:
         raise TransitionError(_("This procedure has no later step at %(agency)s.") % {"agency": to_agency.name})
-    values = _step_values(locked, target, timezone.now())
-    dossier_transition(
-        dossier=locked,
-        action="transfer",
-        actor=actor,
-        expected_version=expected_version,
-        note=note,
-        step=target,
-        data=_handover(locked, actor, values),
-        updates=values,
+    return _move_to_step(
+        dossier, locked, actor=actor, action="transfer", index=target, note=note, expected_version=expected_version
     )
-    _refresh(dossier, locked)
-    return dossier
 
 
 @transaction.atomic

@@ -462,11 +462,9 @@ def _dossier_action(request: HttpRequest, dossier_id: int, action: str, limits) 
     expected = form.cleaned_data["expected_version"]
     try:
         if action == "assign":
-            if dossier.version != expected:  # dossier_assign has no compare-and-set of its own
-                raise TransitionError(
-                    _("Someone else has just acted on this dossier. Reload the page to see its current state.")
-                )
-            services.dossier_assign(dossiers=[dossier], actor=request.user, **form.service_kwargs())
+            services.dossier_assign(
+                dossiers=[dossier], actor=request.user, expected_version=expected, **form.service_kwargs()
+            )
         else:
             service = getattr(services, f"dossier_{action}")
             service(dossier=dossier, actor=request.user, expected_version=expected, **form.service_kwargs())

@@ -28,6 +28,7 @@ from onestop.submission.services import (
     procedure_accepts_online,
 )
 from onestop.submission.snapshot import fees_for_channel, form_field_definitions, procedure_snapshot
+from onestop.workflow.table import TRANSITIONS
 from onestop.workflow.transitions import TransitionError
 from procedures.models import Procedure, ProcedureStatus
 
@@ -266,8 +267,7 @@ def dossier_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
             "fees": fees,
             "fee_total": total,
             "next_step": NEXT_STEP.get(dossier.status, ""),
-            "can_withdraw": dossier.status
-            in {"submitted", "received", "processing", "supplement_requested", "awaiting_payment"},
+            "can_withdraw": dossier.status in TRANSITIONS["withdraw"].sources,
             "withdraw_form": WithdrawForm(),
             "supplement": supplement,
             "snapshot_documents": snapshot.get("documents", []),
