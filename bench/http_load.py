@@ -36,7 +36,15 @@ class Result:
         return statistics.median(self.latencies_ms) if self.latencies_ms else float("nan")
 
 
-def run(base_url: str, paths: list[str], *, label: str, concurrency: int = 4, seconds: float = 10.0) -> Result:
+def run(
+    base_url: str,
+    paths: list[str],
+    *,
+    label: str,
+    concurrency: int = 4,
+    seconds: float = 10.0,
+    headers: dict[str, str] | None = None,
+) -> Result:
     parts = urlsplit(base_url)
     stop_at = time.monotonic() + seconds
     lock = threading.Lock()
@@ -53,7 +61,7 @@ def run(base_url: str, paths: list[str], *, label: str, concurrency: int = 4, se
             i += 1
             started = time.perf_counter()
             try:
-                conn.request("GET", path, headers={"Host": parts.hostname or "127.0.0.1"})
+                conn.request("GET", path, headers={"Host": parts.hostname or "127.0.0.1", **(headers or {})})
                 response = conn.getresponse()
                 response.read()
                 if response.status != 200:

@@ -15,13 +15,10 @@ view. Prints a Markdown table; --explain also prints EXPLAIN ANALYZE of each que
 from __future__ import annotations
 
 import argparse
-import http.client
 import os
 import sys
-import threading
 import time
 from pathlib import Path
-from urllib.parse import urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -119,45 +116,9 @@ def explain() -> None:
 
 
 def load(base: str, path: str, cookie: str, *, label: str, concurrency: int, seconds: float) -> http_load.Result:
-    """http_load.run with a session cookie (the same closed loop, keep-alive connections)."""
-    parts = urlsplit(base)
-    stop_at = time.monotonic() + seconds
-    lock = threading.Lock()
-    latencies: list[float] = []
-    counters = {"requests": 0, "errors": 0}
-    headers = {"Host": parts.hostname or "127.0.0.1", "Cookie": f"sessionid={cookie}" if cookie else ""}
-
-    def worker() -> None:
-        conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
-        local: list[float] = []
-        errors = 0
-        while time.monotonic() < stop_at:
-            started = time.perf_counter()
-            try:
-                conn.request("GET", path, headers=headers)
-                response = conn.getresponse()
-                response.read()
-                if response.status != 200:
-                    errors += 1
-            except (OSError, http.client.HTTPException):
-                errors += 1
-                conn.close()
-                conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
-                continue
-            local.append((time.perf_counter() - started) * 1000)
-        conn.close()
-        with lock:
-            latencies.extend(local)
-            counters["requests"] += len(local)
-            counters["errors"] += errors
-
-    started = time.monotonic()
-    threads = [threading.Thread(target=worker) for _ in range(concurrency)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return http_load.Result(label, counters["requests"], counters["errors"], time.monotonic() - started, latencies)
+    """http_load.run with the officer's session cookie."""
+    headers = {"Cookie": f"sessionid={cookie}"} if cookie else {}
+    return http_load.run(base, [path], label=label, concurrency=concurrency, seconds=seconds, headers=headers)
 
 
 def main() -> None:
