@@ -23,10 +23,18 @@ def staff_roles_for_user(*, user: AbstractBaseUser | AnonymousUser) -> QuerySet[
 
 
 def user_is_staff_member(*, user: AbstractBaseUser | AnonymousUser) -> bool:
-    """Staff = holds at least one active role in an active agency (or is a superuser)."""
+    """Staff = holds at least one active role in an active agency (or is a superuser).
+
+    Remembered on the user object, which lives for one request: the access decorator, the MFA
+    middleware and the navigation all ask, and only the first one queries.
+    """
     if not user.is_authenticated:
         return False
-    return bool(user.is_superuser) or staff_roles_for_user(user=user).exists()
+    cached = getattr(user, "_is_staff_member", None)
+    if cached is None:
+        cached = bool(user.is_superuser) or staff_roles_for_user(user=user).exists()
+        user._is_staff_member = cached
+    return cached
 
 
 def agencies_where_user_has_role(*, user: AbstractBaseUser | AnonymousUser, role: Role | str) -> QuerySet[Agency]:
