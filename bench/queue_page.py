@@ -98,11 +98,11 @@ def explain() -> None:
     _django()
     from django.db import connection
 
-    from onestop.backoffice.queues import queue_counts, queue_dossiers, queues_for, staff_scope
+    from onestop.backoffice.queues import queue_counts, queue_dossiers, queues_for
     from portal.models import User
 
     for key, email in OFFICERS.items():
-        scope = staff_scope(user=User.objects.get(email=email))
+        scope = access_scope(User.objects.get(email=email))
         started = time.perf_counter()
         counts = queue_counts(scope=scope)
         print(f"\n### {key}: counts {counts} in {(time.perf_counter() - started) * 1000:.1f} ms")

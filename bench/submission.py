@@ -40,7 +40,7 @@ def prepare(n: int) -> list[dict]:
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
 
-    from onestop.submission.services import dossier_draft_create
+    from onestop.workflow import dossier_draft_create
     from portal.models import User
     from procedures.models import Procedure
 

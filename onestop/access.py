@@ -1,16 +1,218 @@
-"""Access rules for the back office: who counts as staff, and the staff MFA rule."""
+"""The one access policy (DESIGN §1, STYLE §15): who may see which dossier, and how much of it.
+
+Everything that shows a dossier, a file or a form of it — back-office pages, citizen pages,
+downloads, PDFs, the API — asks here, and the workflow's guards read the same scope:
+
+* the **owner** (the applicant's account) sees their own dossiers, drafts included;
+* **processing staff** (receptionist, specialist, approver) see the dossiers whose receiving
+  agency (`agency`) or current unit (`step_agency`) is an agency where they hold an active role;
+* a **leader** sees, read-only, the dossiers of their agency and of every agency below it (the
+  overdue escalations link to them);
+* a **postal clerk** sees the dossiers of their agency that travel by post (received by post, or
+  whose result goes by post), and only what delivery needs: no form answers, declarations, ID
+  numbers or documents (least access, Decree 13/2023/NĐ-CP art. 3);
+* nobody else — agency administrators manage the catalogue and staff, not dossiers, and staff
+  never see drafts.
+
+Roles count only while active, in an active agency. `access_scope(user)` reads them once per
+request (one query, plus one for the agency tree when the user is a leader). `dossier_for` fetches
+and authorises in one call and answers the same 404 for "missing" and "not yours". Every staff read
+of a citizen's dossier page, file or form is recorded in DossierAccessLog (Decree 13/2023 art. 27:
+the processing of personal data is logged), which agency admins review in /admin/.
+"""
 
 from __future__ import annotations
 
+import enum
+import uuid
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from functools import wraps
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.db.models import Q, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
 
+from procedures.models import Agency
+from procedures.selectors import agency_subtree_ids
+
+from .models import (
+    AccessKind,
+    Dossier,
+    DossierAccessLog,
+    DossierChannel,
+    DossierDocument,
+    DossierStatus,
+    Role,
+    StaffRole,
+)
 from .selectors import user_is_staff_member
+
+# Roles that process dossiers and see all of them in their agencies.
+PROCESSING_ROLES = (Role.RECEPTIONIST, Role.SPECIALIST, Role.APPROVER)
+POST = "post"
+
+
+class View(enum.IntEnum):
+    """How much of a dossier a user sees (higher sees more)."""
+
+    NONE = 0
+    POSTAL = 1  # the delivery: applicant's name, address, phone, code, procedure, status
+    STAFF = 2  # everything the back office shows
+    OWNER = 3  # the applicant's own portal pages
+
+
+def travels_by_post(dossier: Dossier) -> bool:
+    """Received by post (channel 3) or returned by post (Decision 45/2016/QĐ-TTg)."""
+    return dossier.delivery_method == POST or dossier.channel == DossierChannel.POST
+
+
+@dataclass(frozen=True)
+class AccessScope:
+    """The active roles one user holds, per agency, read once (`access_scope`)."""
+
+    user: object
+    roles: dict[str, frozenset[int]] = field(default_factory=dict)
+    agencies: dict[int, Agency] = field(default_factory=dict)
+    led: frozenset[int] = frozenset()  # a leader's agencies and everything below them
+
+    # ------------------------------------------------------------------ roles
+    def holds(self, role: str, agency_id: int | None = None) -> bool:
+        """Holds `role` at `agency_id` (anywhere when None)."""
+        ids = self.roles.get(role, frozenset())
+        return bool(ids) if agency_id is None else agency_id in ids
+
+    def where(self, *roles: str) -> list[int]:
+        """Agency ids where the user holds any of these roles (sorted, for stable SQL)."""
+        ids: set[int] = set()
+        for role in roles:
+            ids |= self.roles.get(role, frozenset())
+        return sorted(ids)
+
+    @property
+    def agency_ids(self) -> list[int]:
+        return sorted(self.agencies)
+
+    @property
+    def processing_ids(self) -> list[int]:
+        return self.where(*PROCESSING_ROLES)
+
+    # ------------------------------------------------------------ visibility
+    def visible(self) -> Q:
+        """The dossiers this user may open as staff, as a filter (mirrors `view_of`)."""
+        full = sorted(set(self.processing_ids) | self.led)
+        postal = self.where(Role.POSTAL_CLERK)
+        condition = Q(pk__in=[])
+        if full:
+            condition |= Q(agency_id__in=full) | Q(step_agency_id__in=full)
+        if postal:
+            condition |= Q(agency_id__in=postal) & (Q(delivery_method=POST) | Q(channel=DossierChannel.POST))
+        return condition & ~Q(status=DossierStatus.DRAFT)
+
+    def view_of(self, dossier: Dossier) -> View:
+        """How much of `dossier` this user sees (no query)."""
+        user = self.user
+        if getattr(user, "is_authenticated", False) and dossier.applicant_id == user.pk:
+            return View.OWNER
+        if dossier.status == DossierStatus.DRAFT:
+            return View.NONE
+        places = {dossier.agency_id, dossier.step_agency_id} - {None}
+        if places & (set(self.processing_ids) | self.led):
+            return View.STAFF
+        if self.holds(Role.POSTAL_CLERK, dossier.agency_id) and travels_by_post(dossier):
+            return View.POSTAL
+        return View.NONE
+
+
+def access_scope(user, *, fresh: bool = False) -> AccessScope:
+    """The user's scope, built once per request and remembered on the user object (which lives for
+    one request). Services pass fresh=True: a write decides on the roles as they are now."""
+    if not getattr(user, "is_authenticated", False):
+        return AccessScope(user=user)
+    cached = getattr(user, "_access_scope", None)
+    if cached is not None and not fresh:
+        return cached
+    roles: dict[str, set[int]] = {}
+    agencies: dict[int, Agency] = {}
+    for staff_role in StaffRole.objects.filter(user=user, active=True, agency__active=True).select_related("agency"):
+        roles.setdefault(staff_role.role, set()).add(staff_role.agency_id)
+        agencies[staff_role.agency_id] = staff_role.agency
+    led = frozenset(agency_subtree_ids(agency_ids=roles[Role.LEADER])) if Role.LEADER in roles else frozenset()
+    scope = AccessScope(user=user, roles={k: frozenset(v) for k, v in roles.items()}, agencies=agencies, led=led)
+    user._access_scope = scope
+    return scope
+
+
+# ------------------------------------------------------------------------------------ fetching
+
+
+def _record(user, dossier: Dossier, kind: str, *, document: DossierDocument | None = None, request=None) -> None:
+    DossierAccessLog.objects.create(
+        user=user,
+        dossier=dossier,
+        kind=kind,
+        document=document,
+        detail=(request.path if request is not None else "")[:300],
+    )
+
+
+def dossier_for(
+    *,
+    user,
+    public_id: uuid.UUID | str | None = None,
+    pk: int | None = None,
+    at_least: View = View.POSTAL,
+    owner_only: bool = False,
+    record: str | None = AccessKind.PAGE,
+    request: HttpRequest | None = None,
+    queryset: QuerySet[Dossier] | None = None,
+) -> Dossier:
+    """The dossier, if this user may see at least `at_least` of it; Http404 otherwise — the same
+    answer for an unknown id and for somebody else's dossier. The dossier carries `.view` (View).
+
+    `owner_only`: the citizen's own pages (staff use the back office). `record`: the kind of staff
+    read to log (None: not a read of personal data, e.g. the page after an action's redirect).
+    """
+    if not getattr(user, "is_authenticated", False) or (public_id is None and pk is None):
+        raise Http404
+    queryset = queryset if queryset is not None else Dossier.objects.select_related("procedure", "agency")
+    lookup = {"pk": pk} if pk is not None else {"public_id": public_id}
+    dossier = queryset.filter(**lookup).first()
+    if dossier is None:
+        raise Http404
+    view = access_scope(user).view_of(dossier)
+    if view < at_least or (owner_only and view != View.OWNER):
+        raise Http404
+    dossier.view = view
+    if record and view in (View.STAFF, View.POSTAL):
+        _record(user, dossier, record, request=request)
+    return dossier
+
+
+def document_for(*, user, public_id, document_id: int, request: HttpRequest | None = None) -> DossierDocument:
+    """A file of a dossier: the owner, or staff who see the whole dossier (a postal clerk does not
+    open documents); recorded for staff. Http404 otherwise."""
+    document = (
+        DossierDocument.objects.select_related("dossier", "file").filter(pk=document_id, dossier__public_id=public_id)
+    ).first()
+    if document is None or not getattr(user, "is_authenticated", False):
+        raise Http404
+    view = access_scope(user).view_of(document.dossier)
+    if view < View.STAFF:
+        raise Http404
+    if view == View.STAFF:
+        _record(user, document.dossier, AccessKind.FILE, document=document, request=request)
+    return document
+
+
+def dossiers_visible(*, user) -> QuerySet[Dossier]:
+    """Every dossier the user may open in the back office (for lists and the API)."""
+    return Dossier.objects.filter(access_scope(user).visible())
+
+
+# --------------------------------------------------------------------------- the back-office door
 
 
 def staff_mfa_missing(user) -> bool:

@@ -3,6 +3,8 @@
 from django.db.models.signals import post_delete, post_save
 
 from .models import AgencyWorkingHours, CalendarOverride
+from .notifications.receivers import dossier_event_recorded
+from .workflow.hooks import event_recorded
 
 
 def _calendar_data_changed(sender, **kwargs) -> None:
@@ -20,3 +22,5 @@ def connect() -> None:
     post_delete.connect(_calendar_data_changed, sender=AgencyWorkingHours, dispatch_uid="workcalendar-hours-deleted")
     post_save.connect(_calendar_data_changed, sender="procedures.Agency", dispatch_uid="workcalendar-agency-saved")
     post_delete.connect(_calendar_data_changed, sender="procedures.Agency", dispatch_uid="workcalendar-agency-deleted")
+    # Every dossier event: the applicant's and the assignee's messages, after commit.
+    event_recorded.connect(dossier_event_recorded, dispatch_uid="notifications-dossier-event")

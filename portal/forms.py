@@ -4,8 +4,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from procedures.validators import normalize_cccd, normalize_phone, validate_cccd_matches_birth_date
+
 from .models import User
-from .validators import normalize_cccd, normalize_phone, validate_cccd_matches_birth_date
 
 
 class ProfileForm(forms.ModelForm):

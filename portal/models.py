@@ -10,7 +10,7 @@ from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .validators import validate_cccd, validate_vn_mobile
+from procedures.validators import validate_cccd, validate_vn_mobile
 
 
 class UserManager(BaseUserManager["User"]):

@@ -243,6 +243,8 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
+# Tasks live with their capability (STYLE §18), not in one onestop/tasks.py.
+CELERY_IMPORTS = ("onestop.notifications.tasks", "onestop.deadlines.tasks")
 CELERY_BEAT_SCHEDULE: dict = {}
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 

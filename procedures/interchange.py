@@ -24,6 +24,7 @@ from .models import (
     Procedure,
     ProcedureStatus,
     TimeUnit,
+    normalise_step_actions,
 )
 from .search import normalize
 
@@ -222,7 +223,7 @@ def parse_record(record: Any) -> ParsedProcedure:
                 "agency": str(item.get("MADONVI") or "").strip(),
                 "role": str(item.get("VAITRO") or "").strip(),
                 "duration_hours": Decimal(str(item.get("SOGIO") or 0)),
-                "actions": list(item.get("HANHDONG") or []),
+                "actions": normalise_step_actions(item.get("HANHDONG")),
             }
         )
 

@@ -366,14 +366,31 @@ class FormField(models.Model):
 
 
 class StepAction(models.TextChoices):
+    """What a process step lets its holder do: the back office's action names (onestop.workflow;
+    a test keeps the two vocabularies equal). An empty list allows every action of the step's role."""
+
     FORWARD = "forward", _("Forward")
     SEND_BACK = "send_back", _("Send back")
     REQUEST_SUPPLEMENT = "request_supplement", _("Request a supplement")
     REFUSE = "refuse", _("Refuse")
     TRANSFER = "transfer", _("Transfer to another agency")
-    APPROVE = "approve", _("Approve")
+    RESOLVE = "resolve", _("Approve the result")
     RETURN_RESULT = "return_result", _("Return the result")
     REQUEST_PAYMENT = "request_payment", _("Request payment")
+
+
+# Words of older catalogues (and of this one's first version), mapped on import and when read.
+STEP_ACTION_ALIASES = {"approve": StepAction.RESOLVE.value}
+
+
+def normalise_step_actions(actions) -> list[str]:
+    """A step's action list in the workflow's vocabulary (aliases mapped, repeats dropped)."""
+    out: list[str] = []
+    for action in actions or []:
+        action = STEP_ACTION_ALIASES.get(action, action)
+        if action not in out:
+            out.append(action)
+    return out
 
 
 class StepRole(models.TextChoices):
@@ -420,6 +437,7 @@ class ProcessStep(models.Model):
         return f"{self.order}. {self.name}"
 
     def clean(self) -> None:
-        bad = [a for a in self.actions or [] if a not in StepAction.values]
+        self.actions = normalise_step_actions(self.actions)
+        bad = [a for a in self.actions if a not in StepAction.values]
         if bad:
             raise ValidationError({"actions": _("Unknown actions: %s") % ", ".join(bad)})

@@ -11,21 +11,16 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from procedures.models import Agency, Procedure
 
-from ..access import staff_required
+from ..access import AccessScope, access_scope, staff_required
 from ..models import DossierChannel, Role
 from ..uploads.handlers import limit_uploads
-from ..workflow.transitions import TransitionError
+from ..workflow import TransitionError, dossier_register
 from .forms import CounterRegisterForm, CounterStartForm
-from .queues import (
-    StaffScope,
-    applicant_by_cccd,
-    procedures_received_at,
-    staff_scope,
-)
+from .queues import applicant_by_cccd, procedures_received_at
 from .views import SCAN_MAX_BYTES, SCANS_MAX_BYTES, _error_text
 
 
-def _desks(scope: StaffScope) -> tuple[list[Agency], list[int]]:
+def _desks(scope: AccessScope) -> tuple[list[Agency], list[int]]:
     """The agencies where the user registers paper dossiers, and the channels they may use."""
     desk_ids = scope.where(Role.RECEPTIONIST, Role.POSTAL_CLERK)
     channels = []
@@ -44,7 +39,7 @@ def _counter_procedures(agencies: list[Agency]) -> list[Procedure]:
     return sorted(seen.values(), key=lambda p: p.name)
 
 
-def _counter_choice(scope: StaffScope, data) -> tuple[Agency, int, Procedure] | None:
+def _counter_choice(scope: AccessScope, data) -> tuple[Agency, int, Procedure] | None:
     """The agency, channel and procedure named in `data`, if the user may register them there."""
     try:
         agency = scope.agencies[int(data.get("agency"))]
@@ -64,7 +59,7 @@ def _counter_choice(scope: StaffScope, data) -> tuple[Agency, int, Procedure] | 
 @staff_required
 def counter(request: HttpRequest) -> HttpResponse:
     """Counter reception (channel 1) and dossiers received by post (channel 3)."""
-    scope = staff_scope(user=request.user)
+    scope = access_scope(request.user)
     agencies, channels = _desks(scope)
     if not agencies:
         raise PermissionDenied
@@ -125,9 +120,7 @@ def _register_form(procedure: Procedure, data, files=None, initial=None) -> Coun
 
 
 @csrf_protect
-def _counter_register(request: HttpRequest, scope: StaffScope, limits) -> HttpResponse:
-    from .services import dossier_register_counter
-
+def _counter_register(request: HttpRequest, scope: AccessScope, limits) -> HttpResponse:
     choice = _counter_choice(scope, request.POST)
     if choice is None:
         messages.error(request, _("Choose the desk and a procedure it receives."))
@@ -139,7 +132,7 @@ def _counter_register(request: HttpRequest, scope: StaffScope, limits) -> HttpRe
     if form.is_valid():
         data = form.cleaned_data
         try:
-            dossier = dossier_register_counter(
+            dossier = dossier_register(
                 actor=request.user,
                 agency=agency,
                 procedure=procedure,

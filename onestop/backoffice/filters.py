@@ -16,8 +16,9 @@ from django.utils.translation import gettext_lazy as _
 
 from procedures.models import Procedure
 
+from ..access import AccessScope
 from ..models import DossierChannel, DossierStatus
-from .queues import StaffScope, procedures_in_scope
+from .queues import procedures_in_scope
 
 # (value, label, ORDER BY): the deadline of the queue is the default, added by the view.
 SORTS: list[tuple[str, str, tuple[str, ...]]] = [
@@ -61,7 +62,7 @@ class DossierQueueFilter(django_filters.FilterSet):
         choices=[(v, label) for v, label, _o in SORTS], method="filter_sort", label=_("Sort by"), empty_label=None
     )
 
-    def __init__(self, data=None, queryset=None, *, scope: StaffScope, deadline: str, **kwargs):
+    def __init__(self, data=None, queryset=None, *, scope: AccessScope, deadline: str, **kwargs):
         self.scope = scope
         self.deadline = deadline
         super().__init__(data, queryset, **kwargs)

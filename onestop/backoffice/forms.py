@@ -213,6 +213,28 @@ class RequestPaymentForm(ActionForm):
         return {"note": self.cleaned_data["note"]}
 
 
+class ConfirmPaymentForm(ActionForm):
+    """The desk collected the fees in cash: the dossier goes back to where it was (national 6 → …)."""
+
+    action = "confirm_payment"
+    title = _("Record the payment received at the counter")
+    button = _("Record the payment")
+    done_message = _("The payment has been recorded; the dossier goes on.")
+    confirm_label = _("I confirm that I received the amount below and gave the applicant a receipt.")
+    amount = forms.IntegerField(label=_("Amount received (VND)"), min_value=0)
+    reference = forms.CharField(label=_("Receipt number"), max_length=60)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if self.dossier is not None and not self.is_bound:
+            from ..workflow.snapshot import fees_for_channel
+
+            self.initial.setdefault("amount", fees_for_channel(self.dossier.snapshot or {}, self.dossier.channel)[1])
+
+    def service_kwargs(self):
+        return {"amount": self.cleaned_data["amount"], "reference": self.cleaned_data["reference"], "method": "cash"}
+
+
 class ExtendForm(ActionForm):
     action = "extend"
     title = _("Apologise and extend the appointment")
@@ -293,6 +315,8 @@ class ReturnResultForm(ActionForm):
         }
 
 
+# The form of each action the dossier page offers (workflow.registry: `back_office=True`); a test
+# keeps the two sets equal.
 ACTION_FORMS: dict[str, type[ActionForm]] = {
     form.action: form
     for form in (
@@ -304,6 +328,7 @@ ACTION_FORMS: dict[str, type[ActionForm]] = {
         SendBackForm,
         TransferForm,
         RequestPaymentForm,
+        ConfirmPaymentForm,
         ExtendForm,
         ResolveForm,
         StopForm,

@@ -15,18 +15,13 @@ from django.utils.dateparse import parse_date, parse_datetime
 
 from procedures.models import Agency
 
-from ..access import staff_required
-from ..models import Dossier, DossierEvent, StaffRole
-from .selectors import dossier_for_staff
+from ..access import View, access_scope, dossier_for, staff_required
+from ..models import AccessKind, Dossier, DossierEvent
+from ..workflow.registry import actions_issuing
 
-# Which event issues which form (01 at reception, 02 supplement, 03 refusal, 04 apology, 05 stop).
-FORM_EVENTS = {
-    "01": ("receive", "register"),
-    "02": ("request_supplement",),
-    "03": ("refuse",),
-    "04": ("extend",),
-    "05": ("stop",),
-}
+# Which events issue which form (01 at reception, 02 supplement, 03 refusal, 04 apology, 05 stop):
+# the `form` of each action in the workflow's registry.
+FORM_EVENTS = {form: actions_issuing(form) for form in ("01", "02", "03", "04", "05")}
 CITIZEN_FORMS = frozenset(FORM_EVENTS)
 
 
@@ -99,11 +94,10 @@ def _event_id(request: HttpRequest) -> int | None:
 
 @staff_required
 def staff_form_pdf(request: HttpRequest, dossier_id: int, form: str) -> HttpResponse:
-    """Forms 01–06 of a dossier, for staff holding a role in its agency or current unit."""
-    try:
-        dossier = dossier_for_staff(user=request.user, dossier_id=dossier_id)
-    except Dossier.DoesNotExist:
-        raise Http404 from None
+    """Forms 01–06 of a dossier, for staff who see the whole dossier (recorded as a read)."""
+    dossier = dossier_for(
+        user=request.user, pk=dossier_id, at_least=View.STAFF, record=AccessKind.FORM, request=request
+    )
     return pdf_response(render_form(dossier, form, event_id=_event_id(request)), f"mau-{form}-{dossier.code}.pdf")
 
 
@@ -113,7 +107,9 @@ def register(request: HttpRequest) -> HttpResponse:
     from ..documents import forms
 
     agency = get_object_or_404(Agency, code=request.GET.get("co-quan", ""))
-    if not StaffRole.objects.filter(user=request.user, agency=agency, active=True).exists():
+    scope = access_scope(request.user)
+    # The register lists every dossier of the desk: its processing staff and its leaders.
+    if agency.pk not in scope.processing_ids and agency.pk not in scope.led:
         raise Http404
     today = dt.date.today()
     date_from = parse_date(request.GET.get("tu", "")) or today.replace(day=1)

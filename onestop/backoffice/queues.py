@@ -1,8 +1,8 @@
 """The back office's work queues (DESIGN §1, §4.1): which dossiers wait for whom, as QuerySet builders.
 
-Visibility (DESIGN §1): staff see dossiers of the agencies where they hold an active role — as the
-receiving agency (`agency`) or as the unit of the current step (`step_agency`). Every queue is a
-subset of that, by role:
+Visibility is onestop.access's (DESIGN §1): processing staff see dossiers of the agencies where
+they hold an active role — as the receiving agency (`agency`) or as the unit of the current step
+(`step_agency`); a postal clerk the dossiers that travel by post. Every queue is a subset of that:
 
 ========================  =================================================================================
 queue                     dossiers
@@ -26,7 +26,7 @@ chờ trả kết quả (return)  status resolved, at an agency where I am recep
 
 A supplement request pauses the clock (paused_at), so those dossiers are in neither deadline queue.
 
-Every builder reads the user's roles once (`staff_scope`, one query) and filters with literal agency
+Every builder reads the user's roles once (onestop.access.access_scope, one query) and filters with literal agency
 ids, so that PostgreSQL picks the matching composite index of onestop_dossier. The navigation's
 counts are one SQL statement (`queue_counts`).
 """
@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
@@ -48,7 +48,8 @@ from django.utils.translation import gettext_lazy as _
 
 from procedures.models import Agency, Procedure, ProcedureStatus, ProcessStep
 
-from ..models import Dossier, DossierStatus, Role, StaffRole
+from ..access import AccessScope
+from ..models import Dossier, DossierStatus, Role
 
 S = DossierStatus
 
@@ -68,49 +69,6 @@ ROW_FIELDS = (
     "procedure__code", "procedure__name", "agency__code", "agency__name", "step_agency__code", "step_agency__name",
     "assignee__full_name", "assignee__email",
 )  # fmt: skip
-
-
-# ------------------------------------------------------------------------------------- scope
-
-
-@dataclass(frozen=True)
-class StaffScope:
-    """The roles one user holds, per agency (read once per request)."""
-
-    user: object
-    roles: dict[str, frozenset[int]] = field(default_factory=dict)
-    agencies: dict[int, Agency] = field(default_factory=dict)
-
-    def where(self, *roles: str) -> list[int]:
-        """Agency ids where the user holds any of these roles (sorted, for stable SQL)."""
-        ids: set[int] = set()
-        for role in roles:
-            ids |= self.roles.get(role, frozenset())
-        return sorted(ids)
-
-    @property
-    def agency_ids(self) -> list[int]:
-        return sorted(self.agencies)
-
-    def holds(self, role: str) -> bool:
-        return bool(self.roles.get(role))
-
-    def visible(self) -> Q:
-        """DESIGN §1: the receiving agency or the unit of the current step is one of mine."""
-        ids = self.agency_ids
-        return Q(agency_id__in=ids) | Q(step_agency_id__in=ids)
-
-
-def staff_scope(*, user) -> StaffScope:
-    """The active roles of `user` in active agencies, with the agencies (one query)."""
-    if not getattr(user, "is_authenticated", False):
-        return StaffScope(user=user)
-    roles: dict[str, set[int]] = {}
-    agencies: dict[int, Agency] = {}
-    for staff_role in StaffRole.objects.filter(user=user, active=True, agency__active=True).select_related("agency"):
-        roles.setdefault(staff_role.role, set()).add(staff_role.agency_id)
-        agencies[staff_role.agency_id] = staff_role.agency
-    return StaffScope(user=user, roles={k: frozenset(v) for k, v in roles.items()}, agencies=agencies)
 
 
 # ------------------------------------------------------------------------- the step's role
@@ -155,12 +113,12 @@ class Queue:
     description: str | Promise
     # The rows' deadline column, for the default order and the "deadline" column of the table.
     deadline: str
-    condition: Callable[[StaffScope, dt.datetime], Q | None]
+    condition: Callable[[AccessScope, dt.datetime], Q | None]
     # The bulk-assign form is offered on this queue.
     assignable: bool = False
 
 
-def _inbox(scope: StaffScope, now: dt.datetime) -> Q | None:
+def _inbox(scope: AccessScope, now: dt.datetime) -> Q | None:
     desks = scope.where(Role.RECEPTIONIST)
     if not desks:
         return None
@@ -169,20 +127,20 @@ def _inbox(scope: StaffScope, now: dt.datetime) -> Q | None:
     return Q(agency_id__in=desks, status=S.SUBMITTED)
 
 
-def _mine(scope: StaffScope, now: dt.datetime) -> Q | None:
-    if not scope.agencies:
+def _mine(scope: AccessScope, now: dt.datetime) -> Q | None:
+    if not scope.processing_ids:
         return None
     return Q(assignee_id=scope.user.pk, status__in=IN_HAND) & scope.visible()
 
 
-def _pool(scope: StaffScope, now: dt.datetime) -> Q | None:
+def _pool(scope: AccessScope, now: dt.datetime) -> Q | None:
     units = scope.where(Role.APPROVER, Role.SPECIALIST)
     if not units:
         return None
     return Q(step_agency_id__in=units, assignee__isnull=True, status__in=IN_HAND)
 
 
-def _approval(scope: StaffScope, now: dt.datetime) -> Q | None:
+def _approval(scope: AccessScope, now: dt.datetime) -> Q | None:
     units = scope.where(Role.APPROVER)
     if not units:
         return None
@@ -206,10 +164,10 @@ def due_soon_horizon(now: dt.datetime) -> dt.datetime:
 # the results — not every visible dossier filtered afterwards.
 
 
-def _due_soon(scope: StaffScope, now: dt.datetime) -> Q | None:
-    if not scope.agencies:
+def _due_soon(scope: AccessScope, now: dt.datetime) -> Q | None:
+    if not scope.processing_ids:
         return None
-    ids, horizon, running = scope.agency_ids, due_soon_horizon(now), AFTER_RECEIPT_RUNNING
+    ids, horizon, running = scope.processing_ids, due_soon_horizon(now), AFTER_RECEIPT_RUNNING
     # Nothing late yet: a dossier with a passed deadline is in "overdue" only.
     step_not_late = Q(step_due_at__isnull=True) | Q(step_due_at__gte=now)
     due_not_late = Q(due_at__isnull=True) | Q(due_at__gte=now)
@@ -221,10 +179,10 @@ def _due_soon(scope: StaffScope, now: dt.datetime) -> Q | None:
     )
 
 
-def _overdue(scope: StaffScope, now: dt.datetime) -> Q | None:
-    if not scope.agencies:
+def _overdue(scope: AccessScope, now: dt.datetime) -> Q | None:
+    if not scope.processing_ids:
         return None
-    ids, running = scope.agency_ids, AFTER_RECEIPT_RUNNING
+    ids, running = scope.processing_ids, AFTER_RECEIPT_RUNNING
     return (
         Q(agency_id__in=ids, status=S.SUBMITTED, check_due_at__lt=now)
         | Q(agency_id__in=ids, status__in=running, due_at__lt=now)
@@ -233,7 +191,7 @@ def _overdue(scope: StaffScope, now: dt.datetime) -> Q | None:
     )
 
 
-def _to_return(scope: StaffScope, now: dt.datetime) -> Q | None:
+def _to_return(scope: AccessScope, now: dt.datetime) -> Q | None:
     desks = scope.where(Role.RECEPTIONIST)
     # Decision 45/2016/QĐ-TTg: the postal clerk carries the results that go by post.
     post = [a for a in scope.where(Role.POSTAL_CLERK) if a not in desks]
@@ -291,12 +249,12 @@ QUEUES_BY_SLUG = {q.slug: q for q in QUEUES}
 QUEUES_BY_KEY = {q.key: q for q in QUEUES}
 
 
-def queue_condition(*, queue: Queue, scope: StaffScope, now: dt.datetime | None = None) -> Q | None:
+def queue_condition(*, queue: Queue, scope: AccessScope, now: dt.datetime | None = None) -> Q | None:
     """The queue's WHERE clause for this user (None: the queue does not apply to their roles)."""
     return queue.condition(scope, now or timezone.now())
 
 
-def queues_for(*, scope: StaffScope, now: dt.datetime | None = None) -> list[tuple[Queue, Q]]:
+def queues_for(*, scope: AccessScope, now: dt.datetime | None = None) -> list[tuple[Queue, Q]]:
     """The queues that apply to this user's roles, each with its condition, in navigation order."""
     now = now or timezone.now()
     out = []
@@ -307,7 +265,7 @@ def queues_for(*, scope: StaffScope, now: dt.datetime | None = None) -> list[tup
     return out
 
 
-def queue_dossiers(*, queue: Queue, scope: StaffScope, now: dt.datetime | None = None) -> QuerySet[Dossier]:
+def queue_dossiers(*, queue: Queue, scope: AccessScope, now: dt.datetime | None = None) -> QuerySet[Dossier]:
     """The queue's dossiers in its default order (deadline first), with what a row shows."""
     condition = queue_condition(queue=queue, scope=scope, now=now)
     if condition is None:
@@ -333,7 +291,7 @@ def as_rows(dossiers: QuerySet[Dossier]) -> QuerySet[dict]:
     return dossiers.values(*ROW_VALUES)
 
 
-def queue_counts(*, scope: StaffScope, now: dt.datetime | None = None) -> dict[str, int]:
+def queue_counts(*, scope: AccessScope, now: dt.datetime | None = None) -> dict[str, int]:
     """The number of dossiers in each applicable queue, in ONE SQL statement.
 
     One scalar sub-select per queue (`SELECT (SELECT COUNT(*) …), (SELECT COUNT(*) …), …`): each
@@ -360,10 +318,10 @@ def queue_counts(*, scope: StaffScope, now: dt.datetime | None = None) -> dict[s
 # ------------------------------------------------------------ reads the pages need besides
 
 
-def procedures_in_scope(*, scope: StaffScope) -> QuerySet[Procedure]:
+def procedures_in_scope(*, scope: AccessScope) -> QuerySet[Procedure]:
     """Procedures whose dossiers the user may meet: received, or with a process step, at one of
     their agencies (the queue pages' procedure filter)."""
-    ids = scope.agency_ids
+    ids = scope.processing_ids
     if not ids:
         return Procedure.objects.none()
     with_steps = ProcessStep.objects.filter(agency_id__in=ids).values("definition__procedure_id")

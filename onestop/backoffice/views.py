@@ -15,16 +15,18 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
 from procedures.models import Agency, Delivery, StepRole
 
-from ..access import staff_required
+from ..access import AccessScope, View, access_scope, dossier_for, staff_required
 from ..models import Dossier, DossierChannel, DossierStatus, Role
 from ..uploads.handlers import limit_uploads
-from ..workflow.transitions import TransitionError
+from ..workflow import TransitionError, allowed_actions, dossiers_assign, perform
+from ..workflow.closing import RESULT_MAX_BYTES
+from ..workflow.registry import staff_label
+from ..workflow.steps import current_step, steps_of, transfer_targets
 from .filters import DossierQueueFilter, select_options
 from .forms import ACTION_FORMS, ActionForm, BulkAssignForm
 from .queues import (
@@ -32,18 +34,15 @@ from .queues import (
     QUEUES_BY_KEY,
     QUEUES_BY_SLUG,
     Queue,
-    StaffScope,
     as_rows,
     queue_counts,
     queue_dossiers,
     staff_of_units,
-    staff_scope,
 )
 
 PAGE_SIZE = 25
 HOME_ROWS = 5
 MB = 1024 * 1024
-RESULT_MAX_BYTES = 20 * MB
 SCAN_MAX_BYTES = 10 * MB
 SCANS_MAX_BYTES = 50 * MB
 
@@ -52,30 +51,10 @@ CHANNEL_LABELS = dict(DossierChannel.choices)
 ROLE_LABELS = dict(StepRole.choices)
 CLOSED = {DossierStatus.RETURNED, DossierStatus.REJECTED, DossierStatus.WITHDRAWN, DossierStatus.STOPPED}
 
-EVENT_LABELS = {
-    "submit": gettext_lazy("Submitted online"),
-    "register": gettext_lazy("Registered at the counter"),
-    "receive": gettext_lazy("Received"),
-    "refuse": gettext_lazy("Refused (form 03)"),
-    "request_supplement": gettext_lazy("Supplement requested (form 02)"),
-    "supplement": gettext_lazy("Supplemented"),
-    "forward": gettext_lazy("Forwarded"),
-    "assign": gettext_lazy("Assigned"),
-    "send_back": gettext_lazy("Sent back"),
-    "transfer": gettext_lazy("Transferred to another agency"),
-    "request_payment": gettext_lazy("Payment requested"),
-    "confirm_payment": gettext_lazy("Payment confirmed"),
-    "extend": gettext_lazy("Extended with an apology (form 04)"),
-    "stop": gettext_lazy("Processing stopped (form 05)"),
-    "resolve": gettext_lazy("Result approved"),
-    "return_result": gettext_lazy("Result returned"),
-    "withdraw": gettext_lazy("Withdrawn by the applicant"),
-}
-
 # ------------------------------------------------------------------------------ the queues
 
 
-def _navigation(scope: StaffScope, now, current: Queue | None = None) -> tuple[list[dict], dict[str, int]]:
+def _navigation(scope: AccessScope, now, current: Queue | None = None) -> tuple[list[dict], dict[str, int]]:
     counts = queue_counts(scope=scope, now=now)
     nav = [
         {
@@ -130,17 +109,17 @@ def _rows(dossiers, queue: Queue, now) -> list[dict]:
     return rows
 
 
-def _can_assign(scope: StaffScope) -> bool:
+def _can_assign(scope: AccessScope) -> bool:
     return scope.holds(Role.APPROVER)
 
 
-def _bulk_assignees(scope: StaffScope):
+def _bulk_assignees(scope: AccessScope):
     return staff_of_units(agency_ids=scope.where(Role.APPROVER), roles=[Role.SPECIALIST, Role.APPROVER])
 
 
 def home_context(request: HttpRequest) -> dict[str, Any]:
     """The /mot-cua/ home: each of the user's queues with its first dossiers."""
-    scope = staff_scope(user=request.user)
+    scope = access_scope(request.user)
     now = timezone.now()
     nav, _counts = _navigation(scope, now)
     sections = []
@@ -160,7 +139,7 @@ def queue(request: HttpRequest, slug: str) -> HttpResponse:
     current = QUEUES_BY_SLUG.get(slug)
     if current is None:
         raise Http404
-    scope = staff_scope(user=request.user)
+    scope = access_scope(request.user)
     now = timezone.now()
     nav, counts = _navigation(scope, now, current)
     queue_filter = DossierQueueFilter(
@@ -199,9 +178,7 @@ def queue(request: HttpRequest, slug: str) -> HttpResponse:
 @staff_required
 def bulk_assign(request: HttpRequest) -> HttpResponse:
     """Assign ticked dossiers of the pool (only dossiers of the user's pool can be picked)."""
-    from .services import dossier_assign
-
-    scope = staff_scope(user=request.user)
+    scope = access_scope(request.user)
     back = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}) or not back.startswith("/"):
         back = reverse("onestop:queue", args=[QUEUES_BY_KEY["pool"].slug])
@@ -217,7 +194,7 @@ def bulk_assign(request: HttpRequest) -> HttpResponse:
                 messages.error(request, error)
         return redirect(back)
     try:
-        done = dossier_assign(dossiers=dossiers, actor=request.user, assignee=form.cleaned_data["assignee"])
+        done = dossiers_assign(dossiers=dossiers, actor=request.user, assignee=form.cleaned_data["assignee"])
     except (TransitionError, ValidationError) as exc:
         messages.error(request, _error_text(exc))
     else:
@@ -232,42 +209,22 @@ def bulk_assign(request: HttpRequest) -> HttpResponse:
 # ------------------------------------------------------------------------------- a dossier
 
 
-def _dossier_or_404(user, *, dossier_id: int | None = None, public_id: uuid.UUID | None = None) -> Dossier:
-    from .selectors import dossier_for_staff
-
-    if dossier_id is None:
-        dossier_id = Dossier.objects.filter(public_id=public_id).values_list("pk", flat=True).first()
-        if dossier_id is None:
-            raise Http404
-    try:
-        return dossier_for_staff(user=user, dossier_id=dossier_id)
-    except Dossier.DoesNotExist:
-        raise Http404 from None
+DOSSIER_PAGE = Dossier.objects.select_related("procedure", "agency", "step_agency", "assignee")
 
 
 def _step_unit_id(dossier: Dossier) -> int:
     return dossier.step_agency_id or dossier.agency_id
 
 
-def _current_step(dossier: Dossier) -> dict | None:
-    steps = (dossier.snapshot or {}).get("process", [])
-    if dossier.current_step and 1 <= dossier.current_step <= len(steps):
-        return steps[dossier.current_step - 1]
-    return None
-
-
 def _form_for(action: str, dossier: Dossier, data=None, files=None) -> ActionForm:
     form_class = ACTION_FORMS[action]
     extra: dict[str, Any] = {}
     if action == "assign":
-        step = _current_step(dossier)
+        step = current_step(dossier)
         roles = [step["role"]] if step else [Role.SPECIALIST, Role.APPROVER]
         extra["assignees"] = staff_of_units(agency_ids=[_step_unit_id(dossier)], roles=roles)
     elif action == "transfer":
-        steps = (dossier.snapshot or {}).get("process", [])
-        later = [s["agency"] for s in steps[(dossier.current_step or 0) :]]
-        current_code = dossier.step_agency.code if dossier.step_agency_id else None
-        extra["agencies"] = Agency.objects.filter(code__in=set(later) - {current_code}).order_by("name")
+        extra["agencies"] = Agency.objects.filter(code__in=transfer_targets(dossier)).order_by("name")
     return form_class(data, files, dossier=dossier, **extra)
 
 
@@ -303,7 +260,7 @@ def _events(dossier: Dossier) -> list[dict]:
         events.append(
             {
                 "event": event,
-                "label": EVENT_LABELS.get(event.action, event.action),
+                "label": staff_label(event.action),
                 "actor": (event.actor.get_full_name() or event.actor.email) if event.actor else _("System"),
                 "from_status": STATUS_LABELS.get(event.from_status, ""),
                 "to_status": STATUS_LABELS.get(event.to_status, event.to_status),
@@ -323,7 +280,7 @@ def _local(iso: str) -> str:
 
 
 def _steps(dossier: Dossier) -> list[dict]:
-    steps = (dossier.snapshot or {}).get("process", [])
+    steps = steps_of(dossier)
     names = dict(Agency.objects.filter(code__in={s["agency"] for s in steps}).values_list("code", "name"))
     return [
         {
@@ -344,7 +301,7 @@ def _due_explanation(dossier: Dossier) -> list[str]:
     if dossier.received_at is None:
         return []
     from ..workcalendar.selectors import due_date_explain
-    from .clock import processing_time
+    from ..workflow.clock import processing_time
 
     time = processing_time(dossier)
     if time is None:
@@ -384,34 +341,42 @@ def _form_01_url(dossier: Dossier) -> str | None:
 
 def _render_dossier(request: HttpRequest, dossier: Dossier, bound: ActionForm | None = None) -> HttpResponse:
     from ..submission.fields import display_value
-    from ..submission.snapshot import fees_for_channel
-    from .services import allowed_actions
+    from ..workflow.snapshot import fees_for_channel
 
     snapshot = dossier.snapshot or {}
-    allowed = [a for a in allowed_actions(dossier=dossier, user=request.user) if a in ACTION_FORMS]
+    full = dossier.view >= View.STAFF
+    allowed = allowed_actions(dossier=dossier, user=request.user)
     forms = []
     for action in allowed:
         form = bound if bound is not None and bound.action == action else _form_for(action, dossier)
         forms.append(form)
     fees, fee_total = fees_for_channel(snapshot, dossier.channel)
-    answers = [
-        (d["label"], display_value(d, (dossier.form_data or {}).get(d["key"]))) for d in snapshot.get("form_fields", [])
-    ]
+    # A postal clerk sees what delivery needs, not the form, the documents or the history (least
+    # access, Decree 13/2023): onestop.access.View.POSTAL.
+    answers = (
+        [
+            (d["label"], display_value(d, (dossier.form_data or {}).get(d["key"])))
+            for d in snapshot.get("form_fields", [])
+        ]
+        if full
+        else []
+    )
     now = timezone.now()
     return render(
         request,
         "onestop/backoffice/dossier.html",
         {
             "dossier": dossier,
+            "full": full,
             "forms": forms,
-            "documents": list(dossier.documents.select_related("file").order_by("created_at", "pk")),
-            "events": _events(dossier),
+            "documents": list(dossier.documents.select_related("file").order_by("created_at", "pk")) if full else [],
+            "events": _events(dossier) if full else [],
             "steps": _steps(dossier),
             "due_lines": _due_explanation(dossier),
             "answers": answers,
             "fees": fees,
             "fee_total": fee_total,
-            "form_01_url": _form_01_url(dossier),
+            "form_01_url": _form_01_url(dossier) if full else None,
             "delivery_label": dict(Delivery.choices).get(dossier.delivery_method, dossier.delivery_method),
             "late": {
                 name: bool(getattr(dossier, name) and getattr(dossier, name) < now and dossier.is_open)
@@ -423,7 +388,9 @@ def _render_dossier(request: HttpRequest, dossier: Dossier, bound: ActionForm | 
 
 @staff_required
 def dossier_detail(request: HttpRequest, dossier_id: int | None = None, public_id: uuid.UUID | None = None):
-    dossier = _dossier_or_404(request.user, dossier_id=dossier_id, public_id=public_id)
+    dossier = dossier_for(user=request.user, pk=dossier_id, public_id=public_id, queryset=DOSSIER_PAGE, request=request)
+    if dossier.view == View.OWNER:  # a staff member's own dossier: the citizen's page shows it
+        return redirect("portal:dossier", public_id=dossier.public_id)
     return _render_dossier(request, dossier)
 
 
@@ -450,9 +417,7 @@ def _error_text(exc: Exception) -> str:
 
 @csrf_protect
 def _dossier_action(request: HttpRequest, dossier_id: int, action: str, limits) -> HttpResponse:
-    from . import services
-
-    dossier = _dossier_or_404(request.user, dossier_id=dossier_id)
+    dossier = dossier_for(user=request.user, pk=dossier_id, at_least=View.STAFF, queryset=DOSSIER_PAGE, record=None)
     form = _form_for(action, dossier, request.POST, request.FILES)
     for rejection in limits.rejections if limits else []:
         form.add_error(None, str(rejection))
@@ -461,13 +426,7 @@ def _dossier_action(request: HttpRequest, dossier_id: int, action: str, limits) 
         return _render_dossier(request, dossier, bound=form)
     expected = form.cleaned_data["expected_version"]
     try:
-        if action == "assign":
-            services.dossier_assign(
-                dossiers=[dossier], actor=request.user, expected_version=expected, **form.service_kwargs()
-            )
-        else:
-            service = getattr(services, f"dossier_{action}")
-            service(dossier=dossier, actor=request.user, expected_version=expected, **form.service_kwargs())
+        fresh = perform(action, dossier=dossier, actor=request.user, expected_version=expected, **form.service_kwargs())
     except TransitionError as exc:
         messages.error(request, str(exc))
         return redirect("onestop:dossier", dossier_id=dossier.pk)
@@ -476,11 +435,8 @@ def _dossier_action(request: HttpRequest, dossier_id: int, action: str, limits) 
         messages.error(request, _error_text(exc))
         return _render_dossier(request, dossier, bound=form)
     messages.success(request, form.done_message)
-    from .selectors import dossier_for_staff
-
-    try:  # a forward or a transfer may take the dossier out of the user's agencies
-        dossier_for_staff(user=request.user, dossier_id=dossier.pk)
-    except Dossier.DoesNotExist:
+    # A forward or a transfer may take the dossier out of the user's agencies.
+    if access_scope(request.user).view_of(fresh) < View.STAFF:
         return redirect("onestop:home")
     return redirect("onestop:dossier", dossier_id=dossier.pk)
 

@@ -7,5 +7,5 @@
 - ``selectors``: the per-agency counts of the leaders' daily digest;
 - ``services``: ``deadline_sweep``, ``deadline_crossings_notify``, ``deadline_digest_send``.
 
-Celery tasks in ``onestop.tasks``; beat entries in the settings block "# --- Deadlines".
+Celery tasks in ``onestop.deadlines.tasks``; beat entries in the settings block "# --- Deadlines".
 """

@@ -33,6 +33,7 @@ from . import sql
 from .recipients import audience_for
 from .rules import RULE_BY_KIND, RULES, Rule, Window
 from .selectors import deadline_counts_by_agency, roll_up
+from .tasks import deadline_notify_task
 from .thresholds import Calendars, Threshold
 
 logger = logging.getLogger(__name__)
@@ -114,8 +115,6 @@ def deadline_sweep(*, now: dt.datetime | None = None) -> SweepReport:
 
 def queue_notify_batches(batches: list[list[int]]) -> None:
     """Queue one fan-out task per batch of crossing ids (called after the sweep commits)."""
-    from ..tasks import deadline_notify_task
-
     for done, batch in enumerate(batches):
         try:
             deadline_notify_task.delay(batch)

@@ -1,5 +1,6 @@
 """onestop models, one module per concern; import them from here."""
 
+from .audit import AccessKind, DossierAccessLog
 from .calendar import (
     PERIOD_FIELDS,
     WEEKDAY_FIELDS,
@@ -35,6 +36,7 @@ __all__ = [
     "OPEN_STATUSES",
     "PERIOD_FIELDS",
     "WEEKDAY_FIELDS",
+    "AccessKind",
     "AgencyWorkingHours",
     "ApplicantKind",
     "CalendarOverride",
@@ -43,6 +45,7 @@ __all__ = [
     "DeadlineKind",
     "DocumentRole",
     "Dossier",
+    "DossierAccessLog",
     "DossierChannel",
     "DossierCounter",
     "DossierDocument",

@@ -1,6 +1,6 @@
 """Sending recorded notifications: one attempt at a time, logged on the row (DESIGN §4.6).
 
-The Celery task (onestop.tasks.deliver_notification_task) is a thin adapter: it calls
+The Celery task (onestop.notifications.tasks.deliver_notification_task) is a thin adapter: it calls
 `notification_deliver` and, when the row is still queued after a failed attempt, retries with
 exponential backoff. Several workers are safe: the row is locked while it is sent, and a row
 already sent is never sent again.

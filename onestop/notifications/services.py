@@ -27,37 +27,18 @@ from ..models import (
     NotificationPreference,
     NotificationStatus,
 )
+from ..workflow.registry import notification_kind
 from .rendering import render_message
 from .selectors import preference_for
+from .tasks import deliver_notification_task
 
 logger = logging.getLogger(__name__)
 
 Channel = NotificationChannel
 
 # What the applicant hears of each public event (DESIGN §4.6: every status change, supplement and
-# payment requests, result ready, shipment events). Data: a new action gets a row and a template.
-CITIZEN_KINDS: dict[str, str] = {
-    "submit": "dossier.submitted",
-    "register": "dossier.received",  # at the counter / by post
-    "receive": "dossier.received",  # Circular 03/2025 form 01: receipt with the appointment date
-    "refuse": "dossier.refused",  # form 03
-    "request_supplement": "dossier.supplement_requested",  # form 02
-    "supplement": "dossier.supplemented",
-    "forward": "dossier.processing",  # only when the status changes (received → processing)
-    "request_payment": "dossier.payment_requested",
-    "confirm_payment": "dossier.payment_confirmed",
-    "extend": "dossier.extended",  # form 04: apology and the new date
-    "stop": "dossier.stopped",  # form 05
-    "resolve": "dossier.resolved",
-    "return_result": "dossier.returned",
-    "withdraw": "dossier.withdrawn",
-    "shipment_handed_over": "shipment.handed_over",
-    "shipment_delivered": "shipment.delivered",
-    "shipment_failed": "shipment.failed",
-}
-# Actions the citizen hears of only when they change the status (a step-to-step forward does not).
-STATUS_CHANGE_ONLY = frozenset({"forward"})
-
+# payment requests, result ready, shipment events) is the action's `notification` in the workflow's
+# registry; a new action gets its entry there and a template here.
 STAFF_CHANNELS = (Channel.INAPP, Channel.EMAIL)
 
 
@@ -206,8 +187,6 @@ def queue_delivery(*, notification_id: int) -> None:
     """Queue the delivery task once the row is committed (the worker must see it)."""
 
     def _send() -> None:
-        from ..tasks import deliver_notification_task
-
         try:
             deliver_notification_task.delay(notification_id)
         except Exception:
@@ -224,10 +203,10 @@ def event_recipients(*, event: DossierEvent) -> list[Recipient]:
     """Who hears of an event, as what kind of message, on which channels."""
     dossier = event.dossier
     recipients: list[Recipient] = []
-    kind = CITIZEN_KINDS.get(event.action)
+    kind, status_change_only = notification_kind(event.action)
     changed = event.from_status != event.to_status
     # Only public milestones reach the citizen (DESIGN §4.1).
-    if kind and event.public and (changed or event.action not in STATUS_CHANGE_ONLY):
+    if kind and event.public and (changed or not status_change_only):
         applicant = dossier.applicant
         if applicant.is_active:
             recipients.append(Recipient(applicant, kind, citizen_channels(user=applicant)))

@@ -7,32 +7,13 @@ import re
 
 from django.db.models import Prefetch, QuerySet
 
-from portal.validators import normalize_phone
+from procedures.validators import normalize_phone
 
-from ..models import Dossier, DossierDocument, DossierEvent, DossierStatus, StaffRole, StoredFile
+from ..models import Dossier, DossierDocument, DossierEvent, DossierStatus, StoredFile
 
 
 def dossiers_of_applicant(*, user) -> QuerySet[Dossier]:
     return Dossier.objects.filter(applicant=user).select_related("procedure", "agency").order_by("-created_at", "-pk")
-
-
-def dossier_of_applicant(*, user, public_id) -> Dossier:
-    """The caller's own dossier (Dossier.DoesNotExist for anyone else's: same answer as unknown)."""
-    return (
-        Dossier.objects.select_related("procedure", "agency", "procedure__sector")
-        .prefetch_related(Prefetch("documents", queryset=DossierDocument.objects.select_related("file")))
-        .get(public_id=public_id, applicant=user)
-    )
-
-
-def user_may_see_dossier(*, user, dossier: Dossier) -> bool:
-    """Owner, or staff holding an active role in the dossier's agency or current unit (DESIGN §1)."""
-    if not user.is_authenticated:
-        return False
-    if dossier.applicant_id == user.pk:
-        return True
-    agencies = {dossier.agency_id, dossier.step_agency_id} - {None}  # the desk, and the unit now holding it
-    return StaffRole.objects.filter(user=user, agency_id__in=agencies, active=True, agency__active=True).exists()
 
 
 def dossier_timeline(*, dossier: Dossier, public_only: bool) -> QuerySet[DossierEvent]:

@@ -9,7 +9,7 @@ from django.contrib.auth.models import Group, Permission
 
 from onestop.models import Role, StaffRole
 from portal.models import User
-from procedures.models import Agency
+from procedures.models import Agency, Procedure, ProcedureStatus, ProcessStep
 
 from . import agencies as a
 
@@ -115,6 +115,40 @@ def _agency_admin_group() -> Group:
     return group
 
 
+# The demo's processing staff: one account per role, holding it wherever the demo catalogue needs
+# it — the receiving desk of every published procedure and the unit of every step of its process —
+# so that every demo dossier can be walked from reception to return with these accounts alone.
+DESK_ACCOUNTS = {Role.RECEPTIONIST: "tiepnhan@demo.vn", Role.POSTAL_CLERK: "buudien@demo.vn"}
+STEP_ACCOUNTS = {
+    Role.RECEPTIONIST: "tiepnhan@demo.vn",
+    Role.SPECIALIST: "chuyenvien@demo.vn",
+    Role.APPROVER: "lanhdao.phong@demo.vn",
+}
+
+
+def catalogue_roles() -> set[tuple[str, int, str]]:
+    """(account e-mail, agency id, role) for every desk and step of the published demo catalogue.
+
+    The approver account also heads every desk and unit (extend, stop, assign happen there), and a
+    procedure without its own process is processed at its receiving agency (the default process of
+    onestop.workflow.snapshot): the desk there also gets a specialist.
+    """
+    wanted: set[tuple[str, int, str]] = set()
+    approver = STEP_ACCOUNTS[Role.APPROVER]
+    published = Procedure.objects.filter(status=ProcedureStatus.PUBLISHED)
+    for agency_id, has_process in published.values_list("receiving_agency_id", "process"):
+        for role, email in DESK_ACCOUNTS.items():
+            wanted.add((email, agency_id, role))
+        wanted.add((approver, agency_id, Role.APPROVER))
+        if has_process is None:
+            wanted.add((STEP_ACCOUNTS[Role.SPECIALIST], agency_id, Role.SPECIALIST))
+    steps = ProcessStep.objects.filter(definition__procedure__in=published).values_list("agency_id", "role")
+    for agency_id, role in steps.distinct():
+        wanted.add((STEP_ACCOUNTS[role], agency_id, role))
+        wanted.add((approver, agency_id, Role.APPROVER))
+    return wanted
+
+
 def seed_accounts(agencies: dict[str, Agency]) -> list[User]:
     admin_group = _agency_admin_group()
     users = []
@@ -131,4 +165,9 @@ def seed_accounts(agencies: dict[str, Agency]) -> list[User]:
         if any(role == Role.AGENCY_ADMIN for _, role in roles):
             user.groups.add(admin_group)
         users.append(user)
+    by_email = {u.email: u for u in users}
+    for email, agency_id, role in catalogue_roles():
+        StaffRole.objects.update_or_create(
+            user=by_email[email], agency_id=agency_id, role=role, defaults={"active": True}
+        )
     return users

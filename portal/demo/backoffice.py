@@ -5,18 +5,20 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections.abc import Callable
 
 from django.db.models import F
 
-from onestop.backoffice import services as bo
-from onestop.models import Dossier, DossierEvent, DossierStatus
-from onestop.submission.services import dossier_withdraw
-from onestop.workflow.transitions import dossier_transition
+from onestop import workflow as bo
+from onestop.models import Dossier, DossierEvent, Role
+from onestop.models import DossierStatus as S
+from onestop.workflow.snapshot import procedure_snapshot
+from onestop.workflow.steps import current_step
 from portal.models import User
 from procedures.models import Procedure, ProcedureStatus
 
 from .dossiers import demo_dossier
-from .files import minimal_pdf
+from .walk import DemoStaff, walk
 
 FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô"]
 MIDDLE = ["Văn", "Thị", "Minh", "Thanh", "Ngọc", "Hữu", "Quốc", "Thu", "Gia", "Đức"]
@@ -53,12 +55,6 @@ def _citizens(rng: random.Random, n: int) -> list[User]:
     return people
 
 
-def _result():
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    return SimpleUploadedFile("ket-qua.pdf", minimal_pdf("Ket qua giai quyet"), content_type="application/pdf")
-
-
 def _age(dossier: Dossier, days: float) -> None:
     """Move a demo dossier back in time, deadlines and events included (demo only)."""
     delta = dt.timedelta(days=days)
@@ -67,28 +63,39 @@ def _age(dossier: Dossier, days: float) -> None:
     DossierEvent.objects.filter(dossier=dossier).update(created_at=F("created_at") - delta)
 
 
+def _role_at_step(role: str) -> Callable[[Dossier], bool]:
+    def reached(dossier: Dossier) -> bool:
+        step = current_step(dossier)
+        return dossier.status == S.PROCESSING and step is not None and step["role"] == role
+
+    return reached
+
+
+# Where each planned state stops the walk (portal/demo/walk.py moves the dossier like the officers).
+UNTIL: dict[str, Callable[[Dossier], bool]] = {
+    "received": lambda d: d.status == S.RECEIVED,
+    "processing_unassigned": lambda d: d.status == S.PROCESSING,
+    "processing_assigned": _role_at_step(Role.SPECIALIST),
+    "approval": _role_at_step(Role.APPROVER),
+    "resolved": lambda d: d.status == S.RESOLVED,
+    "returned": lambda d: d.status == S.RETURNED,
+}
+
+
 def seed_backoffice_dossiers(*, total_hint: int = 200) -> int:
+    """Dossiers in every status at the provincial centre and the Thủ Dầu Một ward, moved there by the
+    demo staff through the workflow's actions (the clock, counters and events are the real ones)."""
     if Dossier.objects.filter(applicant__email__startswith="nguoidan").exists():
         return 0
     rng = random.Random(2026)  # noqa: S311 — demo data, not security
-    staff = {e: User.objects.get(email=e) for e in ["tiepnhan@demo.vn", "chuyenvien@demo.vn", "lanhdao.phong@demo.vn"]}
-    desk, specialist, approver = (staff[e] for e in staff)
-    # Only procedures whose every step the demo staff can act on.
-    from onestop.models import StaffRole
-
-    units: dict[str, set[str]] = {"receptionist": set(), "specialist": set(), "approver": set()}
-    for role, code in StaffRole.objects.filter(user__in=[desk, specialist, approver]).values_list(
-        "role", "agency__code"
-    ):
-        units.setdefault(role, set()).add(code)
+    staff = DemoStaff()
+    desk, specialist, approver = staff.desk, staff.by_role[Role.SPECIALIST], staff.by_role[Role.APPROVER]
     procedures = [
         p
         for p in Procedure.objects.filter(
             status=ProcedureStatus.PUBLISHED, receiving_agency__code__in=["000.20.01.H12", "000.00.01.H12"]
-        ).prefetch_related("channels", "process__steps__agency")
+        ).prefetch_related("channels")
         if any(c.channel == 2 for c in p.channels.all())
-        and hasattr(p, "process")
-        and all(s.agency.code in units[s.role] for s in p.process.steps.all())
     ]
     citizens = _citizens(rng, 40)
     made = 0
@@ -98,35 +105,43 @@ def seed_backoffice_dossiers(*, total_hint: int = 200) -> int:
             dossier = demo_dossier(procedure=procedure, applicant=rng.choice(citizens))
             age = rng.uniform(0, 12)
             if state == "withdrawn":
-                dossier_withdraw(dossier=dossier, actor=dossier.applicant, reason="Nộp nhầm thủ tục.")
+                bo.dossier_withdraw(dossier=dossier, actor=dossier.applicant, reason="Nộp nhầm thủ tục.")
             elif state == "rejected":
                 bo.dossier_refuse(dossier=dossier, actor=desk, reasons="Hồ sơ không thuộc thẩm quyền giải quyết.")
+            elif state == "supplement":
+                dossier = walk(dossier, until=UNTIL["received"], staff=staff)
+                bo.dossier_request_supplement(
+                    dossier=dossier, actor=desk, items=[{"name": "Bản sao giấy tờ tùy thân", "detail": "rõ nét"}],
+                    reason="Bản chụp không đọc được.",
+                )  # fmt: skip
+            elif state == "stopped":
+                dossier = walk(dossier, until=UNTIL["processing_unassigned"], staff=staff)
+                bo.dossier_stop(
+                    dossier=dossier, actor=approver, reason="Có tranh chấp.", legal_basis="Luật Hộ tịch 2014"
+                )
             elif state != "submitted":
-                bo.dossier_receive(dossier=dossier, actor=desk)
-                if state == "supplement":
-                    bo.dossier_request_supplement(
-                        dossier=dossier, actor=desk, items=[{"name": "Bản sao giấy tờ tùy thân", "detail": "rõ nét"}],
-                        reason="Bản chụp không đọc được.",
-                    )  # fmt: skip
-                elif state != "received":
-                    bo.dossier_forward(dossier=dossier, actor=desk)
-                    if state == "stopped":
-                        bo.dossier_stop(
-                            dossier=dossier, actor=approver, reason="Có tranh chấp.", legal_basis="Luật Hộ tịch 2014"
-                        )
-                    elif state != "processing_unassigned":
-                        bo.dossier_assign(dossiers=[dossier], actor=approver, assignee=specialist)
-                        if state in {"approval", "resolved", "returned"}:
-                            bo.dossier_forward(dossier=dossier, actor=specialist, note="Đủ điều kiện giải quyết.")
-                        if state in {"resolved", "returned"}:
-                            bo.dossier_resolve(dossier=dossier, actor=approver, result_file=_result())
-                        if state == "returned":
-                            bo.dossier_return_result(dossier=dossier, actor=desk, method="online")
+                dossier = walk(dossier, until=UNTIL[state], staff=staff)
+                if state == "processing_assigned":
+                    bo.dossier_assign(dossier=dossier, actor=approver, assignee=specialist)
             if state == "submitted" and rng.random() < 0.3:
                 age = rng.uniform(1.5, 4)  # not checked within 8 working hours
             _age(dossier, age)
             made += 1
-    # A few reach the payment step so that every status is represented.
-    for dossier in Dossier.objects.filter(status=DossierStatus.PROCESSING, assignee=specialist)[:3]:
-        dossier_transition(dossier=dossier, action="request_payment", actor=specialist, note="Nộp lệ phí")
+    # A few wait for payment (national 6), so that every status is represented: dossiers of the
+    # procedures whose process lets a step ask for it, walked to that step, asked by its holder.
+    payable = [
+        p for p in procedures if any("request_payment" in s["actions"] for s in procedure_snapshot(p)["process"])
+    ]
+    holder = staff.holder
+
+    def may_ask(d: Dossier) -> bool:
+        return d.status in (S.RECEIVED, S.PROCESSING, S.RESOLVED) and bool(
+            bo.allowed_actions(dossier=d, user=holder(d), actions=("request_payment",))
+        )
+
+    for _ in range(3 if payable else 0):
+        dossier = demo_dossier(procedure=rng.choice(payable), applicant=rng.choice(citizens))
+        dossier = walk(dossier, until=may_ask, staff=staff)
+        bo.dossier_request_payment(dossier=dossier, actor=holder(dossier), note="Nộp lệ phí", amount=50_000)
+        made += 1
     return made

@@ -5,15 +5,15 @@ from __future__ import annotations
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from onestop.models import Dossier, Role, StaffRole
-from onestop.submission.services import (
+from onestop.uploads.storage import stored_file_create
+from onestop.uploads.validation import validate_upload
+from onestop.workflow import (
     dossier_document_attach,
     dossier_draft_create,
+    dossier_request_supplement,
     dossier_submit,
     dossier_withdraw,
 )
-from onestop.uploads.storage import stored_file_create
-from onestop.uploads.validation import validate_upload
-from onestop.workflow.transitions import dossier_transition
 from portal.models import User
 from procedures.models import FieldKind, Procedure
 
@@ -42,7 +42,10 @@ def _value(field, applicant: User) -> str:
         return applicant.cccd or "074090001234"
     if kind == FieldKind.ADDRESS:
         return applicant.address
-    candidates = [applicant.full_name, "Theo hồ sơ đính kèm", applicant.phone, applicant.cccd or "", "0312345678", "1"]
+    candidates = [
+        applicant.full_name, "Theo hồ sơ đính kèm", applicant.phone, applicant.cccd or "", "0312345678", "1",
+        applicant.email,
+    ]  # fmt: skip
     label = field.label.lower()
     if "điện thoại" in label:
         candidates.insert(0, applicant.phone)
@@ -90,12 +93,11 @@ def seed_citizen_dossiers() -> int:
     demo_dossier(procedure=procedure("1.001193"), applicant=an)  # khai sinh: submitted
     demo_dossier(procedure=procedure("1.004873"), applicant=an, submit=False)  # a draft to resume
     asked = demo_dossier(procedure=procedure("2.000635"), applicant=an)
-    dossier_transition(
+    dossier_request_supplement(
         dossier=asked,
-        action="request_supplement",
         actor=receptionist,
-        note="Bản chụp Căn cước công dân bị mờ, không đọc được số định danh.",
-        data={"items": [{"name": "Bản sao Căn cước công dân", "detail": "Chụp rõ nét cả hai mặt"}]},
+        reason="Bản chụp Căn cước công dân bị mờ, không đọc được số định danh.",
+        items=[{"name": "Bản sao Căn cước công dân", "detail": "Chụp rõ nét cả hai mặt"}],
     )
     withdrawn = demo_dossier(procedure=procedure("2.000720"), applicant=an)
     dossier_withdraw(dossier=withdrawn, actor=an, reason="Tôi cần bổ sung thêm thông tin và sẽ nộp lại sau.")

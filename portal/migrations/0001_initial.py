@@ -2,7 +2,7 @@
 
 import django.utils.timezone
 import portal.models
-import portal.validators
+import procedures.validators
 from django.db import migrations, models
 
 
@@ -27,9 +27,9 @@ class Migration(migrations.Migration):
                 ('date_joined', models.DateTimeField(default=django.utils.timezone.now, verbose_name='date joined')),
                 ('email', models.EmailField(max_length=254, unique=True, verbose_name='email')),
                 ('full_name', models.CharField(blank=True, max_length=150, verbose_name='full name')),
-                ('cccd', models.CharField(blank=True, max_length=12, null=True, unique=True, validators=[portal.validators.validate_cccd], verbose_name='citizen ID (CCCD) number')),
+                ('cccd', models.CharField(blank=True, max_length=12, null=True, unique=True, validators=[procedures.validators.validate_cccd], verbose_name='citizen ID (CCCD) number')),
                 ('date_of_birth', models.DateField(blank=True, null=True, verbose_name='date of birth')),
-                ('phone', models.CharField(blank=True, max_length=15, validators=[portal.validators.validate_vn_mobile], verbose_name='mobile phone')),
+                ('phone', models.CharField(blank=True, max_length=15, validators=[procedures.validators.validate_vn_mobile], verbose_name='mobile phone')),
                 ('address', models.CharField(blank=True, max_length=300, verbose_name='address')),
                 ('groups', models.ManyToManyField(blank=True, help_text='The groups this user belongs to. A user will get all permissions granted to each of their groups.', related_name='user_set', related_query_name='user', to='auth.group', verbose_name='groups')),
                 ('user_permissions', models.ManyToManyField(blank=True, help_text='Specific permissions for this user.', related_name='user_set', related_query_name='user', to='auth.permission', verbose_name='user permissions')),

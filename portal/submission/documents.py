@@ -10,10 +10,10 @@ from django.utils.translation import gettext as _
 
 from onestop.models import Dossier, StoredFile
 from onestop.submission.selectors import vault_of
-from onestop.submission.services import dossier_document_attach, dossier_document_detach
 from onestop.uploads.handlers import limit_uploads
 from onestop.uploads.storage import stored_file_create
 from onestop.uploads.validation import UploadRejected, validate_upload
+from onestop.workflow import dossier_document_attach, dossier_document_detach, dossier_draft_update
 
 MB = 1024 * 1024
 
@@ -81,8 +81,6 @@ def _requirements(dossier: Dossier) -> list[dict]:
 
 
 def documents_step(request: HttpRequest, dossier: Dossier):
-    from onestop.submission.services import dossier_draft_update
-
     requirements = _requirements(dossier)
     if request.method == "POST":
         remove = request.POST.get("remove")

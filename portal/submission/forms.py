@@ -7,8 +7,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from onestop.models import ApplicantKind, Dossier
-from portal.validators import normalize_cccd, normalize_phone, validate_cccd, validate_vn_mobile
 from procedures.models import Delivery
+from procedures.validators import normalize_cccd, normalize_phone, validate_cccd, validate_vn_mobile
 
 
 class ApplicantForm(forms.ModelForm):

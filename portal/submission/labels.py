@@ -1,24 +1,19 @@
-"""Words for dossier events as a citizen reads them on the timeline."""
+"""Words for a dossier as a citizen reads it: the timeline (the workflow registry's citizen labels)
+and what to do next."""
 
 from django.utils.translation import gettext_lazy as _
 
-EVENT_LABELS = {
-    "submit": _("Submitted online"),
-    "receive": _("Received by the one-stop office"),
-    "register": _("Registered at the counter"),
-    "refuse": _("Not accepted"),
-    "request_supplement": _("Supplement requested"),
-    "supplement": _("Supplement sent"),
-    "forward": _("Being processed"),
-    "transfer": _("Transferred to another agency"),
-    "request_payment": _("Payment requested"),
-    "confirm_payment": _("Payment confirmed"),
-    "extend": _("Processing time extended, with an apology"),
-    "stop": _("Processing stopped"),
-    "resolve": _("Result ready"),
-    "return_result": _("Result returned"),
-    "withdraw": _("Withdrawn"),
-}
+from onestop.submission.selectors import dossier_timeline
+from onestop.workflow.registry import citizen_label
+
+
+def citizen_events(dossier) -> list[dict]:
+    """The public milestones of a dossier, each with its words for the applicant."""
+    return [
+        {"event": e, "label": citizen_label(e.action) or e.action}
+        for e in dossier_timeline(dossier=dossier, public_only=True)
+    ]
+
 
 NEXT_STEP = {
     "draft": _("Finish and submit your application."),

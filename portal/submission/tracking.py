@@ -10,7 +10,7 @@ from django.views.decorators.cache import never_cache
 from onestop.submission import selectors
 
 from .forms import TrackForm
-from .labels import EVENT_LABELS
+from .labels import citizen_events
 
 # At most this many lookups per client address per window: the verifier is short, so guessing
 # must be slow (a code is public on paper; the phone or ID digits are the secret).
@@ -34,13 +34,6 @@ def track_allowed(request: HttpRequest) -> bool:
     return count <= TRACK_LIMIT
 
 
-def public_events(dossier) -> list[dict]:
-    return [
-        {"event": e, "label": EVENT_LABELS.get(e.action, e.action)}
-        for e in selectors.dossier_timeline(dossier=dossier, public_only=True)
-    ]
-
-
 @never_cache
 def track(request: HttpRequest) -> HttpResponse:
     form = TrackForm(request.POST or None, initial={"code": request.GET.get("ma", "")})
@@ -55,5 +48,5 @@ def track(request: HttpRequest) -> HttpResponse:
             if dossier is None:
                 context["not_found"] = True
             else:
-                context.update(dossier=dossier, events=public_events(dossier))
+                context.update(dossier=dossier, events=citizen_events(dossier))
     return render(request, "portal/submission/track.html", context, status=status)

@@ -6,6 +6,7 @@ import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -14,26 +15,28 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
-from onestop.models import Dossier, DossierStatus
+from onestop.access import document_for, dossier_for
+from onestop.models import Dossier, DossierDocument, DossierStatus
 from onestop.submission import selectors
 from onestop.submission.fields import application_form_class, display_value, to_json
-from onestop.submission.services import (
-    WIZARD_STEPS,
+from onestop.workflow import (
     IncompleteDossier,
+    TransitionError,
     dossier_draft_create,
     dossier_draft_update,
     dossier_problems,
     dossier_submit,
+    dossier_supplement,
     dossier_withdraw,
+    may_withdraw,
     procedure_accepts_online,
 )
-from onestop.submission.snapshot import fees_for_channel, form_field_definitions, procedure_snapshot
-from onestop.workflow.table import TRANSITIONS
-from onestop.workflow.transitions import TransitionError
+from onestop.workflow.citizen import WIZARD_STEPS
+from onestop.workflow.snapshot import fees_for_channel, form_field_definitions, procedure_snapshot
 from procedures.models import Procedure, ProcedureStatus
 
 from .forms import ApplicantForm, DeliveryForm, ReviewForm, WithdrawForm
-from .labels import EVENT_LABELS, NEXT_STEP
+from .labels import NEXT_STEP, citizen_events
 
 STEP_TITLES = {
     "applicant": gettext_lazy("Applicant"),
@@ -45,11 +48,14 @@ STEP_TITLES = {
 START_TOKENS = "apply_start_tokens"
 
 
+OWN_DOSSIER = Dossier.objects.select_related("procedure", "agency", "procedure__sector").prefetch_related(
+    Prefetch("documents", queryset=DossierDocument.objects.select_related("file"))
+)
+
+
 def _own_dossier(request: HttpRequest, public_id: uuid.UUID) -> Dossier:
-    try:
-        return selectors.dossier_of_applicant(user=request.user, public_id=public_id)
-    except Dossier.DoesNotExist:
-        raise Http404 from None
+    """The caller's own dossier; 404 for anyone else's — the same answer as an unknown id."""
+    return dossier_for(user=request.user, public_id=public_id, owner_only=True, record=None, queryset=OWN_DOSSIER)
 
 
 @login_required
@@ -249,10 +255,7 @@ def dossier_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         return redirect("portal:wizard", public_id=public_id, step=dossier.wizard_step)
     snapshot = dossier.snapshot or {}
     fees, total = fees_for_channel(snapshot, dossier.channel)
-    events = [
-        {"event": e, "label": EVENT_LABELS.get(e.action, e.action)}
-        for e in selectors.dossier_timeline(dossier=dossier, public_only=True)
-    ]
+    events = citizen_events(dossier)
     answers = [(d["label"], display_value(d, dossier.form_data.get(d["key"]))) for d in snapshot.get("form_fields", [])]
     supplement = None
     if dossier.status == DossierStatus.SUPPLEMENT_REQUESTED:
@@ -267,7 +270,7 @@ def dossier_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
             "fees": fees,
             "fee_total": total,
             "next_step": NEXT_STEP.get(dossier.status, ""),
-            "can_withdraw": dossier.status in TRANSITIONS["withdraw"].sources,
+            "can_withdraw": may_withdraw(dossier=dossier, user=request.user),
             "withdraw_form": WithdrawForm(),
             "supplement": supplement,
             "snapshot_documents": snapshot.get("documents", []),
@@ -310,8 +313,6 @@ def supplement(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 def _supplement(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     from django.conf import settings
 
-    from onestop.submission.services import dossier_supplement
-
     from .documents import receive_files
 
     dossier = _own_dossier(request, public_id)
@@ -339,15 +340,10 @@ def _supplement(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 
 @login_required
 def dossier_document(request: HttpRequest, public_id: uuid.UUID, document_id: int) -> HttpResponse:
-    """A dossier's file: the owner, or staff holding a role in the dossier's agency (else 404)."""
-    from onestop.models import DossierDocument
+    """A dossier's file: the owner, or staff who see the whole dossier (recorded); else 404."""
     from onestop.uploads.storage import stored_file_response
 
-    document = get_object_or_404(
-        DossierDocument.objects.select_related("dossier", "file"), pk=document_id, dossier__public_id=public_id
-    )
-    if not selectors.user_may_see_dossier(user=request.user, dossier=document.dossier):
-        raise Http404
+    document = document_for(user=request.user, public_id=public_id, document_id=document_id, request=request)
     return stored_file_response(document.file, as_attachment=request.GET.get("xem") is None)
 
 

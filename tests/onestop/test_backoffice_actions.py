@@ -6,11 +6,10 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from onestop.backoffice import services as bo
-from onestop.models import DossierEvent, DossierStatus
-from onestop.submission.services import dossier_supplement
+from onestop import workflow as bo
+from onestop.models import Dossier, DossierEvent, DossierStatus
+from onestop.workflow import TransitionError, dossier_supplement
 from onestop.workflow.table import TRANSITIONS
-from onestop.workflow.transitions import TransitionError, dossier_transition
 from tests.onestop.conftest import result_pdf
 
 pytestmark = pytest.mark.django_db
@@ -51,7 +50,7 @@ def test_full_processing_walk(office):
     assert (dossier.status, dossier.current_step, dossier.assignee) == (DossierStatus.PROCESSING, 2, None)
     with pytest.raises(TransitionError):  # the approver does not hold step 2 (specialist)
         bo.dossier_forward(dossier=dossier, actor=office.approver)
-    bo.dossier_assign(dossiers=[dossier], actor=office.approver, assignee=office.specialist)
+    bo.dossier_assign(dossier=dossier, actor=office.approver, assignee=office.specialist)
     bo.dossier_forward(dossier=dossier, actor=office.specialist, note="Hồ sơ hợp lệ")
     dossier.refresh_from_db()
     assert dossier.current_step == 3
@@ -73,7 +72,10 @@ def test_full_processing_walk(office):
 
 
 def test_by_post_only_the_postal_clerk_marks_returned(office):
-    dossier = _walk_to_processing(office)
+    dossier = office.submitted()
+    Dossier.objects.filter(pk=dossier.pk).update(delivery_method="post", delivery_address="Số 5 Yersin")
+    bo.dossier_receive(dossier=dossier, actor=office.receptionist)
+    bo.dossier_forward(dossier=dossier, actor=office.receptionist)
     bo.dossier_forward(dossier=dossier, actor=office.specialist)
     bo.dossier_resolve(dossier=dossier, actor=office.approver, result_file=result_pdf())
     with pytest.raises(TransitionError):
@@ -181,11 +183,11 @@ def test_stop_needs_reason_and_legal_basis(office):
 def test_assign_only_to_someone_holding_the_step_role(office):
     dossier = _walk_to_processing(office)
     with pytest.raises(TransitionError):
-        bo.dossier_assign(dossiers=[dossier], actor=office.approver, assignee=office.citizen)
+        bo.dossier_assign(dossier=dossier, actor=office.approver, assignee=office.citizen)
     with pytest.raises(TransitionError):
-        bo.dossier_assign(dossiers=[dossier], actor=office.specialist, assignee=office.specialist)
+        bo.dossier_assign(dossier=dossier, actor=office.specialist, assignee=office.specialist)
     second = _walk_to_processing(office)
-    assert bo.dossier_assign(dossiers=[dossier, second], actor=office.approver, assignee=office.specialist) == 2
+    assert bo.dossiers_assign(dossiers=[dossier, second], actor=office.approver, assignee=office.specialist) == 2
     assert {d.assignee_id for d in type(dossier).objects.filter(pk__in=[dossier.pk, second.pk])} == {
         office.specialist.pk
     }
@@ -231,24 +233,28 @@ def test_the_transition_table_covers_every_status_and_forbids_the_rest(office):
     statuses = {s for t in TRANSITIONS.values() for s in t.sources}
     assert set(DossierStatus.values) - {"rejected", "withdrawn", "stopped", "returned"} <= statuses
     dossier = office.submitted()
+    from django.db import transaction
+
+    from onestop.workflow import _engine
+
     for action, transition in TRANSITIONS.items():
         if dossier.status not in transition.sources:
-            with pytest.raises(TransitionError):
-                dossier_transition(dossier=dossier, action=action, actor=office.receptionist, system=True)
-    with pytest.raises(TransitionError):
-        dossier_transition(dossier=dossier, action="teleport", actor=office.receptionist)
+            with pytest.raises(TransitionError), transaction.atomic():
+                _engine.begin(dossier, action, actor=office.receptionist, system=True)
+    with pytest.raises(TransitionError), transaction.atomic():
+        _engine.begin(dossier, "teleport", actor=office.receptionist)
 
 
 def test_counter_registration(office):
-    from onestop.backoffice.counter import dossier_register_counter
+    from onestop.workflow import dossier_register
 
     with pytest.raises(ValidationError, match="Thiếu giấy tờ"):
-        dossier_register_counter(
+        dossier_register(
             actor=office.receptionist, agency=office.agency, procedure=office.procedure,
             applicant={"cccd": "074195005678", "full_name": "Trần Thị Bình", "phone": "0987654321"},
             checked_documents=[], scans=[], delivery_method="counter",
         )  # fmt: skip
-    dossier = dossier_register_counter(
+    dossier = dossier_register(
         actor=office.receptionist, agency=office.agency, procedure=office.procedure,
         applicant={"cccd": "074195005678", "full_name": "Trần Thị Bình", "phone": "0987654321", "address": "Dĩ An"},
         checked_documents=["GT01"], scans=[], delivery_method="counter",
@@ -259,14 +265,14 @@ def test_counter_registration(office):
     assert dossier.applicant.cccd == "074195005678" and not dossier.applicant.has_usable_password()
     assert dossier.events.get().data["checked_documents"] == ["GT01"]
     # The same citizen again: found by CCCD, not created twice.
-    again = dossier_register_counter(
+    again = dossier_register(
         actor=office.receptionist, agency=office.agency, procedure=office.procedure,
         applicant={"cccd": "074195005678", "full_name": ""}, checked_documents=["GT01"], scans=[],
         delivery_method="counter",
     )  # fmt: skip
     assert again.applicant_id == dossier.applicant_id
     with pytest.raises(TransitionError):
-        dossier_register_counter(
+        dossier_register(
             actor=office.specialist, agency=office.agency, procedure=office.procedure,
             applicant={"cccd": "074195005678"}, checked_documents=["GT01"], scans=[], delivery_method="counter",
         )  # fmt: skip

@@ -6,9 +6,9 @@ import threading
 import pytest
 from django.db import connection, connections
 
-from onestop.backoffice import services as bo
+from onestop import workflow as bo
 from onestop.models import DossierEvent, DossierStatus, Role
-from onestop.workflow.transitions import TransitionError
+from onestop.workflow import TransitionError
 from tests.factories import StaffRoleFactory
 
 

@@ -7,7 +7,7 @@ from django.test import Client
 from django.urls import reverse
 from pypdf import PdfReader
 
-from onestop.backoffice import services as bo
+from onestop import workflow as bo
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

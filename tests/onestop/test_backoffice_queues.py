@@ -10,16 +10,16 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from onestop.access import access_scope
 from onestop.backoffice.filters import DossierQueueFilter
 from onestop.backoffice.queues import (
     QUEUES_BY_KEY,
     due_soon_horizon,
     queue_counts,
     queue_dossiers,
-    staff_scope,
 )
 from onestop.models import Dossier, DossierChannel, DossierStatus, Role
-from onestop.submission.snapshot import procedure_snapshot
+from onestop.workflow.snapshot import procedure_snapshot
 from procedures.models import Agency
 from tests.factories import StaffRoleFactory
 
@@ -74,7 +74,7 @@ def at_step(office, step: int, *, status=S.PROCESSING, **fields) -> Dossier:
 
 def ids(key: str, user, now=NOW) -> set[int]:
     return set(
-        queue_dossiers(queue=QUEUES_BY_KEY[key], scope=staff_scope(user=user), now=now).values_list("pk", flat=True)
+        queue_dossiers(queue=QUEUES_BY_KEY[key], scope=access_scope(user), now=now).values_list("pk", flat=True)
     )
 
 
@@ -86,12 +86,12 @@ def test_inbox_is_the_desks_online_dossiers_waiting_for_the_check(office):
     older = make(office, check_due_at=NOW + dt.timedelta(hours=1))
     make(office, status=S.RECEIVED)
     elsewhere = make(office, agency=Agency.objects.get(code="000.20.09.H12"))
-    inbox = queue_dossiers(queue=QUEUES_BY_KEY["inbox"], scope=staff_scope(user=office.receptionist), now=NOW)
+    inbox = queue_dossiers(queue=QUEUES_BY_KEY["inbox"], scope=access_scope(office.receptionist), now=NOW)
     assert list(inbox.values_list("pk", flat=True)) == [older.pk, mine.pk]  # oldest check deadline first
     assert ids("inbox", office.outsider) == {elsewhere.pk}
     for who in (office.specialist, office.approver, office.postal_clerk):
         assert not ids("inbox", who)  # not their queue at all
-        assert "inbox" not in queue_counts(scope=staff_scope(user=who), now=NOW)
+        assert "inbox" not in queue_counts(scope=access_scope(who), now=NOW)
 
 
 def test_my_work_is_what_is_assigned_to_me_and_in_hand(office):
@@ -118,7 +118,7 @@ def test_pool_is_my_units_unassigned_dossiers(office):
     at_step(office, 2, agency=other, step_agency=other)
     assert ids("pool", office.approver) == ids("pool", office.specialist) == {free.pk, free_received.pk}
     assert not ids("pool", office.receptionist)
-    assert "pool" not in queue_counts(scope=staff_scope(user=office.receptionist), now=NOW)
+    assert "pool" not in queue_counts(scope=access_scope(office.receptionist), now=NOW)
 
 
 def test_approval_is_processing_at_an_approver_step_of_my_unit(office):
@@ -184,7 +184,7 @@ def test_counts_are_one_query_and_match_the_queues(office, django_assert_num_que
     at_step(office, 2, assignee=office.approver)
     make(office, check_due_at=NOW + dt.timedelta(hours=1))
     at_step(office, 3, status=S.RESOLVED)
-    approver = staff_scope(user=office.approver)
+    approver = access_scope(office.approver)
     calendar_settled()
     with django_assert_num_queries(1):
         counts = queue_counts(scope=approver, now=NOW)
@@ -197,7 +197,7 @@ def test_counts_are_one_query_and_match_the_queues(office, django_assert_num_que
 def test_staff_scope_is_one_query(office, django_assert_num_queries):
     StaffRoleFactory(user=office.approver, agency=Agency.objects.get(code="000.20.09.H12"), role=Role.SPECIALIST)
     with django_assert_num_queries(1):
-        scope = staff_scope(user=office.approver)
+        scope = access_scope(office.approver)
     assert len(scope.agency_ids) == 2 and scope.where(Role.APPROVER) == [office.agency.pk]
 
 
@@ -206,7 +206,7 @@ def test_staff_scope_is_one_query(office, django_assert_num_queries):
 
 def _filtered(office, user, key, **params):
     queue = QUEUES_BY_KEY[key]
-    scope = staff_scope(user=user)
+    scope = access_scope(user)
     queryset = queue_dossiers(queue=queue, scope=scope, now=NOW)
     return list(DossierQueueFilter(params, queryset=queryset, scope=scope, deadline=queue.deadline).qs)
 
@@ -269,6 +269,6 @@ def test_queue_rows_need_one_query(office):
     for step in (1, 2, 3):
         at_step(office, step, assignee=office.approver)
     with CaptureQueriesContext(connection) as ctx:
-        rows = list(queue_dossiers(queue=QUEUES_BY_KEY["mine"], scope=staff_scope(user=office.approver), now=NOW))
+        rows = list(queue_dossiers(queue=QUEUES_BY_KEY["mine"], scope=access_scope(office.approver), now=NOW))
         [(r.procedure.name, r.agency.name, r.step_agency.name, r.assignee.full_name) for r in rows]
     assert len(rows) == 3 and len(ctx.captured_queries) == 2  # the scope, the rows

@@ -148,7 +148,7 @@ def test_the_sweep_fans_out_in_batches_after_commit(org, people, settings, djang
     for _ in range(5):
         make_dossier(org, status=S.SUBMITTED, check_due_at=NOW - MINUTE)
     with (
-        mock.patch("onestop.tasks.deadline_notify_task.delay") as delay,
+        mock.patch("onestop.deadlines.tasks.deadline_notify_task.delay") as delay,
         django_capture_on_commit_callbacks(execute=True) as callbacks,
     ):
         report = deadline_sweep(now=NOW)
@@ -171,7 +171,7 @@ def test_lost_batches_are_queued_again(org, people, settings, django_capture_on_
     make_dossier(org, status=S.SUBMITTED, check_due_at=NOW - MINUTE)
     # The broker is down when the sweep commits: nothing is lost, the sweep itself succeeds.
     with (
-        mock.patch("onestop.tasks.deadline_notify_task.delay", side_effect=ConnectionError("broker down")),
+        mock.patch("onestop.deadlines.tasks.deadline_notify_task.delay", side_effect=ConnectionError("broker down")),
         django_capture_on_commit_callbacks(execute=True),
     ):
         assert deadline_sweep(now=NOW).total == 1
@@ -179,7 +179,7 @@ def test_lost_batches_are_queued_again(org, people, settings, django_capture_on_
     assert crossing.notified_at is None
     assert deadline_sweep(now=NOW + dt.timedelta(minutes=59)).requeued == 0
     with (
-        mock.patch("onestop.tasks.deadline_notify_task.delay") as delay,
+        mock.patch("onestop.deadlines.tasks.deadline_notify_task.delay") as delay,
         django_capture_on_commit_callbacks(execute=True),
     ):
         report = deadline_sweep(now=NOW + dt.timedelta(minutes=61))

@@ -7,16 +7,16 @@ from django.db import connection, connections, transaction
 from django.utils import timezone
 
 from onestop.models import Dossier, DossierCounter, DossierStatus
-from onestop.submission.codes import dossier_code_next
-from onestop.submission.services import dossier_submit
+from onestop.workflow import dossier_submit
+from onestop.workflow.codes import dossier_code_next
 from tests.factories import UserFactory
 from tests.portal.submission_helpers import APPLICANT, FORM, import_catalogue, pdf_upload
 
 
 def _complete_draft(procedure, user):
-    from onestop.submission.services import dossier_document_attach, dossier_draft_create
     from onestop.uploads.storage import stored_file_create
     from onestop.uploads.validation import validate_upload
+    from onestop.workflow import dossier_document_attach, dossier_draft_create
 
     dossier = dossier_draft_create(procedure=procedure, applicant=user)
     for name, value in APPLICANT.items():

@@ -19,7 +19,7 @@ from onestop.notifications.delivery import (
 )
 from onestop.notifications.services import notify_user
 from onestop.notifications.sms import FileSMSBackend, HttpSMSBackend, SMSError
-from onestop.tasks import deliver_notification_task, requeue_stale_notifications_task
+from onestop.notifications.tasks import deliver_notification_task, requeue_stale_notifications_task
 from tests.factories import UserFactory
 from tests.onestop import test_notifications_support as support
 

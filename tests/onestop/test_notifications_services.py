@@ -12,11 +12,11 @@ from onestop.models import DossierStatus as S
 from onestop.models import Notification, NotificationChannel, NotificationPreference, NotificationStatus
 from onestop.notifications.rendering import render_message, strip_diacritics
 from onestop.notifications.services import (
-    CITIZEN_KINDS,
     dossier_event_notify,
     event_recipients,
     notify_user,
 )
+from onestop.workflow.registry import ACTIONS, EVENT_KINDS
 from tests.factories import UserFactory
 from tests.onestop import test_notifications_support as support
 from tests.onestop.test_notifications_support import make_dossier, make_event, make_staff
@@ -55,7 +55,11 @@ def test_each_public_action_reaches_the_applicant_by_email(dossier, citizen, act
 
 
 def test_every_mapped_kind_has_a_template_in_both_languages():
-    kinds = set(CITIZEN_KINDS.values()) | {"staff.assigned", "deadline.due_soon", "deadline.overdue"}
+    kinds = {spec.notification for spec in [*ACTIONS.values(), *EVENT_KINDS.values()] if spec.notification} | {
+        "staff.assigned",
+        "deadline.due_soon",
+        "deadline.overdue",
+    }
     for kind in kinds:
         for language in ("vi", "en"):
             message = render_message(kind=kind, context={"code": "X-1", "link": "L"}, language=language)
@@ -162,12 +166,12 @@ def test_notifying_twice_creates_and_sends_nothing_more(
 def test_the_transition_service_notifies_after_commit(
     citizen, agency, receptionist, eager_celery, mailoutbox, django_capture_on_commit_callbacks
 ):
-    """The real chain: dossier_transition → on_commit → notify task → delivery task → e-mail."""
-    from onestop.workflow.transitions import dossier_transition
+    """The real chain: a workflow action → event_recorded → on_commit → notify task → delivery → e-mail."""
+    from onestop.workflow import dossier_receive
 
     dossier = make_dossier(applicant=citizen, agency=agency)
     with django_capture_on_commit_callbacks(execute=True):
-        dossier_transition(dossier=dossier, action="receive", actor=receptionist)
+        dossier_receive(dossier=dossier, actor=receptionist)
     [row] = Notification.objects.all()
     assert (row.kind, row.status, row.attempts) == ("dossier.received", NotificationStatus.SENT, 1)
     assert [m.to for m in mailoutbox] == [[citizen.email]]

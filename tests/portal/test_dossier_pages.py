@@ -5,7 +5,7 @@ from django.core.cache import cache
 from django.urls import reverse
 
 from onestop.models import Dossier, DossierStatus, Role, StoredFile
-from onestop.workflow.transitions import dossier_transition
+from onestop.workflow import dossier_request_supplement
 from procedures.models import Agency
 from tests.factories import AgencyFactory, StaffRoleFactory, UserFactory
 from tests.portal.submission_helpers import fill_until_review, import_catalogue, pdf_upload, start, submit, wizard_url
@@ -61,12 +61,11 @@ def test_withdraw_needs_a_reason_then_withdraws(submitted):
 def test_supplement_request_is_shown_and_answered_keeping_the_code(submitted):
     client, dossier = submitted
     receptionist = _receptionist_of(dossier)
-    dossier_transition(
+    dossier_request_supplement(
         dossier=dossier,
-        action="request_supplement",
         actor=receptionist,
-        note="Bản chụp tờ khai bị mờ",
-        data={"items": [{"name": "Tờ khai đăng ký kết hôn", "detail": "bản chụp rõ nét"}]},
+        reason="Bản chụp tờ khai bị mờ",
+        items=[{"name": "Tờ khai đăng ký kết hôn", "detail": "bản chụp rõ nét"}],
     )
     page = client.get(reverse("portal:dossier", args=[dossier.public_id])).content.decode()
     assert "Bản chụp tờ khai bị mờ" in page and "bản chụp rõ nét" in page

@@ -148,7 +148,7 @@ def record(code="1.001193", name="Đăng ký kết hôn", **overrides):
                 "MADONVI": "000.20.01.H12",
                 "VAITRO": "approver",
                 "SOGIO": 4.5,
-                "HANHDONG": ["approve"],
+                "HANHDONG": ["approve", "send_back"],
             },
         ],
     }

@@ -24,14 +24,16 @@ from __future__ import annotations
 import json
 import time
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, models, transaction
 
 from onestop.models import Dossier, DossierEvent, Role, StaffRole
-from onestop.submission.snapshot import procedure_snapshot
-from portal.models import User
+from onestop.workflow.snapshot import procedure_snapshot
 from procedures.models import Agency, AgencyKind, Procedure, ProcedureStatus
+
+User = get_user_model()
 
 PREFIX = "BQ-"
 CHUNK = 100_000

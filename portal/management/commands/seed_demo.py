@@ -19,8 +19,8 @@ class Command(BaseCommand):
     @transaction.atomic
     def handle(self, *args, without_dossiers: bool = False, **options) -> None:
         agencies = seed_agencies()
-        users = seed_accounts(agencies)
         catalogue = seed_catalogue()
+        users = seed_accounts(agencies)  # after the catalogue: staff hold the roles its processes need
         dossiers = 0 if without_dossiers else seed_citizen_dossiers() + seed_backoffice_dossiers()
         self.stdout.write(
             self.style.SUCCESS(

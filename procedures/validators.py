@@ -1,4 +1,7 @@
-"""Validators for Vietnamese identity data.
+"""Validators for Vietnamese identity data (CCCD, mobile numbers).
+
+Master data shared by the citizen site (portal) and the back office (onestop), which may not
+import each other upwards (DESIGN §4).
 
 CCCD (căn cước công dân / căn cước) numbers have 12 digits (Circular 59/2021/TT-BCA art. 7,
 kept by the Law on Identification 2023): 3 digits of the province of birth registration,

@@ -3,7 +3,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 
-from portal.validators import (
+from procedures.validators import (
     cccd_birth_year,
     normalize_phone,
     validate_cccd,

@@ -6,9 +6,20 @@ processing times, process and cut-off are read from here.
 
 from __future__ import annotations
 
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from procedures.models import Procedure
+from procedures.models import Procedure, TimeUnit, normalise_step_actions
+
+# A procedure published without an internal process (quy trình nội bộ) still has to be processed:
+# the receiving agency's desk checks it, a specialist handles it, the head approves, the desk
+# returns the result (Decree 61/2018 practice). Share of the statutory time per step.
+DEFAULT_PROCESS = (
+    ("Tiếp nhận, kiểm tra hồ sơ", "receptionist", Decimal("0.1")),
+    ("Thẩm định, xử lý hồ sơ", "specialist", Decimal("0.6")),
+    ("Phê duyệt kết quả", "approver", Decimal("0.2")),
+    ("Trả kết quả", "receptionist", Decimal("0.1")),
+)
 
 
 def procedure_snapshot(procedure: Procedure) -> dict[str, Any]:
@@ -47,11 +58,40 @@ def procedure_snapshot(procedure: Procedure) -> dict[str, Any]:
                 "agency": s.agency.code,
                 "role": s.role,
                 "hours": str(s.duration_hours),
-                "actions": s.actions,
+                "actions": normalise_step_actions(s.actions),
             }
             for s in (process.steps.select_related("agency").all() if process else [])
-        ],
+        ]
+        or default_process(procedure),
     }
+
+
+def _statutory_hours(procedure: Procedure) -> Decimal:
+    channels = list(procedure.channels.all())
+    chosen = next((c for c in channels if c.channel == 2), None) or (channels[0] if channels else None)
+    if chosen is None:
+        return Decimal(40)
+    if chosen.time_unit == TimeUnit.WORKING_HOURS:
+        return Decimal(chosen.time_amount)
+    if chosen.time_unit == TimeUnit.WORKING_DAYS:
+        return Decimal(chosen.time_amount) * 8
+    return Decimal(chosen.time_amount) * 8 * 5 / 7  # calendar days: about five working days a week
+
+
+def default_process(procedure: Procedure) -> list[dict[str, Any]]:
+    """The four steps of DEFAULT_PROCESS at the receiving agency, every step action allowed."""
+    total = _statutory_hours(procedure)
+    return [
+        {
+            "order": order,
+            "name": name,
+            "agency": procedure.receiving_agency.code,
+            "role": role,
+            "hours": str(max(Decimal(1), (total * share * 2).quantize(Decimal(1), ROUND_HALF_UP) / 2)),
+            "actions": [],
+        }
+        for order, (name, role, share) in enumerate(DEFAULT_PROCESS, start=1)
+    ]
 
 
 def form_field_definitions(procedure: Procedure) -> list[dict[str, Any]]:

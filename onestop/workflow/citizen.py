@@ -1,7 +1,5 @@
-"""Writes of the citizen side of a dossier: draft, submit, withdraw, supplement (DESIGN §4.1).
-
-Status changes go through the one transition service (onestop.workflow.transitions).
-"""
+"""The applicant's side of a dossier (DESIGN §4.1): the draft the wizard edits, submission,
+withdrawal and the supplement that answers form 02."""
 
 from __future__ import annotations
 
@@ -13,14 +11,18 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from portal.validators import normalize_phone, validate_cccd, validate_vn_mobile
 from procedures.models import Channel, Delivery, Procedure, ProcedureStatus
+from procedures.validators import normalize_phone, validate_cccd, validate_vn_mobile
 
 from ..models import ApplicantKind, DocumentRole, Dossier, DossierChannel, DossierDocument, DossierStatus, StoredFile
+from ..submission.fields import application_form_class
 from ..workcalendar.django_calendar import calendar_for_agency
-from ..workflow.transitions import TransitionError, dossier_transition
+from . import clock
+from ._engine import begin, finish
 from .codes import dossier_code_next
-from .fields import application_form_class
+from .errors import TransitionError
+from .guards import Who, refusal
+from .registry import ACTIONS, performs
 from .snapshot import form_field_definitions, procedure_snapshot
 
 # Decree 61/2018 practice (configurable later): an online dossier is checked within 8 working hours.
@@ -161,6 +163,7 @@ def _as_form_data(definitions: list[dict], data: dict) -> dict:
     return {d["key"]: data.get(d["key"], "") for d in definitions}
 
 
+@performs("submit")
 @transaction.atomic
 def dossier_submit(*, dossier: Dossier, actor, declaration: bool) -> Dossier:
     """Submit a complete draft: code, snapshot, check deadline, event — all in one transaction.
@@ -173,6 +176,7 @@ def dossier_submit(*, dossier: Dossier, actor, declaration: bool) -> Dossier:
         raise TransitionError(_("You are not allowed to do this on this dossier."))
     if locked.status != DossierStatus.DRAFT:
         return locked
+    locked = begin(locked, "submit", actor=actor)
     if not declaration:
         raise IncompleteDossier([_("Tick the declaration to confirm that the information is true.")])
     problems = dossier_problems(locked)
@@ -183,10 +187,11 @@ def dossier_submit(*, dossier: Dossier, actor, declaration: bool) -> Dossier:
     calendar = calendar_for_agency(locked.agency)
     # The 8-working-hour check starts at the next working period; no same-day cut-off applies to it.
     check_due = calendar.due_at(now, hours=CHECK_HOURS, cutoff=None).due_at
-    dossier_transition(
-        dossier=locked,
-        action="submit",
+    return finish(
+        locked,
+        "submit",
         actor=actor,
+        caller=dossier,
         updates={
             "code": dossier_code_next(agency=locked.agency, at=now),
             "snapshot": procedure_snapshot(locked.procedure),
@@ -196,34 +201,43 @@ def dossier_submit(*, dossier: Dossier, actor, declaration: bool) -> Dossier:
             "applicant_phone": normalize_phone(locked.applicant_phone),
         },
     )
-    return locked
 
 
+@performs("withdraw")
 @transaction.atomic
 def dossier_withdraw(*, dossier: Dossier, actor, reason: str) -> Dossier:
     """The citizen withdraws a dossier not yet resolved (national status 7)."""
     reason = (reason or "").strip()
     if not reason:
         raise IncompleteDossier([_("Give a reason for withdrawing the dossier.")])
-    dossier_transition(
-        dossier=dossier,
-        action="withdraw",
+    locked = begin(dossier, "withdraw", actor=actor)
+    return finish(
+        locked,
+        "withdraw",
         actor=actor,
         note=reason,
         updates={"withdraw_reason": reason, "closed_at": timezone.now()},
+        caller=dossier,
     )
-    return dossier
 
 
+def may_withdraw(*, dossier: Dossier, user) -> bool:
+    """The citizen's page shows the withdraw button when the guard passes."""
+    return refusal(ACTIONS["withdraw"].guard, dossier, Who.of(user)) is None
+
+
+@performs("supplement")
 @transaction.atomic
 def dossier_supplement(*, dossier: Dossier, actor, files: list[tuple[str, StoredFile]], note: str = "") -> Dossier:
-    """The citizen sends what the officer asked for (form 02); the dossier keeps its code and the
-    clock resumes with the remaining working time (the back office computes it on the event)."""
+    """The applicant sends what the officer asked for (form 02) — online, or handing the papers in
+    at the counter (the desk records them); the dossier keeps its code and the clock resumes with
+    the working time that was left (Decree 61/2018 practice: the supplement time does not count)."""
     if not files:
         raise IncompleteDossier([_("Attach at least one document.")])
-    locked = Dossier.objects.select_for_update().get(pk=dossier.pk)
-    if locked.status != DossierStatus.SUPPLEMENT_REQUESTED:
+    current = Dossier.objects.filter(pk=dossier.pk).values_list("status", flat=True).first()
+    if current != DossierStatus.SUPPLEMENT_REQUESTED:
         raise TransitionError(_("No supplement is requested for this dossier."))
+    locked = begin(dossier, "supplement", actor=actor)
     for requirement_code, stored in files:
         if stored.owner_id != locked.applicant_id:
             raise TransitionError(_("This file is not yours."))
@@ -237,15 +251,12 @@ def dossier_supplement(*, dossier: Dossier, actor, files: list[tuple[str, Stored
             file=stored,
             defaults={"requirement_name": name, "role": DocumentRole.SUPPLEMENT},
         )
-    from ..backoffice.services import supplement_resume_values
-
-    dossier_transition(
-        dossier=locked,
-        action="supplement",
+    return finish(
+        locked,
+        "supplement",
         actor=actor,
         note=note,
         data={"files": [stored.pk for _code, stored in files]},
-        updates=supplement_resume_values(locked),  # the clock resumes with the time that was left
+        updates=clock.resume(locked, timezone.now()),
+        caller=dossier,
     )
-    dossier.status = locked.status
-    return locked

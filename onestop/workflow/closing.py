@@ -1,0 +1,122 @@
+"""Closing (DESIGN §4.1): the result is approved (national 9) and returned (10), or processing is
+stopped (form 05, national 8)."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ..access import access_scope
+from ..models import DocumentRole, Dossier, DossierDocument, Role
+from ._engine import begin, finish
+from .errors import TransitionError
+from .registry import performs
+from .steps import handover, step_values, steps_of
+
+RESULT_MAX_BYTES = 20 * 1024 * 1024
+RETURN_METHODS = ("counter", "online", "post")
+
+
+@performs("resolve")
+@transaction.atomic
+def dossier_resolve(
+    *, dossier: Dossier, actor, result_file, note: str = "", expected_version: int | None = None
+) -> Dossier:
+    """Approve and attach the result (a signed or scanned PDF): the result is ready (national 9).
+
+    The result belongs to the citizen: it goes into their data store (Decree 45/2020). A result
+    that goes by post is picked up in this transaction by whatever listens to the event (the
+    postal return, DESIGN §4.5).
+    """
+    from ..uploads.storage import stored_file_create
+    from ..uploads.validation import UploadRejected, validate_upload
+
+    if result_file is None:
+        raise ValidationError(_("Attach the result (a PDF)."))
+    locked = begin(dossier, "resolve", actor=actor, expected_version=expected_version)
+    try:
+        validated = validate_upload(result_file, allowed=["pdf"], max_bytes=RESULT_MAX_BYTES)
+    except UploadRejected as exc:
+        raise ValidationError(str(exc)) from exc
+    stored = stored_file_create(owner=locked.applicant, uploaded=result_file, validated=validated)
+    DossierDocument.objects.create(
+        dossier=locked, requirement_code="KETQUA", requirement_name=_("Result"), file=stored, role=DocumentRole.RESULT
+    )
+    steps = steps_of(locked)
+    updates: dict = {"assignee": None}
+    # A last step at the one-stop desk returns the result; the dossier waits there.
+    if steps and steps[-1]["role"] == Role.RECEPTIONIST and locked.current_step != len(steps):
+        updates.update(step_values(locked, len(steps), timezone.now()))
+    return finish(
+        locked,
+        "resolve",
+        actor=actor,
+        note=note,
+        step=updates.get("current_step", locked.current_step),
+        data={**handover(locked, actor, updates), "result_file": stored.pk},
+        updates=updates,
+        caller=dossier,
+    )
+
+
+@performs("stop")
+@transaction.atomic
+def dossier_stop(
+    *, dossier: Dossier, actor, reason: str, legal_basis: str, expected_version: int | None = None
+) -> Dossier:
+    """Stop processing (form 05), with the reason and the legal basis."""
+    if not (reason or "").strip() or not (legal_basis or "").strip():
+        raise ValidationError(_("Give the reason and the legal basis for stopping."))
+    locked = begin(dossier, "stop", actor=actor, expected_version=expected_version)
+    return finish(
+        locked,
+        "stop",
+        actor=actor,
+        note=reason.strip(),
+        data={"form": "05", "legal_basis": legal_basis.strip()},
+        updates={"closed_at": timezone.now(), "assignee": None},
+        caller=dossier,
+    )
+
+
+@performs("return_result")
+@transaction.atomic
+def dossier_return_result(
+    *,
+    dossier: Dossier,
+    actor,
+    method: str,
+    recipient_name: str = "",
+    recipient_id_number: str = "",
+    expected_version: int | None = None,
+) -> Dossier:
+    """Return the result (national 10): at the counter (recipient recorded), online (the e-result is
+    in the citizen's data store), or by post (the postal clerk records the delivery)."""
+    if method not in RETURN_METHODS:
+        raise ValidationError(_("Choose how the result is returned."))
+    if method == "counter" and not (recipient_name.strip() and recipient_id_number.strip()):
+        raise ValidationError(_("Record the name and ID number of the person who collects the result."))
+    locked = begin(dossier, "return_result", actor=actor, expected_version=expected_version)
+    # Decision 45/2016/QĐ-TTg: by post, the postal clerk records the delivery; the desk returns
+    # results at the counter and online. (The guard lets both in; the method decides which.)
+    needed = Role.POSTAL_CLERK if method == "post" else Role.RECEPTIONIST
+    if not access_scope(actor).holds(needed, locked.agency_id):
+        raise TransitionError(
+            _("Results by post are marked returned by the postal clerk when delivered.")
+            if method == "post"
+            else _("Only the one-stop desk returns results at the counter or online.")
+        )
+    return finish(
+        locked,
+        "return_result",
+        actor=actor,
+        data={
+            "method": method,
+            "recipient_name": recipient_name.strip(),
+            "recipient_id_number": recipient_id_number.strip(),
+        },
+        updates={"closed_at": timezone.now(), "assignee": None},
+        caller=dossier,
+    )

@@ -1,0 +1,219 @@
+"""Reception (DESIGN §4.1; Decree 61/2018 practice, Circular 03/2025 forms 01–03): an online dossier
+is checked and received or refused, or a supplement is asked for; a paper dossier is registered at
+the counter (channel 1) or on arrival by post (channel 3)."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from procedures.models import Agency, Procedure, ProcedureStatus
+from procedures.validators import normalize_cccd, normalize_phone, validate_cccd
+
+from ..models import DocumentRole, Dossier, DossierChannel, DossierDocument, Role
+from . import clock
+from ._engine import begin, finish
+from .codes import dossier_code_next
+from .errors import TransitionError
+from .guards import Who, refusal
+from .registry import ACTIONS, MAX_SUPPLEMENT_REQUESTS_WITHOUT_FLAG, performs
+from .snapshot import procedure_snapshot
+from .steps import step_values, steps_of
+
+SCAN_MAX_BYTES = 10 * 1024 * 1024
+
+
+def _first_step(dossier: Dossier, actor, now) -> dict:
+    """The dossier enters step 1 of its process; a desk step is the receiving officer's own."""
+    steps = steps_of(dossier)
+    if not steps:
+        return {}
+    values = step_values(dossier, 1, now)
+    if steps[0]["role"] == Role.RECEPTIONIST:
+        values["assignee"] = actor
+    return values
+
+
+@performs("receive")
+@transaction.atomic
+def dossier_receive(*, dossier: Dossier, actor, expected_version: int | None = None) -> Dossier:
+    """Accept an online dossier after the check: the appointment is set and form 01 issued."""
+    locked = begin(dossier, "receive", actor=actor, expected_version=expected_version)
+    now = timezone.now()
+    updates = {"received_at": now, "due_at": clock.processing_due(locked, now), **_first_step(locked, actor, now)}
+    return finish(
+        locked,
+        "receive",
+        actor=actor,
+        updates=updates,
+        step=updates.get("current_step"),
+        data={"form": "01", "to_agency": updates["step_agency"].name if "step_agency" in updates else ""},
+        caller=dossier,
+    )
+
+
+@performs("refuse")
+@transaction.atomic
+def dossier_refuse(*, dossier: Dossier, actor, reasons: str, expected_version: int | None = None) -> Dossier:
+    """Refuse at reception, in writing (form 03)."""
+    if not (reasons or "").strip():
+        raise ValidationError(_("Give the reasons for refusing the dossier."))
+    locked = begin(dossier, "refuse", actor=actor, expected_version=expected_version)
+    return finish(
+        locked,
+        "refuse",
+        actor=actor,
+        note=reasons.strip(),
+        data={"form": "03", "reasons": reasons.strip()},
+        updates={"closed_at": timezone.now()},
+        caller=dossier,
+    )
+
+
+@performs("request_supplement")
+@transaction.atomic
+def dossier_request_supplement(
+    *, dossier: Dossier, actor, items: list[dict], reason: str, expected_version: int | None = None
+) -> Dossier:
+    """Ask for a supplement, once and in writing (form 02); the clock pauses until it comes."""
+    items = [i for i in items if (i.get("name") or "").strip()]
+    if not items:
+        raise ValidationError(_("List at least one document to supplement."))
+    if not (reason or "").strip():
+        raise ValidationError(_("Give the reason for the supplement request."))
+    locked = begin(dossier, "request_supplement", actor=actor, expected_version=expected_version)
+    # More than one supplement request counts as overdue in national statistics (REFERENCE.md).
+    counts_as_overdue = locked.supplement_requests >= MAX_SUPPLEMENT_REQUESTS_WITHOUT_FLAG
+    return finish(
+        locked,
+        "request_supplement",
+        actor=actor,
+        note=reason.strip(),
+        data={"form": "02", "items": items, "counts_as_overdue": counts_as_overdue},
+        updates={"supplement_requests": locked.supplement_requests + 1, **clock.pause(locked, timezone.now())},
+        caller=dossier,
+    )
+
+
+# ---------------------------------------------------------------------- paper dossiers
+
+
+def applicant_find_or_create(*, cccd: str, full_name: str, phone: str = "", address: str = ""):
+    """A walk-in citizen is found by CCCD; one without an account gets one they can claim later."""
+    User = get_user_model()
+    cccd = normalize_cccd(cccd)
+    validate_cccd(cccd)
+    user = User.objects.filter(cccd=cccd).first()
+    if user is not None:
+        return user
+    if not full_name.strip():
+        raise ValidationError(_("Enter the applicant's full name."))
+    user = User(
+        email=f"cccd-{cccd}@tai-quay.invalid",
+        full_name=full_name.strip(),
+        cccd=cccd,
+        phone=normalize_phone(phone),
+        address=address.strip(),
+    )
+    user.set_unusable_password()
+    user.save()
+    return user
+
+
+@performs("register")
+@transaction.atomic
+def dossier_register(
+    *,
+    actor,
+    agency: Agency,
+    procedure: Procedure,
+    applicant: dict,
+    checked_documents: list[str],
+    scans: list,
+    delivery_method: str,
+    channel: int = DossierChannel.COUNTER,
+) -> Dossier:
+    """Register a paper dossier on the applicant's behalf and issue form 01 at once: at the
+    counter (receptionist) or received by post (postal clerk, Decision 45/2016/QĐ-TTg)."""
+    # The guard first, on the dossier as it would be: nothing is created for someone not allowed.
+    reason = refusal(ACTIONS["register"].guard, Dossier(agency=agency, channel=channel), Who.of(actor, fresh=True))
+    if reason:
+        raise TransitionError(reason)
+    if procedure.status != ProcedureStatus.PUBLISHED:
+        raise ValidationError(_("This procedure is not published."))
+    if delivery_method not in procedure.delivery_methods:
+        raise ValidationError(_("Choose how to receive the result."))
+    known = {d.code: d for d in procedure.documents.all()}
+    missing = [d.name for d in known.values() if d.required and d.code not in checked_documents]
+    if missing:
+        # Decree 61/2018 practice: an incomplete paper dossier is not received; the officer guides
+        # the citizen in writing (form 02) instead.
+        raise ValidationError(_("Missing document: %(name)s") % {"name": ", ".join(missing)})
+    person = applicant_find_or_create(
+        cccd=applicant.get("cccd", ""),
+        full_name=applicant.get("full_name", ""),
+        phone=applicant.get("phone", ""),
+        address=applicant.get("address", ""),
+    )
+    phone = normalize_phone(applicant.get("phone") or person.phone)
+    address = applicant.get("address") or person.address
+    draft = Dossier.objects.create(
+        public_id=uuid.uuid4(),
+        procedure=procedure,
+        agency=agency,
+        applicant=person,
+        channel=channel,
+        applicant_name=person.full_name,
+        applicant_id_number=person.cccd or "",
+        applicant_phone=phone,
+        applicant_address=address,
+        delivery_method=delivery_method,
+        delivery_address=address,
+        delivery_phone=phone,
+        declaration_accepted=True,
+        snapshot=procedure_snapshot(procedure),
+    )
+    _attach_scans(draft, scans)
+    locked = begin(draft, "register", actor=actor)
+    now = timezone.now()
+    locked.received_at = now
+    updates = {
+        "code": dossier_code_next(agency=agency, at=now),
+        "submitted_at": now,
+        "received_at": now,
+        "due_at": clock.processing_due(locked, now),
+        **_first_step(locked, actor, now),
+    }
+    return finish(
+        locked,
+        "register",
+        actor=actor,
+        updates=updates,
+        step=updates.get("current_step"),
+        data={"form": "01", "checked_documents": [c for c in checked_documents if c in known]},
+    )
+
+
+def _attach_scans(dossier: Dossier, scans: list) -> None:
+    from ..uploads.storage import stored_file_create
+    from ..uploads.validation import UploadRejected, validate_upload
+
+    names = {d["code"]: d["name"] for d in dossier.snapshot.get("documents", [])}
+    for code, uploaded in scans:
+        try:
+            validated = validate_upload(uploaded, max_bytes=SCAN_MAX_BYTES)
+        except UploadRejected as exc:
+            raise ValidationError(str(exc)) from exc
+        stored = stored_file_create(owner=dossier.applicant, uploaded=uploaded, validated=validated)
+        DossierDocument.objects.create(
+            dossier=dossier,
+            requirement_code=code,
+            requirement_name=names.get(code, code),
+            file=stored,
+            role=DocumentRole.SUBMITTED,
+        )
