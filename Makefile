@@ -38,6 +38,7 @@ lint: $(BIN)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(DEMO_ENV) $(BIN)/python manage.py makemigrations --check --dry-run --verbosity 1
+	$(BIN)/lint-imports --no-cache
 
 clean:
 	rm -rf var staticfiles .pytest_cache

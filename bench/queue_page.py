@@ -98,6 +98,7 @@ def explain() -> None:
     _django()
     from django.db import connection
 
+    from onestop.access import access_scope
     from onestop.backoffice.queues import queue_counts, queue_dossiers, queues_for
     from portal.models import User
 

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from procedures.models import Agency
 
 from .admin_scoping import AgencyScopedAdminMixin
-from .models import WEEKDAY_FIELDS, AgencyWorkingHours, CalendarOverride, DeadlineCrossing, StaffRole
+from .models import WEEKDAY_FIELDS, AgencyWorkingHours, CalendarOverride, DeadlineCrossing, DossierAccessLog, StaffRole
 from .notifications import admin as notifications_admin  # noqa: F401 — registers its admins
 from .workcalendar import parse_periods
 from .workcalendar.explanation import format_week, weekday_vi
@@ -110,4 +110,39 @@ class DeadlineCrossingAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+# ------------------------------------------------------------------------- staff access log
+
+
+@admin.register(DossierAccessLog)
+class DossierAccessLogAdmin(admin.ModelAdmin):
+    """Who read which citizen's dossier (Decree 13/2023/NĐ-CP). Read-only: written by onestop.access.
+    Agency admins see the reads of their agencies' dossiers (received there, or at a unit there)."""
+
+    list_display = ("at", "user", "kind", "dossier", "document", "detail")
+    list_filter = ("kind", "at")
+    search_fields = ("user__email", "user__full_name", "dossier__code")
+    list_select_related = ("user", "dossier", "document")
+    date_hierarchy = "at"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        from django.db.models import Q
+
+        from .selectors import agencies_administered_by
+
+        qs = super().get_queryset(request)
+        scope = agencies_administered_by(user=request.user)
+        if scope is None:
+            return qs
+        return qs.filter(Q(dossier__agency_id__in=scope) | Q(dossier__step_agency_id__in=scope))
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
         return False

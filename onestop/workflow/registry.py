@@ -22,8 +22,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.utils.functional import Promise
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from ..access import travels_by_post
 from ..models import Dossier, DossierChannel, Role
@@ -46,34 +46,34 @@ MAX_SUPPLEMENT_REQUESTS_WITHOUT_FLAG = 1
 
 
 def _at_a_step(dossier: Dossier) -> str | None:
-    return None if current_step(dossier) else _("This dossier is not at a processing step.")
+    return None if current_step(dossier) else gettext("This dossier is not at a processing step.")
 
 
 def _not_last_step(dossier: Dossier) -> str | None:
-    return _("This is the last step: approve the result instead.") if is_last_step(dossier) else None
+    return gettext("This is the last step: approve the result instead.") if is_last_step(dossier) else None
 
 
 def _has_previous_step(dossier: Dossier) -> str | None:
     if (dossier.current_step or 0) <= 1:
-        return _("There is no previous step to send the dossier back to.")
+        return gettext("There is no previous step to send the dossier back to.")
     return None
 
 
 def _has_other_agency_later(dossier: Dossier) -> str | None:
-    return None if transfer_targets(dossier) else _("This procedure has no later step at another agency.")
+    return None if transfer_targets(dossier) else gettext("This procedure has no later step at another agency.")
 
 
 def _extension_possible(dossier: Dossier) -> str | None:
     """Form 04: once, and at least one working day before the due date (Decree 61/2018 practice)."""
     if dossier.extensions >= MAX_EXTENSIONS:
-        return _("The appointment has already been extended once.")
+        return gettext("The appointment has already been extended once.")
     if dossier.due_at is None:
-        return _("This dossier has no appointment date yet.")
+        return gettext("This dossier has no appointment date yet.")
     from django.utils import timezone
 
     left = clock.working_minutes_left(dossier, timezone.now())
     if left is None or left < clock.minutes_per_working_day(dossier):
-        return _("The apology must be issued at least one working day before the due date.")
+        return gettext("The apology must be issued at least one working day before the due date.")
     return None
 
 
@@ -122,71 +122,70 @@ def _a(name: str, may, *, rules=(), **words) -> ActionSpec:
     return ActionSpec(name=name, guard=Guard(action=name, may=tuple(may), rules=tuple(rules)), **words)
 
 
-L = gettext_lazy
 RECEIVED_OR_PROCESSING = frozenset({S.RECEIVED, S.PROCESSING})
 
 ACTIONS: dict[str, ActionSpec] = {
     spec.name: spec
     for spec in [
         # ------------------------------------------------------------------ citizen
-        _a("submit", [May(OWNER)], staff_label=L("Submitted online"), citizen_label=L("Submitted online"),
+        _a("submit", [May(OWNER)], staff_label=_("Submitted online"), citizen_label=_("Submitted online"),
            notification="dossier.submitted"),
-        _a("withdraw", [May(OWNER)], staff_label=L("Withdrawn by the applicant"), citizen_label=L("Withdrawn"),
+        _a("withdraw", [May(OWNER)], staff_label=_("Withdrawn by the applicant"), citizen_label=_("Withdrawn"),
            notification="dossier.withdrawn"),
         # The applicant online, or the desk taking the papers at the counter (keeps the code).
-        _a("supplement", [May(OWNER), May(R.RECEPTIONIST, DESK)], staff_label=L("Supplemented"),
-           citizen_label=L("Supplement sent"), notification="dossier.supplemented"),
+        _a("supplement", [May(OWNER), May(R.RECEPTIONIST, DESK)], staff_label=_("Supplemented"),
+           citizen_label=_("Supplement sent"), notification="dossier.supplemented"),
         # ---------------------------------------------------------------- reception
         # A paper dossier registered at the counter (channel 1) or received by post (channel 3,
         # Decision 45/2016/QĐ-TTg: the postal clerk registers it on the applicant's behalf).
         _a("register",
            [May(R.RECEPTIONIST, DESK, only_if=_at_the_counter), May(R.POSTAL_CLERK, DESK, only_if=_by_post)],
-           staff_label=L("Registered at the counter"), citizen_label=L("Registered at the counter"),
+           staff_label=_("Registered at the counter"), citizen_label=_("Registered at the counter"),
            notification="dossier.received", form="01", handover=True),
-        _a("receive", [May(R.RECEPTIONIST, DESK)], staff_label=L("Received"),
-           citizen_label=L("Received by the one-stop office"), notification="dossier.received", form="01",
+        _a("receive", [May(R.RECEPTIONIST, DESK)], staff_label=_("Received"),
+           citizen_label=_("Received by the one-stop office"), notification="dossier.received", form="01",
            handover=True, back_office=True),
-        _a("refuse", [May(R.RECEPTIONIST, DESK)], staff_label=L("Refused (form 03)"), citizen_label=L("Not accepted"),
+        _a("refuse", [May(R.RECEPTIONIST, DESK)], staff_label=_("Refused (form 03)"), citizen_label=_("Not accepted"),
            notification="dossier.refused", form="03", back_office=True),
         # Form 02, once and in writing: at the check the desk asks; later the holder of the step.
         _a("request_supplement",
            [May(R.RECEPTIONIST, DESK, statuses=frozenset({S.SUBMITTED})),
             May(R.RECEPTIONIST, STEP, statuses=RECEIVED_OR_PROCESSING),
             May(R.SPECIALIST, STEP, statuses=RECEIVED_OR_PROCESSING)],
-           staff_label=L("Supplement requested (form 02)"), citizen_label=L("Supplement requested"),
+           staff_label=_("Supplement requested (form 02)"), citizen_label=_("Supplement requested"),
            notification="dossier.supplement_requested", form="02", back_office=True),
         # --------------------------------------------------------------- processing
         _a("forward", [May(R.RECEPTIONIST, STEP), May(R.SPECIALIST, STEP), May(R.APPROVER, STEP)],
-           rules=[_at_a_step, _not_last_step], staff_label=L("Forwarded"), citizen_label=L("Being processed"),
+           rules=[_at_a_step, _not_last_step], staff_label=_("Forwarded"), citizen_label=_("Being processed"),
            notification="dossier.processing", notify_status_change_only=True, handover=True, back_office=True),
-        _a("assign", [May(R.APPROVER, UNIT), May(R.RECEPTIONIST, UNIT)], staff_label=L("Assigned"),
+        _a("assign", [May(R.APPROVER, UNIT), May(R.RECEPTIONIST, UNIT)], staff_label=_("Assigned"),
            back_office=True),
         _a("send_back", [May(R.SPECIALIST, STEP), May(R.APPROVER, STEP)], rules=[_has_previous_step],
-           staff_label=L("Sent back"), handover=True, back_office=True),
+           staff_label=_("Sent back"), handover=True, back_office=True),
         # Inter-agency (liên thông): the dossier goes to another agency's later step, keeping its code.
         _a("transfer", [May(R.APPROVER, STEP)], rules=[_has_other_agency_later],
-           staff_label=L("Transferred to another agency"), citizen_label=L("Transferred to another agency"),
+           staff_label=_("Transferred to another agency"), citizen_label=_("Transferred to another agency"),
            handover=True, back_office=True),
         _a("extend", [May(R.APPROVER, DESK), May(R.APPROVER, UNIT)], rules=[_extension_possible],
-           staff_label=L("Extended with an apology (form 04)"),
-           citizen_label=L("Processing time extended, with an apology"), notification="dossier.extended",
+           staff_label=_("Extended with an apology (form 04)"),
+           citizen_label=_("Processing time extended, with an apology"), notification="dossier.extended",
            form="04", back_office=True),
         # ------------------------------------------------------------------ payment
         _a("request_payment", [May(R.RECEPTIONIST, STEP), May(R.SPECIALIST, STEP)],
-           staff_label=L("Payment requested"), citizen_label=L("Payment requested"),
+           staff_label=_("Payment requested"), citizen_label=_("Payment requested"),
            notification="dossier.payment_requested", back_office=True),
         # The payments app on its own authority (a verified gateway notification), or the desk
         # collecting cash against a receipt.
-        _a("confirm_payment", [May(SYSTEM), May(R.RECEPTIONIST, DESK)], staff_label=L("Payment confirmed"),
-           citizen_label=L("Payment confirmed"), notification="dossier.payment_confirmed", back_office=True),
+        _a("confirm_payment", [May(SYSTEM), May(R.RECEPTIONIST, DESK)], staff_label=_("Payment confirmed"),
+           citizen_label=_("Payment confirmed"), notification="dossier.payment_confirmed", back_office=True),
         # ------------------------------------------------------------------ closing
-        _a("resolve", [May(R.APPROVER, STEP)], rules=[_at_a_step], staff_label=L("Result approved"),
-           citizen_label=L("Result ready"), notification="dossier.resolved", handover=True, back_office=True),
-        _a("stop", [May(R.APPROVER, DESK), May(R.APPROVER, UNIT)], staff_label=L("Processing stopped (form 05)"),
-           citizen_label=L("Processing stopped"), notification="dossier.stopped", form="05", back_office=True),
+        _a("resolve", [May(R.APPROVER, STEP)], rules=[_at_a_step], staff_label=_("Result approved"),
+           citizen_label=_("Result ready"), notification="dossier.resolved", handover=True, back_office=True),
+        _a("stop", [May(R.APPROVER, DESK), May(R.APPROVER, UNIT)], staff_label=_("Processing stopped (form 05)"),
+           citizen_label=_("Processing stopped"), notification="dossier.stopped", form="05", back_office=True),
         # At the counter or online by the desk; by post the postal clerk records the delivery.
         _a("return_result", [May(R.RECEPTIONIST, DESK), May(R.POSTAL_CLERK, DESK, only_if=travels_by_post)],
-           staff_label=L("Result returned"), citizen_label=L("Result returned"), notification="dossier.returned",
+           staff_label=_("Result returned"), citizen_label=_("Result returned"), notification="dossier.returned",
            handover=True, back_office=True),
     ]
 }  # fmt: skip
@@ -195,12 +194,12 @@ EVENT_KINDS: dict[str, EventKind] = {
     kind.name: kind
     for kind in [
         EventKind("shipment_handed_over", (May(R.POSTAL_CLERK, DESK), May(SYSTEM)),
-                  L("Handed over to the post"), L("Handed over to the post"), "shipment.handed_over"),
+                  _("Handed over to the post"), _("Handed over to the post"), "shipment.handed_over"),
         EventKind("shipment_delivered", (May(R.POSTAL_CLERK, DESK), May(SYSTEM)),
-                  L("Delivered by the post"), L("Delivered by the post"), "shipment.delivered"),
+                  _("Delivered by the post"), _("Delivered by the post"), "shipment.delivered"),
         EventKind("shipment_failed", (May(R.POSTAL_CLERK, DESK), May(SYSTEM)),
-                  L("Delivery failed"), L("Delivery failed"), "shipment.failed"),
-        EventKind("payment_attempt", (May(OWNER), May(SYSTEM)), L("Payment attempted"), public=False),
+                  _("Delivery failed"), _("Delivery failed"), "shipment.failed"),
+        EventKind("payment_attempt", (May(OWNER), May(SYSTEM)), _("Payment attempted"), public=False),
     ]
 }  # fmt: skip
 

@@ -104,6 +104,7 @@ def _agency_admin_group() -> Group:
             "delete_staffrole",
             "view_user",
             "view_procedure",
+            "view_dossieraccesslog",
             "add_procedure",
             "change_procedure",
             "view_sector",

@@ -12,10 +12,9 @@ from django.utils import timezone
 
 from onestop import workflow as services
 from onestop.backoffice import views
-from onestop.workflow import registry
 from onestop.backoffice.queues import QUEUES
 from onestop.models import Dossier, DossierChannel, DossierEvent, DossierStatus, Role
-from onestop.workflow import TransitionError
+from onestop.workflow import TransitionError, registry
 from procedures.models import Agency
 from tests.factories import StaffRoleFactory
 from tests.onestop.conftest import result_pdf

@@ -73,9 +73,7 @@ def at_step(office, step: int, *, status=S.PROCESSING, **fields) -> Dossier:
 
 
 def ids(key: str, user, now=NOW) -> set[int]:
-    return set(
-        queue_dossiers(queue=QUEUES_BY_KEY[key], scope=access_scope(user), now=now).values_list("pk", flat=True)
-    )
+    return set(queue_dossiers(queue=QUEUES_BY_KEY[key], scope=access_scope(user), now=now).values_list("pk", flat=True))
 
 
 # ------------------------------------------------------------------------------ membership

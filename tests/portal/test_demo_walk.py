@@ -1,0 +1,115 @@
+"""The demo works end to end: with the demo accounts alone, one online dossier of every demo agency
+goes from submission to return, and a ward dossier through the back-office pages as tiepnhan@,
+chuyenvien@ and lanhdao.phong@demo.vn (what the README says they can do)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from onestop.models import Dossier, DossierStatus, StaffRole
+from portal.demo.dossiers import demo_dossier
+from portal.demo.walk import DemoStaff, result_pdf, walk
+from portal.models import User
+from procedures.models import Channel, Procedure, ProcedureStatus
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def demo(settings, tmp_path):
+    settings.PRIVATE_MEDIA_ROOT = tmp_path
+    call_command("seed_demo", "--without-dossiers", verbosity=0)
+
+
+def _online_procedures_by_agency() -> dict[str, Procedure]:
+    chosen: dict[str, Procedure] = {}
+    for procedure in (
+        Procedure.objects.filter(status=ProcedureStatus.PUBLISHED, channels__channel=Channel.ONLINE)
+        .select_related("receiving_agency")
+        .order_by("code")
+    ):
+        chosen.setdefault(procedure.receiving_agency.code, procedure)
+    return chosen
+
+
+def test_one_dossier_of_every_demo_agency_reaches_its_return(demo):
+    citizen = User.objects.get(email="congdan@demo.vn")
+    staff = DemoStaff()
+    by_agency = _online_procedures_by_agency()
+    assert len(by_agency) >= 5  # the provincial centre and the four communes
+    for code, procedure in by_agency.items():
+        dossier = walk(demo_dossier(procedure=procedure, applicant=citizen), staff=staff)
+        assert dossier.status == DossierStatus.RETURNED, code
+        actors = set(dossier.events.exclude(action="submit").values_list("actor__email", flat=True))
+        assert actors <= {"tiepnhan@demo.vn", "chuyenvien@demo.vn", "lanhdao.phong@demo.vn", "buudien@demo.vn"}
+
+
+def test_every_published_process_is_staffed_by_the_demo_accounts(demo):
+    """Each step's role is held by its demo account in the step's unit (and the desk at each agency)."""
+    held = set(StaffRole.objects.filter(active=True).values_list("user__email", "agency_id", "role"))
+    accounts = {
+        "receptionist": "tiepnhan@demo.vn",
+        "specialist": "chuyenvien@demo.vn",
+        "approver": "lanhdao.phong@demo.vn",
+    }
+    for procedure in Procedure.objects.filter(status=ProcedureStatus.PUBLISHED).prefetch_related("process__steps"):
+        assert ("tiepnhan@demo.vn", procedure.receiving_agency_id, "receptionist") in held, procedure.code
+        for step in procedure.process.steps.all():
+            assert (accounts[step.role], step.agency_id, step.role) in held, (procedure.code, step.order)
+
+
+def _post_action(client, dossier, action, **data):
+    dossier.refresh_from_db()
+    response = client.post(
+        reverse("onestop:dossier_action", args=[dossier.pk, action]),
+        {"confirm": "on", "expected_version": dossier.version, **data},
+        follow=True,
+    )
+    html = response.content.decode()
+    assert 'class="message message-success"' in html, re.findall(r'class="message[^"]*">([^<]*)', html)
+    return html
+
+
+def test_a_ward_dossier_through_the_back_office_pages_with_the_demo_accounts(client, demo):
+    """Procedure 1.004873 at UBND phường Thủ Dầu Một: the review found it could never be processed."""
+    procedure = Procedure.objects.get(code="1.004873")
+    dossier = demo_dossier(procedure=procedure, applicant=User.objects.get(email="congdan@demo.vn"))
+    desk, specialist, head = (
+        User.objects.get(email=e) for e in ("tiepnhan@demo.vn", "chuyenvien@demo.vn", "lanhdao.phong@demo.vn")
+    )
+    page = reverse("onestop:dossier", args=[dossier.pk])
+
+    client.force_login(desk)
+    _post_action(client, dossier, "receive")
+    _post_action(client, dossier, "forward", note="Hồ sơ đầy đủ")
+    client.force_login(head)
+    assert client.get(page).status_code == 200
+    _post_action(client, dossier, "assign", assignee=specialist.pk)
+    client.force_login(specialist)
+    assert "thao-tac/forward" in client.get(page).content.decode()
+    _post_action(client, dossier, "forward", note="Đủ điều kiện")
+    client.force_login(head)
+    _post_action(client, dossier, "resolve", result_file=result_pdf())
+    client.force_login(desk)
+    _post_action(client, dossier, "return_result", method="online")
+    dossier.refresh_from_db()
+    assert dossier.status == DossierStatus.RETURNED and dossier.national_status == 10
+    client.force_login(dossier.applicant)
+    html = client.get(reverse("portal:dossier", args=[dossier.public_id])).content.decode()
+    assert "Đã trả kết quả" in html
+
+
+def test_the_demo_seed_moves_dossiers_with_the_real_actions(settings, tmp_path):
+    """Every status is represented, and the clock and counters are those of the real actions."""
+    settings.PRIVATE_MEDIA_ROOT = tmp_path
+    call_command("seed_demo", verbosity=0)
+    statuses = set(Dossier.objects.values_list("status", flat=True))
+    assert statuses == set(DossierStatus.values)
+    for dossier in Dossier.objects.filter(status=DossierStatus.SUPPLEMENT_REQUESTED):
+        assert dossier.paused_at is not None and dossier.supplement_requests == 1, dossier.code
+    assert Dossier.objects.filter(status=DossierStatus.AWAITING_PAYMENT).count() == 3
+    assert Dossier.objects.filter(events__action="transfer").exists()  # inter-agency dossiers too
