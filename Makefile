@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 8000
 DEMO_ENV := DEBUG=true REQUIRE_STAFF_MFA=false
 
-.PHONY: run test lint setup messages makemessages clean
+.PHONY: run test lint setup system-packages messages makemessages clean
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -17,7 +17,11 @@ $(BIN)/.installed: requirements.txt requirements-dev.txt
 .env:
 	printf '# Local development only (see docs/configuration.md)\nDEBUG=true\nREQUIRE_STAFF_MFA=false\n' > .env
 
-setup: $(BIN)/.installed .env messages
+# The Debian packages (one list, in scripts/system-packages): installed when root, else the exact command.
+system-packages:
+	scripts/system-packages
+
+setup: system-packages $(BIN)/.installed .env messages
 
 # Compiled catalogues are build output (.mo files are not committed).
 messages: $(BIN)/.installed
