@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 PORT   ?= 8000
+# Absolute links (e-mails, SMS, QR codes, PDFs) follow PORT unless SITE_URL is set explicitly.
+SITE_URL ?= http://127.0.0.1:$(PORT)
 DEMO_ENV := DEBUG=true REQUIRE_STAFF_MFA=false
 
 .PHONY: run test lint setup system-packages messages makemessages clean
@@ -32,8 +34,8 @@ makemessages: $(BIN)/.installed
 
 run: setup
 	$(DEMO_ENV) $(BIN)/python manage.py migrate --noinput --verbosity 0
-	$(DEMO_ENV) $(BIN)/python manage.py seed_demo
-	$(DEMO_ENV) PORT=$(PORT) BIN=$(BIN) scripts/serve-demo
+	$(DEMO_ENV) SITE_URL=$(SITE_URL) $(BIN)/python manage.py seed_demo
+	$(DEMO_ENV) SITE_URL=$(SITE_URL) PORT=$(PORT) BIN=$(BIN) scripts/serve-demo
 
 test: setup
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

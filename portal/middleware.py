@@ -13,3 +13,20 @@ class VietnameseFirstLocaleMiddleware(LocaleMiddleware):
         language = chosen if chosen in supported else settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+class RequestContextMiddleware:
+    """What code deep below a view may need of the request being served, without passing it down.
+
+    Today: the scheme and host the visitor used, for absolute links and QR codes in what goes back
+    to them (onestop/links.py).
+    """
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from onestop.links import serving
+
+        with serving(request):
+            return self.get_response(request)
