@@ -263,6 +263,8 @@ SMS_SENDER_NAME = env.str("SMS_SENDER_NAME", default="DVC")  # the registered br
 SMS_ASCII_ONLY = env.bool("SMS_ASCII_ONLY", default=True)
 NOTIFICATION_MAX_ATTEMPTS = env.int("NOTIFICATION_MAX_ATTEMPTS", default=5)
 NOTIFICATION_RETRY_BASE_SECONDS = env.int("NOTIFICATION_RETRY_BASE_SECONDS", default=60)
+# /readyz reports notifications still queued after this many minutes (portal/health.py).
+READYZ_BACKLOG_MINUTES = env.int("READYZ_BACKLOG_MINUTES", default=15)
 CELERY_BEAT_SCHEDULE["notifications-requeue-stale"] = {
     "task": "onestop.requeue_stale_notifications",
     "schedule": 300.0,
