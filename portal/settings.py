@@ -364,10 +364,22 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# Structured logs (portal/observability.py): one JSON object per line with the request id (which
+# Celery tasks carry on), or a console format for development.
+LOG_FORMAT = env.str("LOG_FORMAT", default="console" if DEBUG else "json")
+# One line per request (method, path, status, duration, client address): on by default with JSON logs.
+LOG_REQUESTS = env.bool("LOG_REQUESTS", default=LOG_FORMAT == "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "portal.observability.RequestIdFilter"}},
+    "formatters": {
+        "json": {"()": "portal.observability.JsonFormatter"},
+        "console": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["request_id"]},
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
 

@@ -21,7 +21,7 @@ from tests.tools import REDIS_URL, require_redis
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _start_worker(env_overrides: dict[str, str]) -> subprocess.Popen:
+def _start_worker(env_overrides: dict[str, str], *, loglevel: str = "WARNING") -> subprocess.Popen:
     env = {**os.environ, **env_overrides}
     return subprocess.Popen(
         [
@@ -32,7 +32,7 @@ def _start_worker(env_overrides: dict[str, str]) -> subprocess.Popen:
             "portal",
             "worker",
             "--pool=solo",
-            "--loglevel=WARNING",
+            f"--loglevel={loglevel}",
             "--without-gossip",
             "--without-mingle",
             "--without-heartbeat",
