@@ -3,9 +3,11 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 PORT   ?= 8000
+# Absolute links (e-mails, SMS, QR codes, PDFs) follow PORT unless SITE_URL is set explicitly.
+SITE_URL ?= http://127.0.0.1:$(PORT)
 DEMO_ENV := DEBUG=true REQUIRE_STAFF_MFA=false
 
-.PHONY: run test lint setup messages makemessages clean
+.PHONY: run test lint setup system-packages messages makemessages clean
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -17,7 +19,11 @@ $(BIN)/.installed: requirements.txt requirements-dev.txt
 .env:
 	printf '# Local development only (see docs/configuration.md)\nDEBUG=true\nREQUIRE_STAFF_MFA=false\n' > .env
 
-setup: $(BIN)/.installed .env messages
+# The Debian packages (one list, in scripts/system-packages): installed when root, else the exact command.
+system-packages:
+	scripts/system-packages
+
+setup: system-packages $(BIN)/.installed .env messages
 
 # Compiled catalogues are build output (.mo files are not committed).
 messages: $(BIN)/.installed
@@ -28,8 +34,8 @@ makemessages: $(BIN)/.installed
 
 run: setup
 	$(DEMO_ENV) $(BIN)/python manage.py migrate --noinput --verbosity 0
-	$(DEMO_ENV) $(BIN)/python manage.py seed_demo
-	$(DEMO_ENV) PORT=$(PORT) BIN=$(BIN) scripts/serve-demo
+	$(DEMO_ENV) SITE_URL=$(SITE_URL) $(BIN)/python manage.py seed_demo
+	$(DEMO_ENV) SITE_URL=$(SITE_URL) PORT=$(PORT) BIN=$(BIN) scripts/serve-demo
 
 test: setup
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -2,10 +2,16 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django.conf import settings
 
+from onestop.client_ip import client_ip
+
 
 class AccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request) -> bool:
         return getattr(settings, "ACCOUNT_ALLOW_SIGNUP", True)
+
+    def get_client_ip(self, request) -> str:
+        """Login rate limits per client: X-Forwarded-For only from TRUSTED_PROXIES (onestop/client_ip.py)."""
+        return client_ip(request) or super().get_client_ip(request)
 
 
 class SocialAccountAdapter(DefaultSocialAccountAdapter):

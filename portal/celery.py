@@ -16,6 +16,8 @@ app = Celery("portal")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
+from portal import observability  # noqa: E402, F401 — connects the request-id and log-format signals
+
 
 def ensure_queue_dirs() -> None:
     """Create the embedded broker's folders (kombu does not)."""

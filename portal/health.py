@@ -1,10 +1,22 @@
-"""/healthz: the state of the database and the Celery broker, as JSON for load balancers."""
+"""Probes for load balancers and monitoring, as JSON.
+
+* ``/healthz`` — liveness: the process answers, with the database and the broker.
+* ``/readyz`` — readiness: database, broker and file storage reachable (503 when one is not), plus
+  backlog figures (notifications queued for longer than READYZ_BACKLOG_MINUTES) for monitoring; a
+  backlog alone does not make the process unready — more web processes would not drain it.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import uuid
+
 from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import connection
 from django.http import HttpRequest, JsonResponse
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -50,3 +62,47 @@ def healthz(request: HttpRequest) -> JsonResponse:
         },
         status=200 if healthy else 503,
     )
+
+
+def _storage_ok() -> tuple[bool, str]:
+    """Write, read back and delete a probe file in the storage of the citizens' documents."""
+    name = f"_readyz/{uuid.uuid4().hex}.txt"
+    try:
+        saved = default_storage.save(name, ContentFile(b"ok"))
+        try:
+            with default_storage.open(saved) as probe:
+                ok = probe.read() == b"ok"
+        finally:
+            default_storage.delete(saved)
+        return ok, default_storage.__class__.__name__
+    except Exception as exc:
+        return False, type(exc).__name__
+
+
+def _backlog() -> dict:
+    from onestop.notifications.selectors import notification_backlog
+
+    minutes = settings.READYZ_BACKLOG_MINUTES
+    figures = notification_backlog(older_than=timezone.now() - dt.timedelta(minutes=minutes))
+    return {"notifications": {**figures, "older_than_minutes": minutes}}
+
+
+@never_cache
+@require_GET
+def readyz(request: HttpRequest) -> JsonResponse:
+    db_ok, db_detail = _database_ok()
+    broker_ok, broker_detail = _broker_ok()
+    storage_ok, storage_detail = _storage_ok()
+    ready = db_ok and broker_ok and storage_ok
+    body = {
+        "status": "ok" if ready else "error",
+        "database": {"ok": db_ok, "detail": db_detail},
+        "broker": {"ok": broker_ok, "detail": broker_detail},
+        "storage": {"ok": storage_ok, "detail": storage_detail},
+    }
+    if db_ok:
+        try:
+            body["backlog"] = _backlog()
+        except Exception as exc:  # figures for monitoring: never the reason for a 503
+            body["backlog"] = {"error": type(exc).__name__}
+    return JsonResponse(body, status=200 if ready else 503)

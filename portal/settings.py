@@ -54,6 +54,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "portal.middleware.RequestContextMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -264,6 +265,8 @@ SMS_SENDER_NAME = env.str("SMS_SENDER_NAME", default="DVC")  # the registered br
 SMS_ASCII_ONLY = env.bool("SMS_ASCII_ONLY", default=True)
 NOTIFICATION_MAX_ATTEMPTS = env.int("NOTIFICATION_MAX_ATTEMPTS", default=5)
 NOTIFICATION_RETRY_BASE_SECONDS = env.int("NOTIFICATION_RETRY_BASE_SECONDS", default=60)
+# /readyz reports notifications still queued after this many minutes (portal/health.py).
+READYZ_BACKLOG_MINUTES = env.int("READYZ_BACKLOG_MINUTES", default=15)
 CELERY_BEAT_SCHEDULE["notifications-requeue-stale"] = {
     "task": "onestop.requeue_stale_notifications",
     "schedule": 300.0,
@@ -332,6 +335,9 @@ SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 315
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("BEHIND_PROXY", default=False) else None
+# Reverse proxies whose X-Forwarded-For is believed (IPs or CIDRs); empty = REMOTE_ADDR only
+# (onestop/client_ip.py: rate limits and logs).
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
@@ -360,10 +366,22 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# Structured logs (portal/observability.py): one JSON object per line with the request id (which
+# Celery tasks carry on), or a console format for development.
+LOG_FORMAT = env.str("LOG_FORMAT", default="console" if DEBUG else "json")
+# One line per request (method, path, status, duration, client address): on by default with JSON logs.
+LOG_REQUESTS = env.bool("LOG_REQUESTS", default=LOG_FORMAT == "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "portal.observability.RequestIdFilter"}},
+    "formatters": {
+        "json": {"()": "portal.observability.JsonFormatter"},
+        "console": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["request_id"]},
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
 

@@ -1,7 +1,11 @@
+import logging
+from pathlib import Path
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 
@@ -10,6 +14,32 @@ from procedures.selectors import sectors_with_published_counts
 
 from .forms import ProfileForm
 from .services import user_update_profile
+
+logger = logging.getLogger(__name__)
+
+
+FAVICON = Path(__file__).resolve().parent.parent / "static" / "img" / "favicon.ico"
+
+
+@cache_control(max_age=86400, public=True)
+def favicon(request: HttpRequest) -> HttpResponse:
+    """/favicon.ico, which browsers and bookmarks ask for whatever the page links."""
+    return HttpResponse(FAVICON.read_bytes(), content_type="image/x-icon")
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """The branded 500 page, with the site's context; a bare page if even that fails (database down)."""
+    request_id = getattr(request, "request_id", "")
+    try:
+        return render(request, "500.html", {"request_id": request_id}, status=500)
+    except Exception:
+        logger.exception("the 500 page itself failed to render")
+        body = (
+            '<!DOCTYPE html><html lang="vi"><meta charset="utf-8"><title>Lỗi hệ thống</title>'
+            "<h1>Xin lỗi, hệ thống đang gặp sự cố</h1><p>Vui lòng thử lại sau ít phút.</p>"
+            f'<p><a href="/">Về trang chủ</a></p><p>Mã tham chiếu: {escape(request_id)}</p></html>'
+        )
+        return HttpResponse(body, status=500)
 
 
 @cache_control(max_age=86400, public=True)

@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy as _
 
 from procedures.models import Agency
 
+from ..links import site_url
 from ..models import DeadlineCrossing, DeadlineKind, Dossier, Role, StaffRole
 from ..notifications.services import STAFF_CHANNELS, dossier_context, notify_user
 from ..workcalendar import VN_TZ
@@ -188,7 +189,7 @@ SUMMARY_LABELS = (
 
 def _staff_home_url() -> str:
     try:
-        return settings.SITE_URL.rstrip("/") + reverse("onestop:home")
+        return site_url() + reverse("onestop:home")
     except NoReverseMatch:
         return ""
 

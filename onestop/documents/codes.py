@@ -16,7 +16,7 @@ import base64
 from html import escape
 from urllib.parse import urlencode
 
-from django.conf import settings
+from onestop.links import absolute_url
 
 # Code128 needs a quiet zone of 10 modules on each side; 0.25 mm modules scan well from paper.
 CODE128_MODULE_MM = 0.25
@@ -104,6 +104,10 @@ def svg_data_uri(svg: str) -> str:
     return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
 
 
-def tracking_url(code: str) -> str:
-    """The public tracking page for a dossier code (the visitor still types the verifier there)."""
-    return f"{settings.SITE_URL.rstrip('/')}/tra-cuu/?{urlencode({'ma': code})}"
+def tracking_url(code: str, *, request=None) -> str:
+    """The public tracking page for a dossier code (the visitor still types the verifier there).
+
+    From the request being served when there is one (the PDF a visitor downloads points to the
+    address they use), else SITE_URL (tasks, commands): see onestop/links.py.
+    """
+    return absolute_url(f"/tra-cuu/?{urlencode({'ma': code})}", request=request)

@@ -27,3 +27,24 @@ def unread_count(*, user) -> int:
     if not user.is_authenticated:
         return 0
     return Notification.objects.filter(recipient=user).unread().count()
+
+
+def notification_backlog(*, older_than) -> dict[str, int | str | None]:
+    """For /readyz: queued messages older than ``older_than`` (a datetime), the oldest one, failed ones.
+
+    Two small queries on the (status, next_attempt_at) index.
+    """
+    from django.db.models import Count, Min, Q
+
+    from ..models import NotificationStatus
+
+    queued = Notification.objects.filter(status=NotificationStatus.QUEUED).aggregate(
+        stale=Count("pk", filter=Q(created_at__lt=older_than)), oldest=Min("created_at")
+    )
+    failed = Notification.objects.filter(status=NotificationStatus.FAILED).count()
+    oldest = queued["oldest"]
+    return {
+        "queued_stale": queued["stale"],
+        "oldest_queued_at": oldest.isoformat() if oldest else None,
+        "failed": failed,
+    }

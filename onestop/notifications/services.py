@@ -18,6 +18,7 @@ from django.db import transaction
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
+from ..links import site_url
 from ..models import (
     Dossier,
     DossierEvent,
@@ -57,7 +58,7 @@ def citizen_dossier_url(dossier: Dossier) -> str:
         path = reverse("portal:dossier", kwargs={"public_id": dossier.public_id})
     except NoReverseMatch:
         path = f"/ho-so/{dossier.public_id}/"
-    return settings.SITE_URL.rstrip("/") + path
+    return site_url() + path
 
 
 def staff_dossier_url(dossier: Dossier) -> str:
@@ -65,7 +66,7 @@ def staff_dossier_url(dossier: Dossier) -> str:
         path = reverse("onestop:dossier", kwargs={"public_id": dossier.public_id})
     except NoReverseMatch:
         path = reverse("onestop:home")
-    return settings.SITE_URL.rstrip("/") + path
+    return site_url() + path
 
 
 def preferences_url() -> str:
@@ -73,7 +74,7 @@ def preferences_url() -> str:
         path = reverse("notifications:preferences")
     except NoReverseMatch:
         path = "/tai-khoan/thong-bao/"
-    return settings.SITE_URL.rstrip("/") + path
+    return site_url() + path
 
 
 def dossier_context(*, dossier: Dossier, event: DossierEvent | None = None, for_staff: bool = False) -> dict[str, Any]:

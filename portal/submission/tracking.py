@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
+from onestop.client_ip import client_ip
 from onestop.submission import selectors
 
 from .forms import TrackForm
@@ -19,7 +20,8 @@ TRACK_WINDOW_SECONDS = 600
 
 
 def client_address(request: HttpRequest) -> str:
-    return request.META.get("REMOTE_ADDR", "")
+    """Behind a trusted reverse proxy, the citizen's address from X-Forwarded-For (onestop/client_ip.py)."""
+    return client_ip(request)
 
 
 def track_allowed(request: HttpRequest) -> bool:

@@ -12,7 +12,7 @@ from onestop.workflow import TransitionError
 from tests.factories import StaffRoleFactory
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks are tested on PostgreSQL (CI runs it)")
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL only: row locks (CI runs it)")
 @pytest.mark.django_db(transaction=True)
 def test_two_officers_at_once(office):
     dossier = office.submitted()

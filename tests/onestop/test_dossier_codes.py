@@ -70,7 +70,7 @@ def test_a_rolled_back_submission_leaves_no_gap():
         assert dossier_code_next(agency=agency, at=at).endswith("-0001")
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="concurrency is tested on PostgreSQL (CI runs it)")
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL only: concurrency (CI runs it)")
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_submissions_get_distinct_gap_free_codes(settings, tmp_path):
     settings.PRIVATE_MEDIA_ROOT = tmp_path

@@ -1,8 +1,8 @@
 """End to end: a real `celery -A portal worker` on Redis turns an event into a delivered e-mail.
 
 The worker is another process: it must open the test database, which pytest's in-memory SQLite
-cannot offer. So this runs when DATABASE_URL points to PostgreSQL and Redis answers — CI has
-both (DESIGN §5); elsewhere it is skipped with that reason.
+cannot offer. So it is PostgreSQL only: on SQLite it is skipped with that reason; on PostgreSQL a
+missing Redis fails it (CI has both, DESIGN §5).
 """
 
 from __future__ import annotations
@@ -20,7 +20,8 @@ from django.db import connection
 
 from onestop.models import Notification, NotificationStatus
 from tests.onestop.test_notifications_support import make_dossier, make_event
-from tests.portal.test_celery_worker import REDIS_URL, _redis_answers, _start_worker, _stop
+from tests.portal.test_celery_worker import _start_worker, _stop
+from tests.tools import REDIS_URL, require_redis
 
 ON_POSTGRES = os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://"))
 
@@ -36,11 +37,11 @@ def _database_url() -> str:
 @pytest.mark.redis
 @pytest.mark.skipif(
     not ON_POSTGRES,
-    reason="needs DATABASE_URL=postgres://… (a worker process cannot see the in-memory SQLite); CI runs it",
+    reason="PostgreSQL only: DATABASE_URL=postgres://… (a worker process cannot see the in-memory SQLite); CI runs it",
 )
-@pytest.mark.skipif(not _redis_answers(), reason="no Redis on 127.0.0.1:6379 (CI always has one)")
 @pytest.mark.django_db(transaction=True)
 def test_a_real_worker_on_redis_delivers_an_email(tmp_path, citizen, agency):
+    require_redis()
     dossier = make_dossier(applicant=citizen, agency=agency)
     event = make_event(dossier, "receive")  # committed: the worker sees it
     mail_dir = tmp_path / "mail"

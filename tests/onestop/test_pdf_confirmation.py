@@ -18,6 +18,7 @@ from onestop.models import Dossier, DossierDocument, DossierStatus, StoredFile
 from procedures.models import Agency, AgencyKind, Procedure
 from procedures.services import procedures_import
 from tests.procedures.records import record
+from tests.tools import require_tools
 
 pytestmark = pytest.mark.django_db
 
@@ -182,11 +183,9 @@ def test_confirmation_qr_opens_the_tracking_page_for_the_code(dossier):
     assert "<rect" in barcode and "<text" not in barcode  # the code is printed in the document font
 
 
-@pytest.mark.skipif(
-    not (shutil.which("zbarimg") and shutil.which("pdftoppm")), reason="needs zbar-tools, poppler-utils"
-)
 def test_printed_codes_scan(dossier, tmp_path):
     """Rasterise the PDF at printer-like resolution and scan it: the QR and the Code128 read back."""
+    require_tools("zbarimg", "pdftoppm")  # zbar-tools, poppler-utils (scripts/system-packages)
     (tmp_path / "receipt.pdf").write_bytes(submission_confirmation_pdf(dossier))
     subprocess.run(
         [shutil.which("pdftoppm"), "-png", "-r", "300", "-singlefile", tmp_path / "receipt.pdf", tmp_path / "page"],

@@ -182,11 +182,8 @@ def test_due_date_procedure_without_catalogue_is_a_clear_error(monkeypatch):
 
 
 def test_real_procedure_model_keeps_the_contract_the_command_relies_on():
-    """procedures.Procedure, once it exists: looked up by a unique `code`, cut-off in `cutoff_time`."""
-    try:
-        model = apps.get_model("procedures", "Procedure")
-    except LookupError:
-        pytest.skip("the procedure catalogue is not installed yet")
+    """procedures.Procedure: looked up by a unique `code`, cut-off in `cutoff_time`."""
+    model = apps.get_model("procedures", "Procedure")
     assert model._meta.get_field("code").unique
     assert model._meta.get_field("cutoff_time").get_internal_type() == "TimeField"
 

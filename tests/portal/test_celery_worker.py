@@ -1,6 +1,7 @@
 """A task round-trip through a real broker and a real `celery -A portal worker` process.
 
-Redis: CI always has one (127.0.0.1:6379); the test is skipped only where none answers.
+Redis: CI and this machine always have one (127.0.0.1:6379, TEST_REDIS_URL); without it the Redis
+test fails (deselect it explicitly with -m 'not redis').
 The embedded file-system broker of `make run` is exercised the same way.
 """
 
@@ -15,20 +16,12 @@ from pathlib import Path
 import pytest
 from celery import Celery
 
+from tests.tools import REDIS_URL, require_redis
+
 ROOT = Path(__file__).resolve().parents[2]
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
 
-def _redis_answers() -> bool:
-    import redis
-
-    try:
-        return redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping()
-    except redis.RedisError:
-        return False
-
-
-def _start_worker(env_overrides: dict[str, str]) -> subprocess.Popen:
+def _start_worker(env_overrides: dict[str, str], *, loglevel: str = "WARNING") -> subprocess.Popen:
     env = {**os.environ, **env_overrides}
     return subprocess.Popen(
         [
@@ -39,7 +32,7 @@ def _start_worker(env_overrides: dict[str, str]) -> subprocess.Popen:
             "portal",
             "worker",
             "--pool=solo",
-            "--loglevel=WARNING",
+            f"--loglevel={loglevel}",
             "--without-gossip",
             "--without-mingle",
             "--without-heartbeat",
@@ -63,8 +56,8 @@ def _stop(worker: subprocess.Popen) -> str:
 
 
 @pytest.mark.redis
-@pytest.mark.skipif(not _redis_answers(), reason="no Redis on 127.0.0.1:6379 (CI always has one)")
 def test_task_round_trip_through_redis_and_a_real_worker():
+    require_redis()
     queue = f"test-{uuid.uuid4().hex}"
     worker = _start_worker({"CELERY_BROKER_URL": REDIS_URL, "CELERY_RESULT_BACKEND": REDIS_URL, "CELERY_QUEUE": queue})
     client = Celery(broker=REDIS_URL, backend=REDIS_URL)

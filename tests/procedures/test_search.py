@@ -57,7 +57,7 @@ def test_drafts_are_never_found(catalogue):
     assert Procedure.objects.filter(name__contains="nháp").exists()
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL index check (CI runs on PostgreSQL)")
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL only: index check (CI runs on PostgreSQL)")
 def test_postgres_uses_the_trigram_index(catalogue):
     from django.db import connection as conn
 
