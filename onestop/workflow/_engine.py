@@ -35,7 +35,7 @@ def begin(dossier: Dossier, action: str, *, actor=None, system: bool = False, ex
     spec = ACTIONS.get(action)
     if spec is None:
         raise TransitionError(_("Unknown action."))
-    locked = Dossier.objects.select_for_update().select_related("agency", "step_agency").get(pk=dossier.pk)
+    locked = Dossier.objects.select_for_update(of=("self",)).select_related("agency", "step_agency").get(pk=dossier.pk)
     if expected_version is not None and locked.version != expected_version:
         raise TransitionError(
             _("Someone else has just acted on this dossier. Reload the page to see its current state.")

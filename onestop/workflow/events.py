@@ -29,7 +29,7 @@ def dossier_record_event(
     spec = EVENT_KINDS.get(kind)
     if spec is None:
         raise TransitionError(_("Unknown action."))
-    locked = Dossier.objects.select_for_update().select_related("agency").get(pk=dossier.pk)
+    locked = Dossier.objects.select_for_update(of=("self",)).select_related("agency").get(pk=dossier.pk)
     who = Who.of(actor, system=system, fresh=True)
     guard = Guard(action=kind, may=spec.may)
     if not any(qualifies(may, guard, locked, who) for may in spec.may):
