@@ -8,14 +8,33 @@ from procedures.models import Agency
 from .admin_scoping import AgencyScopedAdminMixin
 from .models import WEEKDAY_FIELDS, AgencyWorkingHours, CalendarOverride, DeadlineCrossing, DossierAccessLog, StaffRole
 from .notifications import admin as notifications_admin  # noqa: F401 — registers its admins
+from .selectors import agencies_administered_by
 from .workcalendar import parse_periods
 from .workcalendar.explanation import format_week, weekday_vi
+
+
+def assignable_staff(*, admin_user):
+    """The accounts an agency admin may give roles to: staff already holding a role in one of their
+    agencies — never a citizen's account, never a superuser (Decree 13/2023 least access). A new
+    officer's account and first role are created by a superuser."""
+    from django.contrib.auth import get_user_model
+
+    users = get_user_model().objects.all()
+    scope = agencies_administered_by(user=admin_user)
+    if scope is None:
+        return users
+    return users.filter(staff_roles__agency_id__in=scope, is_superuser=False).distinct()
 
 
 class StaffRoleInline(admin.TabularInline):
     model = StaffRole
     extra = 0
     autocomplete_fields = ("user",)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "user":
+            kwargs["queryset"] = assignable_staff(admin_user=request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 @admin.register(Agency)
@@ -35,6 +54,11 @@ class StaffRoleAdmin(AgencyScopedAdminMixin, admin.ModelAdmin):
     search_fields = ("user__email", "user__full_name", "agency__name", "agency__code")
     autocomplete_fields = ("user", "agency")
     list_select_related = ("user", "agency")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "user":
+            kwargs["queryset"] = assignable_staff(admin_user=request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 # ------------------------------------------------------------------------------ working calendar
@@ -129,8 +153,6 @@ class DossierAccessLogAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         from django.db.models import Q
-
-        from .selectors import agencies_administered_by
 
         qs = super().get_queryset(request)
         scope = agencies_administered_by(user=request.user)

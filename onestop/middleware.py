@@ -1,7 +1,10 @@
-"""Staff must enrol two-factor authentication before reaching the back office or the admin.
+"""Staff must enrol two-factor authentication before anything shows them a citizen's data.
 
-Decree 13/2023 (personal data protection) asks for appropriate safeguards on access to
-citizens' data; a stolen staff password alone must not open it. REQUIRE_STAFF_MFA switches it.
+Decree 13/2023 (personal data protection) asks for appropriate safeguards on access to citizens'
+data; a stolen staff password alone must not open it. REQUIRE_STAFF_MFA switches it. The rule is
+per user, not per URL: a staff account without TOTP reaches only what it needs to enrol it (the
+account pages, static files, the probes) — not the back office, the admin, the citizen-side file
+downloads, the API or anything added later.
 """
 
 from __future__ import annotations
@@ -9,14 +12,16 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
 from .access import staff_mfa_missing
 from .selectors import user_is_staff_member
 
-PROTECTED_PREFIXES = ("/mot-cua/", "/admin/")
+# What a staff account without TOTP may still open: the enrolment itself (allauth's pages under
+# /accounts/: login, logout, re-authentication, TOTP activation), languages, assets, probes.
+ALLOWED_PREFIXES = ("/accounts/", "/i18n/", "/jsi18n/", "/static/", "/healthz", "/readyz", "/favicon.ico")
 
 
 class StaffMFAMiddleware:
@@ -25,17 +30,16 @@ class StaffMFAMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if (
-            request.path.startswith(PROTECTED_PREFIXES)
-            and request.user.is_authenticated
+            request.user.is_authenticated
+            and not request.path.startswith(ALLOWED_PREFIXES)
             and (request.user.is_staff or user_is_staff_member(user=request.user))
             and staff_mfa_missing(request.user)
         ):
-            messages.warning(
-                request,
-                _(
-                    "Staff accounts must set up two-factor authentication (an authenticator app) "
-                    "before using the back office."
-                ),
+            text = _(
+                "Staff accounts must set up two-factor authentication (an authenticator app) before using the site."
             )
+            if request.path.startswith("/api/"):
+                return JsonResponse({"detail": text}, status=403)
+            messages.warning(request, text)
             return redirect("mfa_activate_totp")
         return self.get_response(request)

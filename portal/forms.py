@@ -29,14 +29,15 @@ class ProfileForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["full_name"].required = True
         self.fields["date_of_birth"].input_formats = ["%Y-%m-%d", "%d/%m/%Y"]
+        if self.instance.cccd_proven:
+            # Proven by VNeID or at the counter: it is the person's, not a setting.
+            self.fields["cccd"].disabled = True
+            self.fields["cccd"].help_text = _("Proven; it can no longer be changed here.")
 
     def clean_cccd(self) -> str | None:
+        # Declaring a number reveals nothing about other accounts: it binds nothing until proven.
         value = normalize_cccd(self.cleaned_data.get("cccd") or "")
-        if not value:
-            return None
-        if User.objects.filter(cccd=value).exclude(pk=self.instance.pk).exists():
-            raise ValidationError(_("This citizen ID number is already linked to another account."))
-        return value
+        return value or None
 
     def clean_phone(self) -> str:
         return normalize_phone(self.cleaned_data.get("phone") or "")

@@ -42,8 +42,15 @@ class User(AbstractUser):
     email = models.EmailField(_("email"), unique=True)
     full_name = models.CharField(_("full name"), max_length=150, blank=True)
     # Decree 13/2023: identity data is personal data; collected for identifying the applicant.
+    # A CCCD typed into a profile is only declared: it binds the account to the person only once
+    # proven — by the national e-ID (VNeID) or by an officer checking the card at the counter
+    # (cccd_verified_at). Only proven numbers are unique and are used to find a person's account.
     cccd = models.CharField(
-        _("citizen ID (CCCD) number"), max_length=12, blank=True, null=True, unique=True, validators=[validate_cccd]
+        _("citizen ID (CCCD) number"), max_length=12, blank=True, null=True, validators=[validate_cccd]
+    )
+    cccd_verified_at = models.DateTimeField(_("CCCD proven at"), null=True, blank=True)
+    cccd_verified_by = models.CharField(
+        _("CCCD proven by"), max_length=10, blank=True, choices=[("vneid", "VNeID"), ("counter", _("counter"))]
     )
     date_of_birth = models.DateField(_("date of birth"), blank=True, null=True)
     phone = models.CharField(_("mobile phone"), max_length=15, blank=True, validators=[validate_vn_mobile])
@@ -57,6 +64,16 @@ class User(AbstractUser):
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cccd"], condition=models.Q(cccd_verified_at__isnull=False), name="user_cccd_unique_when_proven"
+            )
+        ]
+        indexes = [models.Index(fields=["cccd"], name="user_cccd")]
+
+    @property
+    def cccd_proven(self) -> bool:
+        return self.cccd_verified_at is not None and bool(self.cccd)
 
     def __str__(self) -> str:
         return self.full_name or self.email

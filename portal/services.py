@@ -20,7 +20,8 @@ def user_update_profile(
     address: str,
 ) -> User:
     user.full_name = full_name.strip()
-    user.cccd = cccd or None
+    if not user.cccd_proven:
+        user.cccd = cccd or None
     user.date_of_birth = date_of_birth
     user.phone = phone
     user.address = address.strip()

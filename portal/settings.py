@@ -307,6 +307,9 @@ CELERY_BEAT_SCHEDULE["deadlines-daily-digest"] = {
 
 # --- REST API -------------------------------------------------------------------------------
 REST_FRAMEWORK = {
+    # The API authenticates with the site's session (one login: allauth's rate limits and TOTP);
+    # partners will get scoped tokens. No password authentication (HTTP Basic) on the API.
+    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",

@@ -83,8 +83,12 @@ def _counter_page(request, scope, agencies, channels, register_form=None, choice
         if choice is None:
             start.add_error("procedure", _("This desk does not receive this procedure on paper."))
         else:
-            applicant = applicant_by_cccd(cccd=start.cleaned_data["cccd"])
             _agency, _channel, procedure = choice
+            # The desk checks the card in front of it; a postal clerk registering a parcel looks
+            # nobody up (least access: no name, phone or address from a number).
+            applicant = (
+                applicant_by_cccd(cccd=start.cleaned_data["cccd"]) if _channel == DossierChannel.COUNTER else None
+            )
             initial = {
                 "agency": _agency.pk,
                 "channel": _channel,

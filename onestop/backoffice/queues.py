@@ -357,8 +357,9 @@ def staff_of_units(*, agency_ids: Iterable[int], roles: Iterable[str]) -> QueryS
 
 
 def applicant_by_cccd(*, cccd: str):
-    """The account of a walk-in citizen, found by their 12-digit CCCD (None if unknown)."""
+    """The account of a walk-in citizen whose CCCD is proven (None otherwise): the desk prefills
+    the form from it. A number only typed into a profile finds nothing."""
     digits = "".join(ch for ch in cccd or "" if ch.isdigit())
     if len(digits) != 12:
         return None
-    return get_user_model().objects.filter(cccd=digits).first()
+    return get_user_model().objects.filter(cccd=digits, cccd_verified_at__isnull=False).first()

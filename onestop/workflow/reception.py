@@ -104,11 +104,17 @@ def dossier_request_supplement(
 
 
 def applicant_find_or_create(*, cccd: str, full_name: str, phone: str = "", address: str = ""):
-    """A walk-in citizen is found by CCCD; one without an account gets one they can claim later."""
+    """The walk-in applicant's account, by the CCCD the officer checked on the card.
+
+    Only an account whose CCCD is proven (VNeID, or an earlier check at a counter) is the person's:
+    a number merely typed into somebody's profile binds nothing, so a squatter never receives
+    another person's dossier, scans or result. Without a proven account, the counter opens one —
+    proven by this officer's check — that the person can claim later.
+    """
     User = get_user_model()
     cccd = normalize_cccd(cccd)
     validate_cccd(cccd)
-    user = User.objects.filter(cccd=cccd).first()
+    user = User.objects.filter(cccd=cccd, cccd_verified_at__isnull=False).first()
     if user is not None:
         return user
     if not full_name.strip():
@@ -117,6 +123,8 @@ def applicant_find_or_create(*, cccd: str, full_name: str, phone: str = "", addr
         email=f"cccd-{cccd}@tai-quay.invalid",
         full_name=full_name.strip(),
         cccd=cccd,
+        cccd_verified_at=timezone.now(),
+        cccd_verified_by="counter",
         phone=normalize_phone(phone),
         address=address.strip(),
     )

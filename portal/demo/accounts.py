@@ -6,6 +6,7 @@ import datetime as dt
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group, Permission
+from django.utils import timezone
 
 from onestop.models import Role, StaffRole
 from portal.models import User
@@ -156,6 +157,8 @@ def seed_accounts(agencies: dict[str, Agency]) -> list[User]:
     for email, name, cccd, dob, phone, address, roles, is_staff, is_superuser in ACCOUNTS:
         user, created = User.objects.get_or_create(email=email)
         user.full_name, user.cccd, user.date_of_birth, user.phone, user.address = name, cccd, dob, phone, address
+        if cccd and user.cccd_verified_at is None:  # the demo citizens signed in with VNeID once
+            user.cccd_verified_at, user.cccd_verified_by = timezone.now(), "vneid"
         user.is_staff, user.is_superuser, user.is_active = is_staff, is_superuser, True
         if created or not user.check_password(DEMO_PASSWORD):
             user.set_password(DEMO_PASSWORD)

@@ -15,6 +15,7 @@ from onestop.backoffice import views
 from onestop.backoffice.queues import QUEUES
 from onestop.models import Dossier, DossierChannel, DossierEvent, DossierStatus, Role
 from onestop.workflow import TransitionError, registry
+from portal.models import User
 from procedures.models import Agency
 from tests.factories import StaffRoleFactory
 from tests.onestop.conftest import result_pdf
@@ -430,6 +431,10 @@ def test_counter_finds_the_applicant_by_cccd(client, office):
     url = reverse("onestop:counter")
     assert 'name="cccd"' in page(client, url)
     params = {"agency": office.agency.pk, "channel": 1, "procedure": "1.001193", "cccd": "074 090 001 234"}
+    # A number only typed into a profile finds nobody (it proves nothing)…
+    assert "Nguyễn Văn An" not in page(client, url, **params)
+    # …a proven one (VNeID, or an earlier check at a counter) fills the form in.
+    User.objects.filter(pk=office.citizen.pk).update(cccd_verified_at=timezone.now(), cccd_verified_by="vneid")
     html = page(client, url, **params)
     assert "Nguyễn Văn An" in html and 'value="Thủ Dầu Một"' in html
     assert 'name="documents" value="GT01"' in html

@@ -140,10 +140,29 @@ def test_profile_rejects_bad_input_with_vietnamese_message(logged_in, citizen, f
     assert citizen.cccd is None
 
 
-def test_profile_refuses_a_cccd_already_used(logged_in):
-    UserFactory(cccd="074090001234")
+def test_profile_never_tells_whether_a_cccd_belongs_to_another_account(logged_in):
+    """Security review, attack 3: the form answered "already linked to another account". A declared
+    number is only declared (it binds nothing until proven), so the answer is the same either way."""
+    from django.utils import timezone
+
+    UserFactory(cccd="074090001234", cccd_verified_at=timezone.now(), cccd_verified_by="vneid")
     response = logged_in.post(reverse("portal:profile"), VALID)
-    assert "đã được gắn với một tài khoản khác" in response.content.decode()
+    assert response.status_code == 302
+    response = logged_in.post(reverse("portal:profile"), {**VALID, "cccd": "074090009999"})
+    assert response.status_code == 302
+
+
+def test_a_proven_cccd_cannot_be_changed_in_the_profile(logged_in):
+    from django.utils import timezone
+
+    from portal.models import User
+
+    user = User.objects.get(pk=logged_in.session["_auth_user_id"])
+    logged_in.post(reverse("portal:profile"), VALID)
+    User.objects.filter(pk=user.pk).update(cccd_verified_at=timezone.now(), cccd_verified_by="vneid")
+    logged_in.post(reverse("portal:profile"), {**VALID, "cccd": "074090009999"})
+    user.refresh_from_db()
+    assert user.cccd == VALID["cccd"]
 
 
 def test_profile_requires_login(client):
