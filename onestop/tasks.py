@@ -59,3 +59,14 @@ def deadline_digest_task() -> int:
     from .deadlines.services import deadline_digest_send
 
     return deadline_digest_send()
+
+
+# --- Storage (onestop/uploads/cleanup.py)
+
+
+@shared_task(name="onestop.storage_cleanup")
+def storage_cleanup_task() -> dict:
+    """Periodic (beat, nightly): delete orphan stored files and objects (safe to run twice)."""
+    from .uploads.cleanup import storage_cleanup
+
+    return storage_cleanup().as_dict()

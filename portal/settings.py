@@ -195,6 +195,39 @@ STORAGES = {
 PRIVATE_MEDIA_ROOT = Path(env.str("PRIVATE_MEDIA_ROOT", default=str(VAR_DIR / "private")))
 MEDIA_ROOT = PRIVATE_MEDIA_ROOT
 MEDIA_URL = "/_private-no-public-url/"
+# S3-compatible object storage instead of PRIVATE_MEDIA_ROOT when S3_BUCKET is set (every web and
+# worker process then shares the files). Objects are never public: downloads go through the
+# access-checked views (onestop/uploads/storage.py), optionally as a redirect to a URL signed for
+# S3_PRESIGNED_SECONDS. The catalogue's form templates (the "default" storage) move there too.
+S3_BUCKET = env.str("S3_BUCKET", default="")
+S3_ENDPOINT_URL = env.str("S3_ENDPOINT_URL", default="")  # empty = AWS; MinIO, Ceph, Viettel/FPT S3…
+S3_ACCESS_KEY_ID = env.str("S3_ACCESS_KEY_ID", default="")
+S3_SECRET_ACCESS_KEY = env.str("S3_SECRET_ACCESS_KEY", default="")
+S3_REGION = env.str("S3_REGION", default="us-east-1")
+S3_ADDRESSING_STYLE = env.str("S3_ADDRESSING_STYLE", default="path")  # path | virtual
+S3_PRESIGNED_DOWNLOADS = env.bool("S3_PRESIGNED_DOWNLOADS", default=False)
+S3_PRESIGNED_SECONDS = env.int("S3_PRESIGNED_SECONDS", default=60)
+if S3_BUCKET:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": S3_BUCKET,
+            "endpoint_url": S3_ENDPOINT_URL or None,
+            "access_key": S3_ACCESS_KEY_ID or None,
+            "secret_key": S3_SECRET_ACCESS_KEY or None,
+            "region_name": S3_REGION,
+            "addressing_style": S3_ADDRESSING_STYLE,
+            "signature_version": "s3v4",
+            "default_acl": None,
+            "querystring_expire": S3_PRESIGNED_SECONDS,
+            "file_overwrite": False,
+        },
+    }
+# Orphan clean-up (beat job "storage-orphan-cleanup", or `manage.py storage_cleanup`): stored objects
+# without a StoredFile row older than the grace period (an interrupted upload), and StoredFile rows
+# used by no dossier for STORAGE_UNUSED_FILE_DAYS (0 = keep them: the citizen's data store lists them).
+STORAGE_ORPHAN_GRACE_HOURS = env.float("STORAGE_ORPHAN_GRACE_HOURS", default=24)
+STORAGE_UNUSED_FILE_DAYS = env.float("STORAGE_UNUSED_FILE_DAYS", default=30)
 
 # --- Uploads --------------------------------------------------------------------------------
 # onestop/uploads/ (STYLE §7): sizes enforced while the body arrives, content sniffed against an
@@ -298,6 +331,12 @@ CELERY_BEAT_SCHEDULE["deadlines-daily-digest"] = {
     "task": "onestop.deadline_digest",
     "schedule": crontab(hour=int(_digest_hour), minute=int(_digest_minute)),
     "options": {"expires": 6 * 3600.0},  # a digest still queued 6 hours later is no longer news
+}
+
+CELERY_BEAT_SCHEDULE["storage-orphan-cleanup"] = {
+    "task": "onestop.storage_cleanup",
+    "schedule": crontab(hour=2, minute=30),  # local time, a quiet hour
+    "options": {"expires": 6 * 3600.0},
 }
 
 # --- REST API -------------------------------------------------------------------------------
