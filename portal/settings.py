@@ -102,6 +102,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command", "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;"
     )
     DATABASES["default"]["OPTIONS"].setdefault("transaction_mode", "IMMEDIATE")
+# Optional read replica (PostgreSQL streaming replication): the public catalogue pages read from it
+# (portal/dbrouting.py). Tests mirror it onto the default database.
+if env.str("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = env.db("DATABASE_REPLICA_URL")
+    DATABASES["replica"]["CONN_MAX_AGE"] = DATABASES["default"]["CONN_MAX_AGE"]
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["portal.dbrouting.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ----------------------------------------------------------------------------------
@@ -267,7 +274,15 @@ CELERY_BROKER_TRANSPORT_OPTIONS = (
         "store_processed": False,
     }
     if CELERY_EMBEDDED_BROKER
-    else {"visibility_timeout": 3600}
+    # A message taken by a worker that dies (acks_late: not yet acknowledged) goes back to the queue
+    # this many seconds after delivery. Keep it above the longest task and the longest countdown/ETA
+    # (notification retries), or such tasks are delivered twice (they are safe to run twice anyway).
+    # Workers look for such messages every CELERY_RESTORE_INTERVAL seconds.
+    else {
+        "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
+        "unacked_restore_interval": env.int("CELERY_RESTORE_INTERVAL", default=60),
+        "unacked_restore_throttle": 1,
+    }
 )
 CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default="") or None
 CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_QUEUE", default="celery")
@@ -278,6 +293,15 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE: dict = {}
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# Exactly one beat: with a Redis lock URL (default: the Redis broker) beat takes a lock before it
+# schedules and renews it; a second beat waits in standby (portal/beat.py, docs/deployment.md).
+BEAT_LOCK_URL = env.str("BEAT_LOCK_URL", default="") or (
+    CELERY_BROKER_URL if CELERY_BROKER_URL.startswith(("redis://", "rediss://")) else ""
+)
+BEAT_LOCK_KEY = env.str("BEAT_LOCK_KEY", default="dvc:beat-lock")
+BEAT_LOCK_TTL = env.float("BEAT_LOCK_TTL", default=60)
+if BEAT_LOCK_URL:
+    CELERY_BEAT_SCHEDULER = "portal.beat:LockedScheduler"
 
 # --- Notifications --------------------------------------------------------------------------
 # E-mail goes through EMAIL_URL above; SMS through a pluggable backend (onestop/notifications/sms.py):
