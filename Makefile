@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 8000
 DEMO_ENV := DEBUG=true REQUIRE_STAFF_MFA=false
 
-.PHONY: run test lint setup messages makemessages clean
+.PHONY: run test lint stack setup messages makemessages clean
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -33,6 +33,11 @@ run: setup
 
 test: setup
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The production topology on this machine (PostgreSQL, Redis, an S3 server, 2 web + 2 workers + beat):
+# a journey over HTTP, a worker killed mid-task, beat fail-over. See docs/deployment.md.
+stack: setup
+	BIN=$(BIN) scripts/stack-smoke
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .
