@@ -7,7 +7,7 @@ PORT   ?= 8000
 SITE_URL ?= http://127.0.0.1:$(PORT)
 DEMO_ENV := DEBUG=true REQUIRE_STAFF_MFA=false
 
-.PHONY: run test lint setup system-packages messages makemessages clean
+.PHONY: run test lint stack setup system-packages messages makemessages clean
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -39,6 +39,11 @@ run: setup
 
 test: setup
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The production topology on this machine (PostgreSQL, Redis, an S3 server, 2 web + 2 workers + beat):
+# a journey over HTTP, a worker killed mid-task, beat fail-over. See docs/deployment.md.
+stack: setup
+	BIN=$(BIN) scripts/stack-smoke
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .

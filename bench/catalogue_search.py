@@ -27,6 +27,8 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--procedures", type=int, default=5000)
     parser.add_argument("--seconds", type=float, default=10)
+    parser.add_argument("--web-workers", type=int, default=2, help="gunicorn processes (1: what one process serves)")
+    parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--concurrency", type=int, default=4)
     args = parser.parse_args()
 
@@ -34,7 +36,7 @@ def main() -> None:
     server.manage("migrate", "--noinput", "-v0")
     server.manage("seed_demo")
     server.manage("bench_catalogue_seed", "--procedures", str(args.procedures))
-    with server.gunicorn() as base:
+    with server.gunicorn(port=args.port, workers=args.web_workers) as base:
         runs = [
             ("trivial view /robots.txt", ["/robots.txt"]),
             ("catalogue page /thu-tuc/?q=", [f"/thu-tuc/?q={quote(q)}" for q in QUERIES]),
@@ -48,7 +50,7 @@ def main() -> None:
             for label, paths in runs
         ]
     trivial = results[0]
-    print(f"\n{args.procedures} synthetic + demo procedures, PostgreSQL, gunicorn 2 workers, "
+    print(f"\n{args.procedures} synthetic + demo procedures, PostgreSQL, gunicorn {args.web_workers} worker(s), "
           f"{args.concurrency} connections, {args.seconds:.0f} s each\n")  # fmt: skip
     print("| what | requests | errors | median ms | p95 ms | req/s | median vs trivial | req/s vs trivial |")
     print("|---|---|---|---|---|---|---|---|")

@@ -129,6 +129,8 @@ def main() -> None:
     parser.add_argument("--demo-share", type=float, default=0.1)
     parser.add_argument("--open-share", type=float, default=0.03)
     parser.add_argument("--seconds", type=float, default=10)
+    parser.add_argument("--web-workers", type=int, default=2, help="gunicorn processes (1: what one process serves)")
+    parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--concurrency", type=int, default=2)
     parser.add_argument("--skip-seed", action="store_true", help="keep the dossiers of the previous run")
     parser.add_argument("--explain", action="store_true")
@@ -145,7 +147,7 @@ def main() -> None:
     cookies = sessions()
     if args.explain:
         explain()
-    with server.gunicorn() as base:
+    with server.gunicorn(port=args.port, workers=args.web_workers) as base:
         for label, officer, path in RUNS:  # warm up, and fail early on a broken page
             warm = load(base, path, cookies[officer], label=label, concurrency=1, seconds=1)
             if warm.errors:
@@ -159,7 +161,8 @@ def main() -> None:
             )
     trivial = results[0]
     print(
-        f"\n{table_summary()}; gunicorn 2 workers, {args.concurrency} connections, {args.seconds:.0f} s each, "
+        f"\n{table_summary()}; gunicorn {args.web_workers} worker(s), {args.concurrency} connections, "
+        f"{args.seconds:.0f} s each, "
         "logged in (session in the database)\n"
     )
     print("| page | requests | errors | median ms | p95 ms | req/s | median vs trivial | req/s vs trivial |")

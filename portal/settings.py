@@ -103,6 +103,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command", "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;"
     )
     DATABASES["default"]["OPTIONS"].setdefault("transaction_mode", "IMMEDIATE")
+# Optional read replica (PostgreSQL streaming replication): the public catalogue pages read from it
+# (portal/dbrouting.py). Tests mirror it onto the default database.
+if env.str("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = env.db("DATABASE_REPLICA_URL")
+    DATABASES["replica"]["CONN_MAX_AGE"] = DATABASES["default"]["CONN_MAX_AGE"]
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["portal.dbrouting.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ----------------------------------------------------------------------------------
@@ -196,6 +203,39 @@ STORAGES = {
 PRIVATE_MEDIA_ROOT = Path(env.str("PRIVATE_MEDIA_ROOT", default=str(VAR_DIR / "private")))
 MEDIA_ROOT = PRIVATE_MEDIA_ROOT
 MEDIA_URL = "/_private-no-public-url/"
+# S3-compatible object storage instead of PRIVATE_MEDIA_ROOT when S3_BUCKET is set (every web and
+# worker process then shares the files). Objects are never public: downloads go through the
+# access-checked views (onestop/uploads/storage.py), optionally as a redirect to a URL signed for
+# S3_PRESIGNED_SECONDS. The catalogue's form templates (the "default" storage) move there too.
+S3_BUCKET = env.str("S3_BUCKET", default="")
+S3_ENDPOINT_URL = env.str("S3_ENDPOINT_URL", default="")  # empty = AWS; MinIO, Ceph, Viettel/FPT S3…
+S3_ACCESS_KEY_ID = env.str("S3_ACCESS_KEY_ID", default="")
+S3_SECRET_ACCESS_KEY = env.str("S3_SECRET_ACCESS_KEY", default="")
+S3_REGION = env.str("S3_REGION", default="us-east-1")
+S3_ADDRESSING_STYLE = env.str("S3_ADDRESSING_STYLE", default="path")  # path | virtual
+S3_PRESIGNED_DOWNLOADS = env.bool("S3_PRESIGNED_DOWNLOADS", default=False)
+S3_PRESIGNED_SECONDS = env.int("S3_PRESIGNED_SECONDS", default=60)
+if S3_BUCKET:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": S3_BUCKET,
+            "endpoint_url": S3_ENDPOINT_URL or None,
+            "access_key": S3_ACCESS_KEY_ID or None,
+            "secret_key": S3_SECRET_ACCESS_KEY or None,
+            "region_name": S3_REGION,
+            "addressing_style": S3_ADDRESSING_STYLE,
+            "signature_version": "s3v4",
+            "default_acl": None,
+            "querystring_expire": S3_PRESIGNED_SECONDS,
+            "file_overwrite": False,
+        },
+    }
+# Orphan clean-up (beat job "storage-orphan-cleanup", or `manage.py storage_cleanup`): stored objects
+# without a StoredFile row older than the grace period (an interrupted upload), and StoredFile rows
+# used by no dossier for STORAGE_UNUSED_FILE_DAYS (0 = keep them: the citizen's data store lists them).
+STORAGE_ORPHAN_GRACE_HOURS = env.float("STORAGE_ORPHAN_GRACE_HOURS", default=24)
+STORAGE_UNUSED_FILE_DAYS = env.float("STORAGE_UNUSED_FILE_DAYS", default=30)
 
 # --- Uploads --------------------------------------------------------------------------------
 # onestop/uploads/ (STYLE §7): sizes enforced while the body arrives, content sniffed against an
@@ -235,7 +275,15 @@ CELERY_BROKER_TRANSPORT_OPTIONS = (
         "store_processed": False,
     }
     if CELERY_EMBEDDED_BROKER
-    else {"visibility_timeout": 3600}
+    # A message taken by a worker that dies (acks_late: not yet acknowledged) goes back to the queue
+    # this many seconds after delivery. Keep it above the longest task and the longest countdown/ETA
+    # (notification retries), or such tasks are delivered twice (they are safe to run twice anyway).
+    # Workers look for such messages every CELERY_RESTORE_INTERVAL seconds.
+    else {
+        "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
+        "unacked_restore_interval": env.int("CELERY_RESTORE_INTERVAL", default=60),
+        "unacked_restore_throttle": 1,
+    }
 )
 CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default="") or None
 CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_QUEUE", default="celery")
@@ -245,9 +293,18 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 # Tasks live with their capability (STYLE §18), not in one onestop/tasks.py.
-CELERY_IMPORTS = ("onestop.notifications.tasks", "onestop.deadlines.tasks")
+CELERY_IMPORTS = ("onestop.notifications.tasks", "onestop.deadlines.tasks", "onestop.uploads.tasks")
 CELERY_BEAT_SCHEDULE: dict = {}
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# Exactly one beat: with a Redis lock URL (default: the Redis broker) beat takes a lock before it
+# schedules and renews it; a second beat waits in standby (portal/beat.py, docs/deployment.md).
+BEAT_LOCK_URL = env.str("BEAT_LOCK_URL", default="") or (
+    CELERY_BROKER_URL if CELERY_BROKER_URL.startswith(("redis://", "rediss://")) else ""
+)
+BEAT_LOCK_KEY = env.str("BEAT_LOCK_KEY", default="dvc:beat-lock")
+BEAT_LOCK_TTL = env.float("BEAT_LOCK_TTL", default=60)
+if BEAT_LOCK_URL:
+    CELERY_BEAT_SCHEDULER = "portal.beat:LockedScheduler"
 
 # --- Notifications --------------------------------------------------------------------------
 # E-mail goes through EMAIL_URL above; SMS through a pluggable backend (onestop/notifications/sms.py):
@@ -303,6 +360,12 @@ CELERY_BEAT_SCHEDULE["deadlines-daily-digest"] = {
     "task": "onestop.deadline_digest",
     "schedule": crontab(hour=int(_digest_hour), minute=int(_digest_minute)),
     "options": {"expires": 6 * 3600.0},  # a digest still queued 6 hours later is no longer news
+}
+
+CELERY_BEAT_SCHEDULE["storage-orphan-cleanup"] = {
+    "task": "onestop.storage_cleanup",
+    "schedule": crontab(hour=2, minute=30),  # local time, a quiet hour
+    "options": {"expires": 6 * 3600.0},
 }
 
 # --- REST API -------------------------------------------------------------------------------

@@ -2,6 +2,7 @@ import pytest
 from django.utils import translation
 
 from tests.factories import AgencyFactory, StaffRoleFactory, UserFactory
+from tests.s3server import s3_bucket, s3_endpoint  # noqa: F401 — fixtures: a local S3 server and a bucket
 
 
 @pytest.fixture(autouse=True)
