@@ -1,8 +1,9 @@
 """Optional read replica (DATABASE_REPLICA_URL): the public catalogue pages read from it.
 
-Only the catalogue's own tables (app ``procedures``), and only inside the views decorated with
-``@read_from_replica`` — public pages that tolerate a replica's lag of a few seconds (catalogue
-list and search, agency and sector pages, procedure detail) — are read there. Sessions and users,
+Only the catalogue's own tables (app ``procedures``), and only inside the views named in
+REPLICA_VIEWS (``ReplicaViewsMiddleware``; ``@read_from_replica`` for other callers) — public pages
+that tolerate a replica's lag of a few seconds (catalogue list and search, agency and sector pages,
+procedure detail) — are read there. The catalogue app does not know of it (nothing imports upwards). Sessions and users,
 every other read, every write and any read inside a transaction stay on "default", so nobody misses
 what they have just written. Without the setting the decorator does nothing.
 """
@@ -30,6 +31,26 @@ def read_from_replica(view):
             _use_replica.reset(token)
 
     return wrapper
+
+
+# The public catalogue pages, by URL name.
+REPLICA_VIEWS = frozenset({"procedures:list", "procedures:detail", "procedures:agency", "procedures:sector"})
+
+
+class ReplicaViewsMiddleware:
+    """Run the views of REPLICA_VIEWS as if decorated with ``read_from_replica``."""
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        match = request.resolver_match
+        if match is not None and match.view_name in REPLICA_VIEWS and REPLICA in settings.DATABASES:
+            return read_from_replica(view_func)(request, *view_args, **view_kwargs)
+        return None
 
 
 class ReplicaRouter:

@@ -67,6 +67,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "onestop.middleware.StaffMFAMiddleware",
+    "portal.dbrouting.ReplicaViewsMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"

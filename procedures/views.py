@@ -7,8 +7,6 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import NoReverseMatch, reverse
 
-from portal.dbrouting import read_from_replica
-
 from .filters import ProcedureFilter
 from .models import Agency, DocumentRequirement, Procedure, ProcedureStatus, Sector
 from .selectors import procedure_public_detail, procedures_public
@@ -65,18 +63,15 @@ def _list_page(request: HttpRequest, *, title: str = "", preset: dict | None = N
     )
 
 
-@read_from_replica
 def procedure_list(request: HttpRequest) -> HttpResponse:
     return _list_page(request)
 
 
-@read_from_replica
 def agency_detail(request: HttpRequest, code: str) -> HttpResponse:
     agency = get_object_or_404(Agency.objects.select_related("parent"), code=code, active=True)
     return _list_page(request, title=agency.name, preset={"agency": agency.code}, extra={"agency": agency})
 
 
-@read_from_replica
 def sector_detail(request: HttpRequest, code: str) -> HttpResponse:
     sector = get_object_or_404(Sector, code=code)
     return _list_page(request, title=sector.name, preset={"sector": sector.code}, extra={"sector": sector})
@@ -90,7 +85,6 @@ def _apply_url(procedure: Procedure) -> str | None:
         return None
 
 
-@read_from_replica
 def procedure_detail(request: HttpRequest, code: str) -> HttpResponse:
     try:
         procedure = procedure_public_detail(code=code)

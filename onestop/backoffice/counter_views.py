@@ -154,11 +154,18 @@ def _counter_register(request: HttpRequest, scope: AccessScope, limits) -> HttpR
         except (TransitionError, ValidationError) as exc:
             form.add_error(None, _error_text(exc))
         else:
-            messages.success(
-                request,
-                _("Dossier %(code)s registered. Print the receipt (form 01) for the applicant.")
-                % {"code": dossier.code},
-            )
+            if channel == DossierChannel.POST:
+                messages.success(
+                    request,
+                    _("Dossier %(code)s registered; the one-stop desk receives it and issues the receipt (form 01).")
+                    % {"code": dossier.code},
+                )
+            else:
+                messages.success(
+                    request,
+                    _("Dossier %(code)s registered. Print the receipt (form 01) for the applicant.")
+                    % {"code": dossier.code},
+                )
             return redirect("onestop:dossier", dossier_id=dossier.pk)
     agencies, channels = _desks(scope)
     return _counter_page(request, scope, agencies, channels, register_form=form, choice=choice)

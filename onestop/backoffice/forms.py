@@ -291,10 +291,14 @@ class ReturnResultForm(ActionForm):
         label=_("Their ID number"), required=False, max_length=12, help_text=_("At the counter: 12-digit CCCD.")
     )
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, methods=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        if methods is not None:  # only the ways this officer may return it (the desk, or the post)
+            self.fields["method"].choices = [(m, label) for m, label in RETURN_METHODS if m in methods]
         if self.dossier is not None and not self.is_bound:
-            self.initial.setdefault("method", self.dossier.delivery_method or "counter")
+            offered = [m for m, _label in self.fields["method"].choices]
+            wanted = self.dossier.delivery_method or "counter"
+            self.initial.setdefault("method", wanted if wanted in offered else (offered[0] if offered else ""))
             if self.dossier.delivery_method == "counter":
                 self.initial.setdefault("recipient_name", self.dossier.applicant_name)
 

@@ -49,7 +49,7 @@ from django.utils.translation import gettext_lazy as _
 from procedures.models import Agency, Procedure, ProcedureStatus, ProcessStep
 
 from ..access import AccessScope
-from ..models import Dossier, DossierStatus, Role
+from ..models import Dossier, DossierChannel, DossierStatus, Role
 
 S = DossierStatus
 
@@ -123,8 +123,11 @@ def _inbox(scope: AccessScope, now: dt.datetime) -> Q | None:
     if not desks:
         return None
     # Only online dossiers are ever "submitted" (a paper dossier is registered straight as received),
-    # so no channel condition: the count is then read from the index alone.
-    return Q(agency_id__in=desks, status=S.SUBMITTED)
+    # so no channel condition: the count is then read from the index alone. A parcel registered by
+    # the postal clerk waits here too: received, at the desk's first step, taken by nobody yet.
+    return Q(agency_id__in=desks, status=S.SUBMITTED) | Q(
+        agency_id__in=desks, status=S.RECEIVED, current_step=1, assignee__isnull=True, channel=DossierChannel.POST
+    )
 
 
 def _mine(scope: AccessScope, now: dt.datetime) -> Q | None:

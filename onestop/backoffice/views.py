@@ -15,6 +15,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
@@ -28,7 +29,7 @@ from ..workflow.closing import RESULT_MAX_BYTES
 from ..workflow.registry import staff_label
 from ..workflow.steps import current_step, steps_of, transfer_targets
 from .filters import DossierQueueFilter, select_options
-from .forms import ACTION_FORMS, ActionForm, BulkAssignForm
+from .forms import ACTION_FORMS, RETURN_METHODS, ActionForm, BulkAssignForm
 from .queues import (
     QUEUES,
     QUEUES_BY_KEY,
@@ -47,6 +48,12 @@ SCAN_MAX_BYTES = 10 * MB
 SCANS_MAX_BYTES = 50 * MB
 
 STATUS_LABELS = dict(DossierStatus.choices)
+METHOD_LABELS = {
+    **dict(RETURN_METHODS),
+    "cash": gettext_lazy("cash at the counter"),
+    "transfer": gettext_lazy("bank transfer"),
+    "vnpay": "VNPay",
+}
 CHANNEL_LABELS = dict(DossierChannel.choices)
 ROLE_LABELS = dict(StepRole.choices)
 CLOSED = {DossierStatus.RETURNED, DossierStatus.REJECTED, DossierStatus.WITHDRAWN, DossierStatus.STOPPED}
@@ -131,6 +138,10 @@ def home_context(request: HttpRequest) -> dict[str, Any]:
         "queue_nav": nav,
         "sections": sections,
         "can_register": scope.holds(Role.RECEPTIONIST) or scope.holds(Role.POSTAL_CLERK),
+        # Form 07 is kept by the desk (and read by its leaders, onestop.backoffice.paper.register).
+        "register_agencies": sorted(
+            (scope.agencies[i] for i in scope.where(Role.RECEPTIONIST) if i in scope.agencies), key=lambda a: a.name
+        ),
     }
 
 
@@ -216,9 +227,22 @@ def _step_unit_id(dossier: Dossier) -> int:
     return dossier.step_agency_id or dossier.agency_id
 
 
-def _form_for(action: str, dossier: Dossier, data=None, files=None) -> ActionForm:
+def _return_methods(dossier: Dossier, scope: AccessScope) -> list[str]:
+    """How this user may return the result: the desk at the counter or online; the postal clerk
+    records the delivery of a result that goes by post (Decision 45/2016/QĐ-TTg)."""
+    methods = []
+    if scope.holds(Role.RECEPTIONIST, dossier.agency_id):
+        methods += ["counter", "online"]
+    if scope.holds(Role.POSTAL_CLERK, dossier.agency_id) and dossier.delivery_method == "post":
+        methods.append("post")
+    return methods
+
+
+def _form_for(action: str, dossier: Dossier, data=None, files=None, *, user=None) -> ActionForm:
     form_class = ACTION_FORMS[action]
     extra: dict[str, Any] = {}
+    if action == "return_result":
+        extra["methods"] = _return_methods(dossier, access_scope(user))
     if action == "assign":
         step = current_step(dossier)
         roles = [step["role"]] if step else [Role.SPECIALIST, Role.APPROVER]
@@ -256,7 +280,11 @@ def _events(dossier: Dossier) -> list[dict]:
                 % {"name": data["recipient_name"], "id": data.get("recipient_id_number")}
             )
         if data.get("method"):
-            details.append(_("Method: %(method)s") % {"method": data["method"]})
+            details.append(_("Method: %(method)s") % {"method": METHOD_LABELS.get(data["method"], data["method"])})
+        if data.get("reference"):
+            details.append(_("Receipt or transaction number: %(reference)s") % {"reference": data["reference"]})
+        if data.get("amount") is not None and event.action in ("request_payment", "confirm_payment"):
+            details.append(_("Amount: %(amount)s đồng") % {"amount": f"{data['amount']:,}".replace(",", ".")})
         events.append(
             {
                 "event": event,
@@ -348,7 +376,7 @@ def _render_dossier(request: HttpRequest, dossier: Dossier, bound: ActionForm | 
     allowed = allowed_actions(dossier=dossier, user=request.user)
     forms = []
     for action in allowed:
-        form = bound if bound is not None and bound.action == action else _form_for(action, dossier)
+        form = bound if bound is not None and bound.action == action else _form_for(action, dossier, user=request.user)
         forms.append(form)
     fees, fee_total = fees_for_channel(snapshot, dossier.channel)
     # A postal clerk sees what delivery needs, not the form, the documents or the history (least
@@ -417,8 +445,9 @@ def _error_text(exc: Exception) -> str:
 
 @csrf_protect
 def _dossier_action(request: HttpRequest, dossier_id: int, action: str, limits) -> HttpResponse:
-    dossier = dossier_for(user=request.user, pk=dossier_id, at_least=View.STAFF, queryset=DOSSIER_PAGE, record=None)
-    form = _form_for(action, dossier, request.POST, request.FILES)
+    # The action's guard decides (a postal clerk records a delivery on the postal view of a dossier).
+    dossier = dossier_for(user=request.user, pk=dossier_id, at_least=View.POSTAL, queryset=DOSSIER_PAGE, record=None)
+    form = _form_for(action, dossier, request.POST, request.FILES, user=request.user)
     for rejection in limits.rejections if limits else []:
         form.add_error(None, str(rejection))
     if not form.is_valid():
@@ -436,7 +465,7 @@ def _dossier_action(request: HttpRequest, dossier_id: int, action: str, limits) 
         return _render_dossier(request, dossier, bound=form)
     messages.success(request, form.done_message)
     # A forward or a transfer may take the dossier out of the user's agencies.
-    if access_scope(request.user).view_of(fresh) < View.STAFF:
+    if access_scope(request.user).view_of(fresh) < View.POSTAL:
         return redirect("onestop:home")
     return redirect("onestop:dossier", dossier_id=dossier.pk)
 

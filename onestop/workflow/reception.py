@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from procedures.models import Agency, Procedure, ProcedureStatus
 from procedures.validators import normalize_cccd, normalize_phone, validate_cccd
 
+from ..access import access_scope
 from ..models import DocumentRole, Dossier, DossierChannel, DossierDocument, Role
 from . import clock
 from ._engine import begin, finish
@@ -29,12 +30,13 @@ SCAN_MAX_BYTES = 10 * 1024 * 1024
 
 
 def _first_step(dossier: Dossier, actor, now) -> dict:
-    """The dossier enters step 1 of its process; a desk step is the receiving officer's own."""
+    """The dossier enters step 1 of its process; a desk step is the receiving officer's own (a postal
+    clerk registering a parcel leaves it to the desk, where it waits for reception)."""
     steps = steps_of(dossier)
     if not steps:
         return {}
     values = step_values(dossier, 1, now)
-    if steps[0]["role"] == Role.RECEPTIONIST:
+    if steps[0]["role"] == Role.RECEPTIONIST and access_scope(actor).holds(Role.RECEPTIONIST, dossier.agency_id):
         values["assignee"] = actor
     return values
 

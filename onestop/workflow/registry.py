@@ -100,6 +100,9 @@ class ActionSpec:
     form: str | None = None
     handover: bool = False
     back_office: bool = False
+    # Its note is written to the applicant (reasons of a refusal, a stop, a delay…); other notes are
+    # the officers' own and stay in the back office.
+    note_to_applicant: bool = False
 
     @property
     def function(self) -> Callable[..., Dossier]:
@@ -130,7 +133,8 @@ ACTIONS: dict[str, ActionSpec] = {
         # ------------------------------------------------------------------ citizen
         _a("submit", [May(OWNER)], staff_label=_("Submitted online"), citizen_label=_("Submitted online"),
            notification="dossier.submitted"),
-        _a("withdraw", [May(OWNER)], staff_label=_("Withdrawn by the applicant"), citizen_label=_("Withdrawn"),
+        _a("withdraw", [May(OWNER)],
+           note_to_applicant=True, staff_label=_("Withdrawn by the applicant"), citizen_label=_("Withdrawn"),
            notification="dossier.withdrawn"),
         # The applicant online, or the desk taking the papers at the counter (keeps the code).
         _a("supplement", [May(OWNER), May(R.RECEPTIONIST, DESK)], staff_label=_("Supplemented"),
@@ -145,14 +149,16 @@ ACTIONS: dict[str, ActionSpec] = {
         _a("receive", [May(R.RECEPTIONIST, DESK)], staff_label=_("Received"),
            citizen_label=_("Received by the one-stop office"), notification="dossier.received", form="01",
            handover=True, back_office=True),
-        _a("refuse", [May(R.RECEPTIONIST, DESK)], staff_label=_("Refused (form 03)"), citizen_label=_("Not accepted"),
+        _a("refuse", [May(R.RECEPTIONIST, DESK)],
+           note_to_applicant=True, staff_label=_("Refused (form 03)"), citizen_label=_("Not accepted"),
            notification="dossier.refused", form="03", back_office=True),
         # Form 02, once and in writing: at the check the desk asks; later the holder of the step.
         _a("request_supplement",
            [May(R.RECEPTIONIST, DESK, statuses=frozenset({S.SUBMITTED})),
             May(R.RECEPTIONIST, STEP, statuses=RECEIVED_OR_PROCESSING),
             May(R.SPECIALIST, STEP, statuses=RECEIVED_OR_PROCESSING)],
-           staff_label=_("Supplement requested (form 02)"), citizen_label=_("Supplement requested"),
+           note_to_applicant=True, staff_label=_("Supplement requested (form 02)"),
+           citizen_label=_("Supplement requested"),
            notification="dossier.supplement_requested", form="02", back_office=True),
         # --------------------------------------------------------------- processing
         _a("forward", [May(R.RECEPTIONIST, STEP), May(R.SPECIALIST, STEP), May(R.APPROVER, STEP)],
@@ -167,12 +173,12 @@ ACTIONS: dict[str, ActionSpec] = {
            staff_label=_("Transferred to another agency"), citizen_label=_("Transferred to another agency"),
            handover=True, back_office=True),
         _a("extend", [May(R.APPROVER, DESK), May(R.APPROVER, UNIT)], rules=[_extension_possible],
-           staff_label=_("Extended with an apology (form 04)"),
+           note_to_applicant=True, staff_label=_("Extended with an apology (form 04)"),
            citizen_label=_("Processing time extended, with an apology"), notification="dossier.extended",
            form="04", back_office=True),
         # ------------------------------------------------------------------ payment
         _a("request_payment", [May(R.RECEPTIONIST, STEP), May(R.SPECIALIST, STEP)],
-           staff_label=_("Payment requested"), citizen_label=_("Payment requested"),
+           note_to_applicant=True, staff_label=_("Payment requested"), citizen_label=_("Payment requested"),
            notification="dossier.payment_requested", back_office=True),
         # The payments app on its own authority (a verified gateway notification), or the desk
         # collecting cash against a receipt.
@@ -181,7 +187,8 @@ ACTIONS: dict[str, ActionSpec] = {
         # ------------------------------------------------------------------ closing
         _a("resolve", [May(R.APPROVER, STEP)], rules=[_at_a_step], staff_label=_("Result approved"),
            citizen_label=_("Result ready"), notification="dossier.resolved", handover=True, back_office=True),
-        _a("stop", [May(R.APPROVER, DESK), May(R.APPROVER, UNIT)], staff_label=_("Processing stopped (form 05)"),
+        _a("stop", [May(R.APPROVER, DESK), May(R.APPROVER, UNIT)],
+           note_to_applicant=True, staff_label=_("Processing stopped (form 05)"),
            citizen_label=_("Processing stopped"), notification="dossier.stopped", form="05", back_office=True),
         # At the counter or online by the desk; by post the postal clerk records the delivery.
         _a("return_result", [May(R.RECEPTIONIST, DESK), May(R.POSTAL_CLERK, DESK, only_if=travels_by_post)],

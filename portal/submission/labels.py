@@ -4,13 +4,18 @@ and what to do next."""
 from django.utils.translation import gettext_lazy as _
 
 from onestop.submission.selectors import dossier_timeline
-from onestop.workflow.registry import citizen_label
+from onestop.workflow.registry import ACTIONS, citizen_label
 
 
 def citizen_events(dossier) -> list[dict]:
-    """The public milestones of a dossier, each with its words for the applicant."""
+    """The public milestones of a dossier, each with its words for the applicant, and the note when
+    it was written to them (a refusal's reasons, not an officer's note to the next step)."""
     return [
-        {"event": e, "label": citizen_label(e.action) or e.action}
+        {
+            "event": e,
+            "label": citizen_label(e.action) or e.action,
+            "note": e.note if e.action in ACTIONS and ACTIONS[e.action].note_to_applicant else "",
+        }
         for e in dossier_timeline(dossier=dossier, public_only=True)
     ]
 

@@ -190,3 +190,51 @@ def test_a_result_is_a_file_the_owner_and_the_desk_open(client, office):
     for user, status in [(office.citizen, 200), (office.receptionist, 200), (office.outsider, 404)]:
         client.force_login(user)
         assert client.get(url).status_code == status, user
+
+
+def test_the_postal_clerk_records_the_delivery_on_the_postal_view(client, office):
+    """Found in the Chromium walk: the action view asked for the full view, so the postal clerk's
+    'return by post' answered 404 and a dossier going by post could never be returned."""
+    dossier = _received(office, delivery_method="post", delivery_address="Số 5 Nguyễn An Ninh")
+    workflow.dossier_forward(dossier=dossier, actor=office.receptionist)
+    workflow.dossier_forward(dossier=dossier, actor=office.specialist)
+    dossier = workflow.dossier_resolve(dossier=dossier, actor=office.approver, result_file=result_pdf())
+    client.force_login(office.receptionist)
+    html = client.get(reverse("onestop:dossier", args=[dossier.pk])).content.decode()
+    assert 'value="post"' not in html and 'value="counter"' in html  # the desk: counter or online only
+    client.force_login(office.postal_clerk)
+    html = client.get(reverse("onestop:dossier", args=[dossier.pk])).content.decode()
+    assert 'value="post"' in html and 'value="counter"' not in html
+    response = client.post(
+        reverse("onestop:dossier_action", args=[dossier.pk, "return_result"]),
+        {"confirm": "on", "expected_version": dossier.version, "method": "post"},
+    )
+    assert response.status_code == 302
+    dossier.refresh_from_db()
+    assert dossier.status == "returned"
+
+
+def test_a_parcel_registered_by_the_postal_clerk_waits_in_the_desks_inbox(client, office):
+    from onestop.access import access_scope as scope_of
+    from onestop.backoffice.queues import QUEUES_BY_KEY, queue_dossiers
+    from onestop.models import DossierChannel
+
+    dossier = workflow.dossier_register(
+        actor=office.postal_clerk, agency=office.agency, procedure=office.procedure,
+        applicant={"cccd": "074090007777", "full_name": "Người Gửi Bưu Điện", "phone": "0912000222"},
+        checked_documents=["GT01"], scans=[], delivery_method="post", channel=DossierChannel.POST,
+    )  # fmt: skip
+    assert dossier.assignee is None and dossier.current_step == 1
+    inbox = queue_dossiers(queue=QUEUES_BY_KEY["inbox"], scope=scope_of(office.receptionist))
+    assert dossier.pk in set(inbox.values_list("pk", flat=True))
+    assert "forward" in workflow.allowed_actions(dossier=dossier, user=office.receptionist)
+
+
+def test_the_applicant_reads_the_notes_written_to_them_not_the_officers_notes(client, office):
+    dossier = _received(office)
+    workflow.dossier_forward(dossier=dossier, actor=office.receptionist, note="Ghi chú nội bộ cho chuyên viên")
+    client.force_login(office.citizen)
+    html = client.get(reverse("portal:dossier", args=[dossier.public_id])).content.decode()
+    assert "Ghi chú nội bộ" not in html
+    workflow.dossier_stop(dossier=dossier, actor=office.approver, reason="Có tranh chấp", legal_basis="Luật Hộ tịch")
+    assert "Có tranh chấp" in client.get(reverse("portal:dossier", args=[dossier.public_id])).content.decode()

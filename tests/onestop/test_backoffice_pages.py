@@ -443,6 +443,8 @@ def test_counter_finds_the_applicant_by_cccd(client, office):
 
 
 def test_counter_registers_a_paper_dossier(client, office):
+    # The applicant's CCCD is proven (VNeID): the paper dossier goes to their account.
+    User.objects.filter(pk=office.citizen.pk).update(cccd_verified_at=timezone.now(), cccd_verified_by="vneid")
     client.force_login(office.receptionist)
     from tests.portal.submission_helpers import pdf_upload
 

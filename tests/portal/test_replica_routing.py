@@ -40,3 +40,23 @@ def test_reads_inside_a_transaction_stay_on_the_primary(replica):
             return router.db_for_read(Procedure)
 
     assert view() is None
+
+
+@pytest.mark.django_db
+def test_the_public_catalogue_pages_run_on_the_replica(client, replica, monkeypatch):
+    """The catalogue app does not import the router: the middleware picks the views by URL name."""
+    import portal.dbrouting as dbrouting
+
+    seen = []
+
+    def spy(view):
+        def wrapper(*args, **kwargs):
+            seen.append(view.__name__)
+            return view(*args, **kwargs)
+
+        return wrapper
+
+    monkeypatch.setattr(dbrouting, "read_from_replica", spy)
+    client.get("/thu-tuc/")
+    client.get("/tai-khoan/")
+    assert seen == ["procedure_list"]
