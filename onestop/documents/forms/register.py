@@ -20,6 +20,8 @@ from django.db.models import Prefetch, QuerySet
 from onestop.models import Dossier, DossierEvent, DossierStatus
 from procedures.models import Agency
 
+from procedures.spreadsheet.cells import set_cell
+
 from ..layout import VIETNAM_TZ, agency_header, vn_date
 from ..render import render_pdf
 from .common import FORM_TITLES, form_meta, local, procedure_name, return_method_words, short_date, short_datetime
@@ -229,7 +231,8 @@ def form07_register_xlsx(
             row.signed,
         ]
         for column, value in enumerate(values, start=1):
-            cell = sheet.cell(row=header_row + offset, column=column, value=value)
+            cell = sheet.cell(row=header_row + offset, column=column)
+            set_cell(cell, value)  # an applicant's name is text, never a formula (formula injection)
             cell.font = Font(name=serif, size=11)
             cell.alignment = Alignment(vertical="top", wrap_text=True, horizontal="center" if column == 1 else None)
             cell.border = border
