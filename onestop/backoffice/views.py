@@ -368,7 +368,7 @@ def _form_01_url(dossier: Dossier) -> str | None:
 
 
 def _render_dossier(request: HttpRequest, dossier: Dossier, bound: ActionForm | None = None) -> HttpResponse:
-    from ..submission.fields import display_value
+    from ..workflow.fields import display_value
     from ..workflow.snapshot import fees_for_channel
 
     snapshot = dossier.snapshot or {}

@@ -1,10 +1,12 @@
-"""Reads for the citizen side: my dossiers, one dossier, its timeline, the vault, public tracking."""
+"""Reads for the citizen side: my dossiers, one dossier, its timeline, the vault, public tracking
+(which counts wrong verifiers per code)."""
 
 from __future__ import annotations
 
 import hmac
 import re
 
+from django.core.cache import cache
 from django.db.models import Prefetch, QuerySet
 
 from procedures.validators import normalize_phone
@@ -51,20 +53,66 @@ def _verifier_matches(dossier: Dossier, verifier: str) -> bool:
     return bool(dossier.applicant_phone) and hmac.compare_digest(phone, normalize_phone(dossier.applicant_phone))
 
 
+# A dossier code is printed on paper: the verifier (phone, or 4 ID digits) is the secret, and 4 digits
+# fall quickly to guessing from many addresses. So besides the per-client limit (portal), each code
+# gets at most TRACK_FAILS_PER_CODE wrong verifiers per TRACK_FAIL_WINDOW; then it answers as unknown
+# — even to the right verifier — for TRACK_LOCK_SECONDS, and its owner is told.
+TRACK_FAILS_PER_CODE = 5
+TRACK_FAIL_WINDOW = 3600
+TRACK_LOCK_SECONDS = 3600
+
+
+def _count_failure(key: str) -> int:
+    if cache.add(key, 1, TRACK_FAIL_WINDOW):
+        return 1
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired in between
+        cache.add(key, 1, TRACK_FAIL_WINDOW)
+        return 1
+
+
 def dossier_track(*, code: str, verifier: str) -> Dossier | None:
     """The public tracking lookup: a code plus the applicant's phone or the last 4 digits of their ID.
 
-    Unknown codes and wrong pairs give the same None, so the lookup reveals nothing.
+    Unknown codes, wrong pairs and locked codes give the same None, so the lookup reveals nothing.
     """
     code = (code or "").strip().upper()
-    if not code:
+    if not code or len(code) > 60:
+        return None
+    if cache.get(f"track-lock:{code}"):
         return None
     dossier = (
         Dossier.objects.exclude(status=DossierStatus.DRAFT)
-        .select_related("procedure", "agency")
+        .select_related("procedure", "agency", "applicant")
         .filter(code=code)
         .first()
     )
-    if dossier is None or not _verifier_matches(dossier, verifier):
+    if dossier is None:
+        return None
+    if not _verifier_matches(dossier, verifier):
+        if _count_failure(f"track-fail:{code}") >= TRACK_FAILS_PER_CODE and cache.add(
+            f"track-lock:{code}", 1, TRACK_LOCK_SECONDS
+        ):
+            _tell_the_owner(dossier)
         return None
     return dossier
+
+
+def _tell_the_owner(dossier: Dossier) -> None:
+    """The applicant learns that someone is guessing (once per lock)."""
+    from django.utils import timezone
+
+    from ..notifications.services import citizen_channels, dossier_context, notify_user
+
+    applicant = dossier.applicant
+    if not applicant.is_active:
+        return
+    notify_user(
+        user=applicant,
+        kind="tracking.locked",
+        context=dossier_context(dossier=dossier),
+        channels=citizen_channels(user=applicant),
+        dedup_key=f"tracking.locked:{dossier.pk}:{timezone.now():%Y%m%d%H}",
+        dossier=dossier,
+    )

@@ -15,12 +15,12 @@ from procedures.models import Channel, Delivery, Procedure, ProcedureStatus
 from procedures.validators import normalize_phone, validate_cccd, validate_vn_mobile
 
 from ..models import ApplicantKind, DocumentRole, Dossier, DossierChannel, DossierDocument, DossierStatus, StoredFile
-from ..submission.fields import application_form_class
 from ..workcalendar.django_calendar import calendar_for_agency
 from . import clock
 from ._engine import begin, finish
 from .codes import dossier_code_next
 from .errors import TransitionError
+from .fields import application_form_class
 from .guards import Who, refusal
 from .registry import ACTIONS, performs
 from .snapshot import form_field_definitions, procedure_snapshot

@@ -95,7 +95,7 @@ def default_process(procedure: Procedure) -> list[dict[str, Any]]:
 
 
 def form_field_definitions(procedure: Procedure) -> list[dict[str, Any]]:
-    """The online form's fields as plain data (what onestop.submission.fields builds forms from)."""
+    """The online form's fields as plain data (what onestop.workflow.fields builds forms from)."""
     return [
         {
             "key": f.key,

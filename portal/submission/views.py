@@ -18,7 +18,6 @@ from django.views.decorators.http import require_POST
 from onestop.access import document_for, dossier_for
 from onestop.models import Dossier, DossierDocument, DossierStatus
 from onestop.submission import selectors
-from onestop.submission.fields import application_form_class, display_value, to_json
 from onestop.workflow import (
     IncompleteDossier,
     TransitionError,
@@ -32,6 +31,7 @@ from onestop.workflow import (
     procedure_accepts_online,
 )
 from onestop.workflow.citizen import WIZARD_STEPS
+from onestop.workflow.fields import application_form_class, display_value, to_json
 from onestop.workflow.snapshot import fees_for_channel, form_field_definitions, procedure_snapshot
 from procedures.models import Procedure, ProcedureStatus
 

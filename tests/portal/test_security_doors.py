@@ -184,3 +184,28 @@ def test_a_squatted_cccd_does_not_receive_the_persons_counter_dossier(client, of
         {"agency": office.agency.pk, "channel": 1, "procedure": "1.001193", "cccd": "074090005678"},
     ).content.decode()
     assert "ke-mao-danh" not in html and squatter.full_name not in html
+
+
+def test_a_dossier_code_locks_after_five_wrong_verifiers_from_any_address(client, office):
+    """Attack 5: the 4-digit verifier fell in 63 tries spread over 7 source addresses."""
+    dossier = office.submitted()
+    url = reverse("portal:track")
+    for n in range(5):  # five different clients, one wrong guess each
+        response = client.post(url, {"code": dossier.code, "verifier": f"{n:04d}"}, REMOTE_ADDR=f"127.0.0.{n + 10}")
+        assert response.status_code == 200 and "Không tìm thấy" in response.content.decode()
+    # Now even the right verifier, from a fresh address, gets the same "not found" for a while…
+    right = dossier.applicant_id_number[-4:]
+    response = client.post(url, {"code": dossier.code, "verifier": right}, REMOTE_ADDR="127.0.0.99")
+    assert "Không tìm thấy" in response.content.decode() and dossier.procedure.name not in response.content.decode()
+    api = client.get("/api/v1/dossiers/track/", {"code": dossier.code, "verifier": right}, REMOTE_ADDR="127.0.0.98")
+    assert api.status_code == 404
+    # …and the owner is told, once (the message is queued for the e-mail worker).
+    from onestop.models import Notification
+
+    told = Notification.objects.filter(kind="tracking.locked")
+    assert {(n.recipient, n.channel) for n in told} == {(office.citizen, "email"), (office.citizen, "sms")}
+    assert all("tạm khóa" in n.subject for n in told)
+    # Another dossier's code is not affected.
+    other = office.submitted()
+    response = client.post(url, {"code": other.code, "verifier": right}, REMOTE_ADDR="127.0.0.97")
+    assert other.procedure.name in response.content.decode()

@@ -19,7 +19,6 @@ from django.db.models import Prefetch, QuerySet
 
 from onestop.models import Dossier, DossierEvent, DossierStatus
 from procedures.models import Agency
-
 from procedures.spreadsheet.cells import set_cell
 
 from ..layout import VIETNAM_TZ, agency_header, vn_date
