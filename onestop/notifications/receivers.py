@@ -1,25 +1,16 @@
-"""The notifications' receiver of the workflow's `event_recorded` hook (connected in onestop.signals)."""
+"""The notifications' receiver of the workflow's `event_recorded` hook (connected in onestop.signals).
+
+An outbox: the messages of an event are rows written in the event's own transaction, so they exist
+exactly when the change does. Only their delivery waits for a worker (queued after commit, retried,
+and re-queued by the periodic sweep when a task is lost) — a worker or broker that dies can delay a
+message, never lose it.
+"""
 
 from __future__ import annotations
 
-import logging
-
-from django.db import transaction
-
-from .tasks import notify_dossier_event_task
-
-logger = logging.getLogger(__name__)
+from .services import dossier_event_notify
 
 
 def dossier_event_recorded(sender, *, event, dossier, **kwargs) -> None:
-    """Turn the event into messages once the action has committed (DESIGN §4.6)."""
-    event_id = event.pk
-
-    def _queue() -> None:
-        try:
-            notify_dossier_event_task.delay(event_id)
-        except Exception:
-            # The broker is down: the action stands; the event is kept and can be notified again.
-            logger.exception("could not queue the notifications of dossier event %s", event_id)
-
-    transaction.on_commit(_queue)
+    """Write the applicant's and the assignee's message rows now, inside the action's transaction."""
+    dossier_event_notify(event_id=event.pk)

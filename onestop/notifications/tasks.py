@@ -8,7 +8,9 @@ from celery import shared_task
 
 @shared_task(name="onestop.notify_dossier_event", acks_late=True)
 def notify_dossier_event_task(event_id: int) -> None:
-    """Turn a dossier event into notifications."""
+    """Turn a dossier event into notifications again (safe to run twice: nothing is created twice).
+    Actions write their rows in their own transaction (notifications/receivers.py); this is for
+    events recorded before that, or by hand."""
     from .services import dossier_event_notify
 
     dossier_event_notify(event_id=event_id)
