@@ -11,7 +11,7 @@ from tests.payments.conftest import SECRET, TMN, awaiting_payment
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_citizen_pays_through_the_sandbox_and_downloads_the_receipt(live_server, page, office, settings):  # noqa: F811
+def test_citizen_pays_through_the_sandbox_and_downloads_the_receipt(live_server, page, office, settings):
     settings.PAYMENT_PROVIDER = "sandbox"
     settings.VNPAY_HASH_SECRET = SECRET
     settings.VNPAY_TMN_CODE = TMN
