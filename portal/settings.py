@@ -458,3 +458,32 @@ AGENCY_ADMIN_SCOPE = "onestop.selectors.agencies_administered_by"
 
 # Labels used in the header and the admin.
 SITE_TITLE = _("Public Service Portal")
+
+# --- Payments (payments/, DESIGN §4.4) ------------------------------------------------------
+# The gateway is a registered plug-in (payments/registry.py): "vnpay" in production, "sandbox" (the
+# built-in simulated bank, same protocol, its own pages under /thanh-toan/sandbox/) for the demo
+# and the tests. `check --deploy` refuses the sandbox and a missing hash secret (payments/checks.py).
+PAYMENT_PROVIDER = env.str("PAYMENT_PROVIDER", default="sandbox")
+VNPAY_TMN_CODE = env.str("VNPAY_TMN_CODE", default="DVCDEMO1")
+# Development gets a fixed demo secret; production must set its own (nothing secret in git).
+VNPAY_HASH_SECRET = env.str("VNPAY_HASH_SECRET", default="demo-sandbox-hash-secret-not-for-production" if DEBUG else "")
+# Empty: the built-in sandbox on this site (/thanh-toan/sandbox/vpcpay/ and …/querydr/).
+VNPAY_PAYMENT_URL = env.str("VNPAY_PAYMENT_URL", default="")
+VNPAY_API_URL = env.str("VNPAY_API_URL", default="")
+PAYMENT_EXPIRY_MINUTES = env.int("PAYMENT_EXPIRY_MINUTES", default=15)
+PAYMENT_GATEWAY_TIMEOUT = env.float("PAYMENT_GATEWAY_TIMEOUT", default=15.0)
+# How often the beat asks the gateway (querydr) about attempts still pending after their expiry.
+PAYMENT_RECONCILE_SECONDS = env.int("PAYMENT_RECONCILE_SECONDS", default=300)
+CELERY_IMPORTS = (*CELERY_IMPORTS, "payments.tasks")
+CELERY_BEAT_SCHEDULE["payments-reconcile"] = {
+    "task": "payments.reconcile",
+    "schedule": float(PAYMENT_RECONCILE_SECONDS),
+    "options": {"expires": float(PAYMENT_RECONCILE_SECONDS)},
+}
+if VNPAY_PAYMENT_URL:
+    # Chrome applies form-action to the redirect that follows the pay button's POST.
+    from urllib.parse import urlsplit as _urlsplit
+
+    _gateway = _urlsplit(VNPAY_PAYMENT_URL)
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"].append(f"{_gateway.scheme}://{_gateway.netloc}")
+# --- end Payments ---------------------------------------------------------------------------

@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include(portal_patterns)),
     path("", include("procedures.urls")),
     path("", include("onestop.notifications.urls")),
+    path("", include("payments.urls")),
     path("mot-cua/", include("onestop.urls")),
     path("api/v1/", include("portal.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

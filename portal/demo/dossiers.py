@@ -102,4 +102,49 @@ def seed_citizen_dossiers() -> int:
     withdrawn = demo_dossier(procedure=procedure("2.000720"), applicant=an)
     dossier_withdraw(dossier=withdrawn, actor=an, reason="Tôi cần bổ sung thêm thông tin và sẽ nộp lại sau.")
     demo_dossier(procedure=procedure("1.000656"), applicant=binh)
-    return 5
+    return 5 + seed_dossier_awaiting_payment(applicant=an)
+
+
+def seed_dossier_awaiting_payment(*, applicant: User) -> int:
+    """A dossier of `applicant` waiting for payment (national 6), payable online through the
+    configured gateway (the sandbox in the demo): a procedure whose process lets a step ask for
+    payment, walked to that step by the demo staff, and asked by the step's holder."""
+    from onestop.models import DossierStatus as S
+    from onestop.workflow import allowed_actions, dossier_request_payment
+    from onestop.workflow.snapshot import fees_for_channel, procedure_snapshot
+    from procedures.models import ProcedureStatus
+
+    from .walk import DemoStaff, walk
+
+    candidates = [
+        p
+        for p in Procedure.objects.filter(
+            status=ProcedureStatus.PUBLISHED, receiving_agency__code__in=["000.20.01.H12", "000.00.01.H12"]
+        )
+        .prefetch_related("channels")
+        .order_by("code")
+        if any(c.channel == 2 for c in p.channels.all())
+        and any("request_payment" in s["actions"] or not s["actions"] for s in procedure_snapshot(p)["process"])
+    ]
+    if not candidates:
+        return 0
+    # Prefer a procedure with an online fee: the page then lists the real items.
+    procedure = next((p for p in candidates if fees_for_channel(procedure_snapshot(p), 2)[1] > 0), candidates[0])
+    staff = DemoStaff()
+
+    def may_ask(d: Dossier) -> bool:
+        return d.status in (S.RECEIVED, S.PROCESSING, S.RESOLVED) and bool(
+            allowed_actions(dossier=d, user=staff.holder(d), actions=("request_payment",))
+        )
+
+    dossier = walk(demo_dossier(procedure=procedure, applicant=applicant), until=may_ask, staff=staff)
+    if not may_ask(dossier):  # walked to its end without a step that asks
+        return 1
+    total = fees_for_channel(dossier.snapshot or {}, dossier.channel)[1]
+    dossier_request_payment(
+        dossier=dossier,
+        actor=staff.holder(dossier),
+        note="Đề nghị Ông/Bà nộp phí, lệ phí (có thể thanh toán trực tuyến).",
+        amount=total or 50_000,
+    )
+    return 1

@@ -111,5 +111,7 @@ def test_the_demo_seed_moves_dossiers_with_the_real_actions(settings, tmp_path):
     assert statuses == set(DossierStatus.values)
     for dossier in Dossier.objects.filter(status=DossierStatus.SUPPLEMENT_REQUESTED):
         assert dossier.paused_at is not None and dossier.supplement_requests == 1, dossier.code
-    assert Dossier.objects.filter(status=DossierStatus.AWAITING_PAYMENT).count() == 3
+    awaiting = Dossier.objects.filter(status=DossierStatus.AWAITING_PAYMENT)
+    assert awaiting.exclude(applicant__email="congdan@demo.vn").count() == 3
+    assert awaiting.filter(applicant__email="congdan@demo.vn").count() == 1  # payable in the sandbox (payments)
     assert Dossier.objects.filter(events__action="transfer").exists()  # inter-agency dossiers too

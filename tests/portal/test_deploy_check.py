@@ -20,6 +20,12 @@ def test_check_deploy_is_clean_with_production_settings():
         "SECRET_KEY": secrets.token_urlsafe(50),
         "ALLOWED_HOSTS": "dichvucong.example.vn",
         "REQUIRE_STAFF_MFA": "true",
+        # A real gateway with its own secret (payments/checks.py refuses the sandbox in production).
+        "PAYMENT_PROVIDER": "vnpay",
+        "VNPAY_TMN_CODE": "DVCPROD1",
+        "VNPAY_HASH_SECRET": secrets.token_hex(16),
+        "VNPAY_PAYMENT_URL": "https://pay.vnpay.vn/vpcpay.html",
+        "VNPAY_API_URL": "https://merchant.vnpay.vn/merchant_webapi/api/transaction",
     }
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],

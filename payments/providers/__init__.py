@@ -1,0 +1,1 @@
+"""Gateways, one module each, registered with payments.registry.register."""

@@ -1,0 +1,40 @@
+"""Reads of the payments app (STYLE §1)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from .models import Payment, PaymentStatus
+
+
+def _bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """The local day (Asia/Ho_Chi_Minh) as an aware half-open interval."""
+    zone = timezone.get_current_timezone()
+    start = dt.datetime.combine(day, dt.time.min, tzinfo=zone)
+    return start, start + dt.timedelta(days=1)
+
+
+def day_payments(*, agency_id: int, day: dt.date) -> QuerySet[Payment]:
+    """The payments of dossiers received by the agency, started or paid on that local day."""
+    start, end = _bounds(day)
+    return (
+        Payment.objects.filter(dossier__agency_id=agency_id)
+        .filter(Q(created_at__gte=start, created_at__lt=end) | Q(paid_at__gte=start, paid_at__lt=end))
+        .select_related("dossier", "receipt")
+        .order_by("created_at", "pk")
+    )
+
+
+def day_summary(payments: list[Payment]) -> list[dict]:
+    """Count and total per status, every status listed (zeros included), paid first."""
+    order = [PaymentStatus.PAID, PaymentStatus.PENDING, PaymentStatus.FAILED, PaymentStatus.CANCELLED,
+             PaymentStatus.EXPIRED, PaymentStatus.REFUNDED]  # fmt: skip
+    rows = {status: {"status": status, "label": status.label, "count": 0, "total": 0} for status in order}
+    for payment in payments:
+        row = rows[PaymentStatus(payment.status)]
+        row["count"] += 1
+        row["total"] += payment.amount
+    return list(rows.values())
