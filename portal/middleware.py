@@ -69,3 +69,20 @@ class RequestContextMiddleware:
                 "client_ip": client_ip(request),
             },
         )
+
+
+class NoStoreForSignedInMiddleware:
+    """Nothing shown to a signed-in person is kept by a browser or a shared cache (their dossiers,
+    PDFs, profile, the API): `Cache-Control: no-store, private` unless the view chose otherwise."""
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and not response.has_header("Cache-Control"):
+            from django.utils.cache import patch_cache_control
+
+            patch_cache_control(response, no_store=True, private=True)
+        return response

@@ -68,6 +68,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "onestop.middleware.StaffMFAMiddleware",
     "portal.dbrouting.ReplicaViewsMiddleware",
+    "portal.middleware.NoStoreForSignedInMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -139,7 +140,10 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Dịch vụ công] "
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_PREVENT_ENUMERATION = True
+# Per address, and per account+address (portal/adapters.py: the "key" includes the client address),
+# with a growing delay between failures; the owner can always sign in with an e-mailed code.
 ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
+ACCOUNT_LOGIN_BY_CODE_ENABLED = True
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_ADAPTER = "portal.adapters.AccountAdapter"
 SOCIALACCOUNT_ADAPTER = "portal.adapters.SocialAccountAdapter"
@@ -391,6 +395,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Every operation documents its error answers (400/401/403/404/429), not only its 200.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "portal.api_schema.document_error_responses",
+    ],
 }
 
 # --- Security -------------------------------------------------------------------------------

@@ -36,4 +36,5 @@ urlpatterns = [
     path("favicon.ico", views.favicon, name="favicon"),
 ]
 
+handler404 = "portal.views.page_not_found"
 handler500 = "portal.views.server_error"

@@ -27,6 +27,18 @@ def favicon(request: HttpRequest) -> HttpResponse:
     return HttpResponse(FAVICON.read_bytes(), content_type="image/x-icon")
 
 
+def page_not_found(request: HttpRequest, exception=None) -> HttpResponse:
+    """The branded 404 page; under /api/ the JSON answer the OpenAPI schema documents."""
+    if request.path.startswith("/api/"):
+        from django.http import JsonResponse
+        from django.utils.translation import gettext as _
+
+        return JsonResponse({"detail": _("Not found.")}, status=404)
+    from django.views.defaults import page_not_found as django_page_not_found
+
+    return django_page_not_found(request, exception)
+
+
 def server_error(request: HttpRequest) -> HttpResponse:
     """The branded 500 page, with the site's context; a bare page if even that fails (database down)."""
     request_id = getattr(request, "request_id", "")

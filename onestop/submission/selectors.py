@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 import re
 
@@ -80,7 +81,8 @@ def dossier_track(*, code: str, verifier: str) -> Dossier | None:
     code = (code or "").strip().upper()
     if not code or len(code) > 60:
         return None
-    if cache.get(f"track-lock:{code}"):
+    key = hashlib.sha256(code.encode()).hexdigest()[:32]  # cache keys of any code the public types
+    if cache.get(f"track-lock:{key}"):
         return None
     dossier = (
         Dossier.objects.exclude(status=DossierStatus.DRAFT)
@@ -91,8 +93,8 @@ def dossier_track(*, code: str, verifier: str) -> Dossier | None:
     if dossier is None:
         return None
     if not _verifier_matches(dossier, verifier):
-        if _count_failure(f"track-fail:{code}") >= TRACK_FAILS_PER_CODE and cache.add(
-            f"track-lock:{code}", 1, TRACK_LOCK_SECONDS
+        if _count_failure(f"track-fail:{key}") >= TRACK_FAILS_PER_CODE and cache.add(
+            f"track-lock:{key}", 1, TRACK_LOCK_SECONDS
         ):
             _tell_the_owner(dossier)
         return None

@@ -209,3 +209,52 @@ def test_a_dossier_code_locks_after_five_wrong_verifiers_from_any_address(client
     other = office.submitted()
     response = client.post(url, {"code": other.code, "verifier": right}, REMOTE_ADDR="127.0.0.97")
     assert other.procedure.name in response.content.decode()
+
+
+def test_a_strangers_wrong_passwords_do_not_lock_the_owner_out(client):
+    """Finding 10: five wrong passwords locked the account for everyone, the owner included."""
+    owner = UserFactory(email="chu-tai-khoan@example.vn")
+    login = reverse("account_login")
+    for _ in range(6):
+        client.post(login, {"login": owner.email, "password": "sai"}, REMOTE_ADDR="127.0.0.66")
+    response = client.post(login, {"login": owner.email, "password": PASSWORD}, REMOTE_ADDR="127.0.0.66")
+    assert response.status_code == 200  # the attacker's address is refused, even with the password
+    response = client.post(login, {"login": owner.email, "password": PASSWORD}, REMOTE_ADDR="127.0.0.77")
+    assert response.status_code == 302  # the owner, from their own address, gets in
+
+
+def test_each_wrong_password_makes_the_next_attempt_wait_longer(client):
+    owner = UserFactory(email="cham-dan@example.vn")
+    login = reverse("account_login")
+    for _ in range(3):
+        client.post(login, {"login": owner.email, "password": "sai"}, REMOTE_ADDR="127.0.0.55")
+    response = client.post(login, {"login": owner.email, "password": PASSWORD}, REMOTE_ADDR="127.0.0.55")
+    assert response.status_code == 200 and "giây" in response.content.decode()  # wait N seconds
+    cache.clear()  # the delay has passed
+    response = client.post(login, {"login": owner.email, "password": PASSWORD}, REMOTE_ADDR="127.0.0.55")
+    assert response.status_code == 302
+
+
+def test_the_owner_can_always_sign_in_with_a_code_sent_by_email(client):
+    response = client.get(reverse("account_login"))
+    assert reverse("account_request_login_code") in response.content.decode()
+
+
+def test_personal_answers_are_not_stored_by_caches(client, office):
+    dossier = office.submitted()
+    client.force_login(office.citizen)
+    for url in (
+        reverse("portal:profile"),
+        reverse("portal:confirmation_pdf", args=[dossier.public_id]),
+        "/api/v1/me/dossiers/",
+        reverse("portal:dossier", args=[dossier.public_id]),
+    ):
+        assert "no-store" in client.get(url)["Cache-Control"], url
+
+
+def test_the_schema_documents_nullable_parents_and_error_answers(client):
+    schema = client.get("/api/schema/?format=json").json()
+    parent = schema["components"]["schemas"]["Agency"]["properties"]["parent"]
+    assert parent.get("nullable") is True
+    operation = schema["paths"]["/api/v1/procedures/{code}/"]["get"]
+    assert {"403", "404"} <= set(operation["responses"])

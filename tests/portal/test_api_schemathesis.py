@@ -1,0 +1,82 @@
+"""The whole API against its own OpenAPI schema (schemathesis, property-based): anonymous, with a
+citizen's session and with a staff session, no answer is a 5xx, and every answer — status code,
+content type, body — is one the schema documents. Bounded (SCHEMATHESIS_EXAMPLES, default 15 per
+operation) so that CI stays fast; run more locally with SCHEMATHESIS_EXAMPLES=200."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, settings
+from schemathesis import checks
+from schemathesis.specs.openapi import checks as openapi_checks
+
+from onestop.models import Role
+from procedures.services import procedures_import
+from tests.factories import StaffRoleFactory, UserFactory
+from tests.procedures.records import record
+
+EXAMPLES = int(os.environ.get("SCHEMATHESIS_EXAMPLES", "15"))
+CHECKS = [
+    checks.not_a_server_error,
+    openapi_checks.status_code_conformance,
+    openapi_checks.content_type_conformance,
+    openapi_checks.response_schema_conformance,
+]
+
+
+def _schema():
+    from django.core.wsgi import get_wsgi_application
+
+    return schemathesis.openapi.from_wsgi("/api/schema/", get_wsgi_application())
+
+
+schema = _schema()
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _data(settings):
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.ALLOWED_HOSTS = ["*"]
+    procedures_import(records=[record()])  # something to list, search and look up
+
+
+def _cookie(client, user) -> dict[str, str]:
+    client.force_login(user)
+    return {"Cookie": f"sessionid={client.cookies['sessionid'].value}"}
+
+
+@pytest.fixture
+def citizen_session(client, db) -> dict[str, str]:
+    return _cookie(client, UserFactory(cccd="074090001234"))
+
+
+@pytest.fixture
+def staff_session(client, db) -> dict[str, str]:
+    return _cookie(client, StaffRoleFactory(role=Role.RECEPTIONIST).user)
+
+
+BOUNDED = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
+
+
+@schema.parametrize()
+@BOUNDED
+def test_the_api_keeps_to_its_schema_anonymously(case):
+    case.call_and_validate(checks=CHECKS)
+
+
+@schema.parametrize()
+@BOUNDED
+def test_the_api_keeps_to_its_schema_for_a_citizen(case, citizen_session):
+    case.call_and_validate(headers=citizen_session, checks=CHECKS)
+
+
+@schema.parametrize()
+@BOUNDED
+def test_the_api_keeps_to_its_schema_for_staff(case, staff_session):
+    case.call_and_validate(headers=staff_session, checks=CHECKS)
