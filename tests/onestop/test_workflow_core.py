@@ -184,3 +184,15 @@ def test_every_event_goes_through_the_hook_inside_the_transaction(office):
     assert (attempt.from_status, attempt.to_status, attempt.public) == ("received", "received", False)
     with pytest.raises(workflow.TransitionError):
         workflow.dossier_record_event(dossier=dossier, kind="payment_attempt", actor=office.receptionist)
+
+
+def test_listing_the_allowed_actions_costs_no_query_once_the_scope_is_read(office, django_assert_num_queries):
+    dossier = workflow.dossier_receive(dossier=office.submitted(), actor=office.receptionist)
+    dossier = Dossier.objects.select_related("agency", "step_agency").get(pk=dossier.pk)
+    from onestop.access import access_scope
+
+    access_scope(office.approver)  # read once per request
+    workflow.allowed_actions(dossier=dossier, user=office.approver)  # warms the process's calendar cache
+    with django_assert_num_queries(0):
+        allowed = workflow.allowed_actions(dossier=dossier, user=office.approver)
+    assert {"assign", "extend", "stop"} <= set(allowed)

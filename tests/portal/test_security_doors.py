@@ -258,3 +258,29 @@ def test_the_schema_documents_nullable_parents_and_error_answers(client):
     assert parent.get("nullable") is True
     operation = schema["paths"]["/api/v1/procedures/{code}/"]["get"]
     assert {"403", "404"} <= set(operation["responses"])
+
+
+def test_a_forbidden_officer_is_told_who_may_act_before_any_rule(office):
+    """Finding 11: a specialist's forbidden "extend" reported the deadline rule before the permission."""
+    dossier = workflow.dossier_receive(dossier=office.submitted(), actor=office.receptionist)
+    from onestop.models import Dossier
+
+    Dossier.objects.filter(pk=dossier.pk).update(extensions=1)  # the rule would refuse it too
+    with pytest.raises(workflow.TransitionError) as refused:
+        workflow.dossier_extend(dossier=dossier, actor=office.specialist, reason="Chậm", new_due_at=dossier.due_at)
+    assert "không có quyền" in str(refused.value) and "gia hạn một lần" not in str(refused.value)
+
+
+def test_the_postal_clerk_looks_nobody_up_by_cccd(client, office):
+    """Finding 10: the postal clerk could look a CCCD up to get a name, phone and address."""
+    from django.utils import timezone
+
+    User.objects.filter(pk=office.citizen.pk).update(cccd_verified_at=timezone.now(), cccd_verified_by="vneid")
+    client.force_login(office.postal_clerk)
+    params = {"agency": office.agency.pk, "channel": 3, "procedure": "1.001193", "cccd": office.citizen.cccd}
+    html = client.get(reverse("onestop:counter"), params).content.decode()
+    assert 'name="full_name"' in html  # the form to fill from the parcel's papers…
+    assert office.citizen.full_name not in html and 'value="Thủ Dầu Một"' not in html  # …not from the account
+    client.force_login(office.receptionist)
+    html = client.get(reverse("onestop:counter"), {**params, "channel": 1}).content.decode()
+    assert office.citizen.full_name in html  # the desk, checking the card in front of it, does
