@@ -186,6 +186,7 @@ def test_every_event_goes_through_the_hook_inside_the_transaction(office):
         workflow.dossier_record_event(dossier=dossier, kind="payment_attempt", actor=office.receptionist)
 
 
+@pytest.mark.django_db(transaction=True)  # committed data: the calendar's process cache is then shared
 def test_listing_the_allowed_actions_costs_no_query_once_the_scope_is_read(office, django_assert_num_queries):
     dossier = workflow.dossier_receive(dossier=office.submitted(), actor=office.receptionist)
     dossier = Dossier.objects.select_related("agency", "step_agency").get(pk=dossier.pk)
