@@ -25,9 +25,26 @@ def test_amounts_in_vietnamese_words():
 
 
 def _paid(awaiting, office):
+    from payments.tasks import render_receipt_task
+
     payment = payment_start(dossier=awaiting, user=office.citizen)
     assert ipn_handle(params=gateway_params(payment, txn_no="14000777")).rsp_code == "00"
+    receipt = Receipt.objects.get(payment=payment)
+    assert receipt.file_id is None  # the notification answered without rendering the PDF…
+    render_receipt_task(receipt.pk)  # …which a worker does after commit
+    render_receipt_task(receipt.pk)  # (twice, as a redelivered task would: still one file)
     return Receipt.objects.select_related("payment", "file").get(payment=payment)
+
+
+def test_a_receipt_downloaded_before_the_worker_rendered_it_is_rendered_on_the_spot(client, awaiting, office):
+    payment = payment_start(dossier=awaiting, user=office.citizen)
+    ipn_handle(params=gateway_params(payment, txn_no="14000778"))
+    receipt = Receipt.objects.get(payment=payment)
+    client.force_login(office.citizen)
+    response = client.get(reverse("payments:receipt", args=[awaiting.public_id, receipt.public_id]))
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    receipt.refresh_from_db()
+    assert receipt.file_id is not None
 
 
 def test_the_receipt_pdf_says_who_paid_what_and_how_much_in_words(client, awaiting, office):
