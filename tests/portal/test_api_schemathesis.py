@@ -5,6 +5,7 @@ operation) so that CI stays fast; run more locally with SCHEMATHESIS_EXAMPLES=20
 
 from __future__ import annotations
 
+import contextlib
 import os
 
 import pytest
@@ -27,14 +28,37 @@ CHECKS = [
 ]
 
 
+@contextlib.contextmanager
+def _one_connection():
+    """Django's WSGI handler closes the database connection after each request (close_old_connections);
+    the test's transaction lives on that connection, so — as Django's test client does — not here."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+
+
 def _schema():
     from django.core.wsgi import get_wsgi_application
 
-    return schemathesis.openapi.from_wsgi("/api/schema/", get_wsgi_application())
+    with _one_connection():
+        return schemathesis.openapi.from_wsgi("/api/schema/", get_wsgi_application())
 
 
 schema = _schema()
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _wsgi_keeps_the_test_connection():
+    with _one_connection():
+        yield
 
 
 @pytest.fixture(autouse=True)
