@@ -50,3 +50,18 @@ def require_redis(url: str = REDIS_URL) -> str:
             pytrace=False,
         )
     return url
+
+
+def embedded_broker_options(queue_dir) -> dict[str, str]:
+    """Kombu's file-system transport options for a queue folder (created), as the settings build them."""
+    import os
+
+    options = {
+        "data_folder_in": str(queue_dir / "queue"),
+        "data_folder_out": str(queue_dir / "queue"),
+        "processed_folder": str(queue_dir / "processed"),
+        "control_folder": str(queue_dir / "control"),
+    }
+    for folder in options.values():
+        os.makedirs(folder, exist_ok=True)
+    return options

@@ -9,7 +9,6 @@ is another process and must open the test database: PostgreSQL only (CI runs it)
 from __future__ import annotations
 
 import datetime as dt
-import os
 import signal
 import time
 import uuid
@@ -23,7 +22,7 @@ from onestop import workflow
 from onestop.models import Dossier, Notification, NotificationStatus
 from tests.onestop.test_notifications_worker import ON_POSTGRES, _database_url
 from tests.portal.test_celery_worker import _start_worker, _stop
-from tests.tools import REDIS_URL, require_redis
+from tests.tools import REDIS_URL, embedded_broker_options, require_redis
 
 pytestmark = pytest.mark.django_db
 
@@ -53,19 +52,8 @@ def _broker(kind: str, tmp_path) -> tuple[dict[str, str], Celery]:
         env = {"CELERY_BROKER_URL": REDIS_URL, "CELERY_VISIBILITY_TIMEOUT": "3", "CELERY_RESTORE_INTERVAL": "1"}
         client = Celery(broker=REDIS_URL)
     else:
-        folders = {name: str(tmp_path / "broker" / name) for name in ("queue", "processed", "control")}
-        for folder in folders.values():
-            os.makedirs(folder, exist_ok=True)
         env = {"CELERY_BROKER_URL": "", "CELERY_QUEUE_DIR": str(tmp_path / "broker")}
-        client = Celery(
-            broker="filesystem://",
-            broker_transport_options={
-                "data_folder_in": folders["queue"],
-                "data_folder_out": folders["queue"],
-                "processed_folder": folders["processed"],
-                "control_folder": folders["control"],
-            },
-        )
+        client = Celery(broker="filesystem://", broker_transport_options=embedded_broker_options(tmp_path / "broker"))
     return {**env, "CELERY_QUEUE": queue, "CELERY_RESULT_BACKEND": ""}, client
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from celery import Celery
 
-from tests.tools import REDIS_URL, require_redis
+from tests.tools import REDIS_URL, embedded_broker_options, require_redis
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -73,14 +73,7 @@ def test_task_round_trip_through_redis_and_a_real_worker():
 def test_task_round_trip_through_the_embedded_broker(tmp_path):
     """`make run`'s default: kombu's file-system transport, no external service."""
     queue_dir = tmp_path / "celery"
-    options = {
-        "data_folder_in": str(queue_dir / "queue"),
-        "data_folder_out": str(queue_dir / "queue"),
-        "processed_folder": str(queue_dir / "processed"),
-        "control_folder": str(queue_dir / "control"),
-    }
-    for folder in options.values():
-        os.makedirs(folder, exist_ok=True)
+    options = embedded_broker_options(queue_dir)
     queue = f"test-{uuid.uuid4().hex}"
     worker = _start_worker({"CELERY_BROKER_URL": "", "CELERY_QUEUE_DIR": str(queue_dir), "CELERY_QUEUE": queue})
     try:

@@ -18,6 +18,7 @@ from celery import Celery
 
 from portal.observability import JsonFormatter, RequestIdFilter, request_id_var
 from tests.portal.test_celery_worker import _start_worker, _stop
+from tests.tools import embedded_broker_options
 
 ROOT = Path(__file__).resolve().parents[2]
 HEX32 = re.compile(r"[0-9a-f]{32}")
@@ -82,14 +83,7 @@ def test_json_lines_by_default_in_production():
 def test_a_task_logs_with_the_request_id_of_the_request_that_queued_it(tmp_path):
     """A real worker (embedded broker, JSON logs): the id travels in the message headers."""
     queue_dir = tmp_path / "celery"
-    options = {
-        "data_folder_in": str(queue_dir / "queue"),
-        "data_folder_out": str(queue_dir / "queue"),
-        "processed_folder": str(queue_dir / "processed"),
-        "control_folder": str(queue_dir / "control"),
-    }
-    for folder in options.values():
-        os.makedirs(folder, exist_ok=True)
+    options = embedded_broker_options(queue_dir)
     queue = f"test-{uuid.uuid4().hex}"
     worker = _start_worker(
         {"CELERY_BROKER_URL": "", "CELERY_QUEUE_DIR": str(queue_dir), "CELERY_QUEUE": queue, "LOG_FORMAT": "json"},
