@@ -9,6 +9,7 @@ import hashlib
 import logging
 from typing import Any
 
+from celery import shared_task
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.urls import reverse
@@ -111,9 +112,16 @@ def receipt_issue(*, payment: Payment) -> Receipt:
     return receipt
 
 
-def _queue_render(receipt_id: int) -> None:
-    from .tasks import render_receipt_task
+@shared_task(name="payments.render_receipt", acks_late=True)
+def render_receipt_task(receipt_id: int) -> None:
+    """Render and store a receipt's PDF after the payment committed (safe to run twice). It lives
+    here, beside what it runs, so that the receipts and the tasks do not import each other."""
+    receipt = Receipt.objects.filter(pk=receipt_id).first()
+    if receipt is not None:
+        receipt_file(receipt)
 
+
+def _queue_render(receipt_id: int) -> None:
     try:
         render_receipt_task.delay(receipt_id)
     except Exception:  # the broker is down: the PDF is rendered when first downloaded

@@ -9,14 +9,3 @@ def reconcile_payments_task() -> dict:
 
     report = payments_reconcile()
     return vars(report)
-
-
-@shared_task(name="payments.render_receipt", acks_late=True)
-def render_receipt_task(receipt_id: int) -> None:
-    """Render and store a receipt's PDF (after the payment committed); safe to run twice."""
-    from .models import Receipt
-    from .receipts import receipt_file
-
-    receipt = Receipt.objects.filter(pk=receipt_id).first()
-    if receipt is not None:
-        receipt_file(receipt)

@@ -483,7 +483,7 @@ PAYMENT_EXPIRY_MINUTES = env.int("PAYMENT_EXPIRY_MINUTES", default=15)
 PAYMENT_GATEWAY_TIMEOUT = env.float("PAYMENT_GATEWAY_TIMEOUT", default=15.0)
 # How often the beat asks the gateway (querydr) about attempts still pending after their expiry.
 PAYMENT_RECONCILE_SECONDS = env.int("PAYMENT_RECONCILE_SECONDS", default=300)
-CELERY_IMPORTS = (*CELERY_IMPORTS, "payments.tasks")
+CELERY_IMPORTS = (*CELERY_IMPORTS, "payments.tasks", "payments.receipts")
 CELERY_BEAT_SCHEDULE["payments-reconcile"] = {
     "task": "payments.reconcile",
     "schedule": float(PAYMENT_RECONCILE_SECONDS),

@@ -29,7 +29,7 @@ def test_cash_at_the_counter_records_a_payment_and_a_receipt(client, awaiting, o
         PaymentMethod.CASH, PaymentStatus.PAID, "counter", "BL-7"
     )  # fmt: skip
     assert payment.recorded_by == office.receptionist and payment.amount == 17_000
-    from payments.tasks import render_receipt_task
+    from payments.receipts import render_receipt_task
 
     render_receipt_task(Receipt.objects.get(payment=payment).pk)  # the worker, after commit
     assert Receipt.objects.get(payment=payment).file.owner == office.citizen

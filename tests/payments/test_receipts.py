@@ -25,7 +25,7 @@ def test_amounts_in_vietnamese_words():
 
 
 def _paid(awaiting, office):
-    from payments.tasks import render_receipt_task
+    from payments.receipts import render_receipt_task
 
     payment = payment_start(dossier=awaiting, user=office.citizen)
     assert ipn_handle(params=gateway_params(payment, txn_no="14000777")).rsp_code == "00"
