@@ -1,0 +1,14 @@
+"""The postal receiver of the workflow's `event_recorded` hook (connected in onestop.signals).
+
+A result that goes by post gets its shipment in the resolve transaction itself: if the resolve
+rolls back, so does the shipment; if the shipment cannot be created, the resolve fails.
+"""
+
+from __future__ import annotations
+
+
+def dossier_event_recorded(sender, *, event, dossier, **kwargs) -> None:
+    if event.action == "resolve" and dossier.delivery_method == "post":
+        from .services import shipment_for_resolved
+
+        shipment_for_resolved(dossier=dossier)
