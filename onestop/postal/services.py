@@ -149,6 +149,8 @@ def shipment_record(
     at = at or now
     if at > now + dt.timedelta(minutes=5):
         raise ValidationError(_("The time of the event cannot be in the future."))
+    if at < locked.created_at:
+        raise ValidationError(_("The time of the event cannot be before the result was sent."))
     note = (note or "").strip()[:500]
     delivered_to, relation = (delivered_to or "").strip()[:150], (relation or "").strip()[:60]
     if state == S.DELIVERED and not delivered_to:

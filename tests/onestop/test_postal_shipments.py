@@ -118,7 +118,8 @@ def test_item_numbers_follow_the_prefix_of_the_agency(office, settings):
 
 def test_handed_over_out_for_delivery_delivered_returns_the_dossier(office):
     dossier = resolved_by_post(office)
-    shipment = dossier.shipment
+    Shipment.objects.filter(dossier=dossier).update(created_at=timezone.now() - dt.timedelta(days=1))
+    shipment = Shipment.objects.get(dossier=dossier)
     clerk = office.postal_clerk
     assert [r.ok for r in shipments_hand_over(user=clerk, items=[shipment.item_number.lower()])] == [True]
     shipment_record(shipment=shipment, state=S.OUT_FOR_DELIVERY, actor=clerk)
