@@ -24,7 +24,7 @@ def test_the_applicant_follows_the_shipment(client, office):
     shipment_record(shipment=shipment, state=S.FAILED, actor=office.postal_clerk, note="Vắng nhà, hẹn phát lại")
     shipment_record(shipment=shipment, state=S.DELIVERED, actor=office.postal_clerk, delivered_to="Nguyễn Văn An")
     html = client.get(page).content.decode()
-    assert "Vắng nhà, hẹn phát lại" in html and "Received by Nguyễn Văn An" in html
+    assert "Vắng nhà, hẹn phát lại" in html and "Người nhận: Nguyễn Văn An" in html
     client.logout()
     html = client.post(reverse("portal:track"), {"code": dossier.code, "verifier": "0912345678"}).content.decode()
     assert shipment.item_number in html and "Vắng nhà, hẹn phát lại" in html

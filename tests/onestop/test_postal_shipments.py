@@ -145,7 +145,7 @@ def test_the_last_failed_attempt_returns_the_item_to_the_agency(office, settings
     dossier = resolved_by_post(office)
     shipment, clerk = dossier.shipment, office.postal_clerk
     shipments_hand_over(user=clerk, items=[shipment.item_number])
-    with pytest.raises(Exception, match="reason"):
+    with pytest.raises(Exception, match="lý do"):
         shipment_record(shipment=shipment, state=S.FAILED, actor=clerk)
     shipment_record(shipment=shipment, state=S.FAILED, actor=clerk, note="Vắng nhà")
     shipment.refresh_from_db()
@@ -176,4 +176,11 @@ def test_a_scan_with_a_wrong_check_digit_is_refused(office):
     shipment = resolved_by_post(office).shipment
     bad = shipment.item_number[:10] + str((int(shipment.item_number[10]) + 1) % 10) + "VN"
     [result] = shipments_hand_over(user=office.postal_clerk, items=[bad])
-    assert not result.ok and "check digit" in result.message
+    assert not result.ok and "sai số kiểm tra" in result.message
+
+
+def test_marking_returned_on_the_dossier_page_closes_the_shipment(office):
+    dossier = resolved_by_post(office)
+    workflow.dossier_return_result(dossier=dossier, actor=office.postal_clerk, method="post")
+    shipment = Shipment.objects.get(dossier=dossier)
+    assert shipment.state == S.DELIVERED and shipment.events.get().state == S.DELIVERED
