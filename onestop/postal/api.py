@@ -176,11 +176,18 @@ OPERATOR_STATES = [S.HANDED_OVER, S.OUT_FOR_DELIVERY, S.DELIVERED, S.FAILED, S.R
 
 class EventInSerializer(serializers.Serializer):
     event_id = serializers.CharField(max_length=100, help_text="The operator's own id of this event (idempotency)")
-    state = serializers.ChoiceField(choices=[(s.value, s.label) for s in OPERATOR_STATES])
+    # The whole set of states (one enum in the schema); the operator may report these five.
+    state = serializers.ChoiceField(choices=S.choices, help_text="handed_over, out_for_delivery, delivered, failed "
+                                    "or returned_to_agency")  # fmt: skip
     at = serializers.DateTimeField(required=False, help_text="When it happened (default: now)")
     note = serializers.CharField(max_length=500, required=False, allow_blank=True, help_text="A failure's reason")
     received_by = serializers.CharField(max_length=150, required=False, allow_blank=True)
     relation = serializers.CharField(max_length=60, required=False, allow_blank=True)
+
+    def validate_state(self, value: str) -> str:
+        if value not in OPERATOR_STATES:
+            raise serializers.ValidationError(f"One of {', '.join(OPERATOR_STATES)}.")
+        return value
 
 
 class ShipmentEventCreate(APIView):

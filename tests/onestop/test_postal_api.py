@@ -129,3 +129,9 @@ def test_the_admin_shows_the_token_once_and_keeps_its_hash(client, office, admin
     assert api.get(LIST).status_code == 200
     page = client.get(f"/admin/onestop/postalapiclient/{record.pk}/change/").content.decode()
     assert token not in page
+
+
+def test_the_operator_cannot_report_a_printed_slip(office):
+    item = resolved_by_post(office).shipment.item_number
+    api, _ = _client(office.agency, ["shipments:write"])
+    assert api.post(_events(item), {"event_id": "P1", "state": "printed"}, format="json").status_code == 400
