@@ -191,6 +191,15 @@ def dossier_for(
     return dossier
 
 
+def dossiers_read(*, user, dossier_ids: list[int], kind: str = AccessKind.FORM, request=None) -> None:
+    """Log a staff read of many dossiers at once (a batch of postal slips, a manifest): one row each.
+    The caller has selected them through this module's scope (e.g. the postal clerk's agencies)."""
+    detail = (request.path if request is not None else "")[:300]
+    DossierAccessLog.objects.bulk_create(
+        [DossierAccessLog(user=user, dossier_id=pk, kind=kind, detail=detail) for pk in dossier_ids]
+    )
+
+
 def document_for(*, user, public_id, document_id: int, request: HttpRequest | None = None) -> DossierDocument:
     """A file of a dossier: the owner, or staff who see the whole dossier (a postal clerk does not
     open documents); recorded for staff. Http404 otherwise."""

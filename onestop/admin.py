@@ -8,6 +8,7 @@ from procedures.models import Agency
 from .admin_scoping import AgencyScopedAdminMixin
 from .models import WEEKDAY_FIELDS, AgencyWorkingHours, CalendarOverride, DeadlineCrossing, DossierAccessLog, StaffRole
 from .notifications import admin as notifications_admin  # noqa: F401 — registers its admins
+from .postal import admin as postal_admin  # noqa: F401 — registers its admins
 from .selectors import agencies_administered_by
 from .workcalendar import parse_periods
 from .workcalendar.explanation import format_week, weekday_vi

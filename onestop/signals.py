@@ -4,6 +4,7 @@ from django.db.models.signals import post_delete, post_save
 
 from .models import AgencyWorkingHours, CalendarOverride
 from .notifications.receivers import dossier_event_recorded
+from .postal.receivers import dossier_event_recorded as postal_event_recorded
 from .workflow.hooks import event_recorded
 
 
@@ -24,3 +25,5 @@ def connect() -> None:
     post_delete.connect(_calendar_data_changed, sender="procedures.Agency", dispatch_uid="workcalendar-agency-deleted")
     # Every dossier event: the applicant's and the assignee's messages, after commit.
     event_recorded.connect(dossier_event_recorded, dispatch_uid="notifications-dossier-event")
+    # A result that goes by post: its shipment, in the resolve transaction (onestop/postal/receivers.py).
+    event_recorded.connect(postal_event_recorded, dispatch_uid="postal-dossier-event")

@@ -10,4 +10,5 @@ urlpatterns = [
     path("ho-so/<int:dossier_id>/bieu-mau/<str:form>/", paper.staff_form_pdf, name="form_pdf"),
     path("so-theo-doi/", paper.register, name="register"),
     path("", include("onestop.backoffice.urls")),
+    path("", include("onestop.postal.urls")),
 ]

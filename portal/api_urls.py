@@ -1,6 +1,6 @@
 """/api/v1/ — one router for every app's read API."""
 
-from django.urls import path
+from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
 from portal.submission.api import MyDossierViewSet, TrackView
@@ -12,4 +12,8 @@ router.register("sectors", SectorViewSet, basename="sector")
 router.register("agencies", AgencyViewSet, basename="agency")
 router.register("me/dossiers", MyDossierViewSet, basename="my-dossier")
 
-urlpatterns = [path("dossiers/track/", TrackView.as_view(), name="dossier-track"), *router.urls]
+urlpatterns = [
+    path("dossiers/track/", TrackView.as_view(), name="dossier-track"),
+    path("", include("onestop.postal.api_urls")),  # the post's systems: token clients with scopes
+    *router.urls,
+]

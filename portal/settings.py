@@ -496,3 +496,11 @@ if VNPAY_PAYMENT_URL:
     _gateway = _urlsplit(VNPAY_PAYMENT_URL)
     CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"].append(f"{_gateway.scheme}://{_gateway.netloc}")
 # --- end Payments ---------------------------------------------------------------------------
+
+# --- Postal (onestop/postal/, DESIGN §4.5) -------------------------------------------------
+# UPU S10 item numbers: a two-letter service indicator, per agency code when set ("RR" registered).
+POSTAL_ITEM_PREFIX = env.str("POSTAL_ITEM_PREFIX", default="RR")
+POSTAL_ITEM_PREFIXES = env.dict("POSTAL_ITEM_PREFIXES", default={})
+# Failed delivery attempts before the post returns the result to the agency.
+POSTAL_MAX_ATTEMPTS = env.int("POSTAL_MAX_ATTEMPTS", default=3)
+# --- end Postal ----------------------------------------------------------------------------

@@ -150,6 +150,8 @@ def _counter_register(request: HttpRequest, scope: AccessScope, limits) -> HttpR
                 scans=form.scans(),
                 delivery_method=data["delivery_method"],
                 channel=channel,
+                delivery_address=data["delivery_address"],
+                delivery_phone=data["delivery_phone"],
             )
         except (TransitionError, ValidationError) as exc:
             form.add_error(None, _error_text(exc))
@@ -157,7 +159,10 @@ def _counter_register(request: HttpRequest, scope: AccessScope, limits) -> HttpR
             if channel == DossierChannel.POST:
                 messages.success(
                     request,
-                    _("Dossier %(code)s registered; the one-stop desk receives it and issues the receipt (form 01).")
+                    _(
+                        "Dossier %(code)s registered; the one-stop desk receives it and issues the receipt (form 01). "
+                        "Print the postal dossier slip for the applicant and the postman to sign."
+                    )
                     % {"code": dossier.code},
                 )
             else:

@@ -16,6 +16,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from procedures.models import Delivery
+from procedures.validators import validate_vn_mobile
 
 from ..models import DossierChannel
 
@@ -404,6 +405,11 @@ class CounterRegisterForm(forms.Form):
         label=_("Documents handed in"), widget=forms.CheckboxSelectMultiple, required=False
     )
     delivery_method = forms.ChoiceField(label=_("How the result is returned"), widget=forms.RadioSelect)
+    # By post (onestop.postal): a complete address as the 2025 two-tier map writes it.
+    delivery_street = forms.CharField(label=_("House number, street, hamlet"), max_length=150, required=False)
+    delivery_ward = forms.CharField(label=_("Ward or commune"), max_length=80, required=False)
+    delivery_province = forms.CharField(label=_("Province or city"), max_length=60, required=False)
+    delivery_phone = forms.CharField(label=_("Mobile number for the postman"), max_length=15, required=False)
     confirm = forms.BooleanField(
         label=_("I confirm that I have checked the documents against the list and register the dossier (form 01).")
     )
@@ -415,6 +421,7 @@ class CounterRegisterForm(forms.Form):
         self.fields["documents"].choices = [(d.code, d.name) for d in documents]
         labels = dict(Delivery.choices)
         self.fields["delivery_method"].choices = [(m, labels.get(m, m)) for m in delivery_methods]
+        self.offers_post = "post" in delivery_methods
         self.fields["confirm"].error_messages["required"] = _("Tick the box to confirm.")
         for document in documents:
             self.fields[f"scan-{document.code}"] = forms.FileField(
@@ -430,6 +437,23 @@ class CounterRegisterForm(forms.Form):
         if len(digits) != 12:
             raise ValidationError(_("A CCCD number has 12 digits."))
         return digits
+
+    def clean(self):
+        data = super().clean()
+        data["delivery_address"] = ""
+        if data.get("delivery_method") == "post":
+            parts = [(data.get(k) or "").strip() for k in ("delivery_street", "delivery_ward", "delivery_province")]
+            for key, part in zip(("delivery_street", "delivery_ward", "delivery_province"), parts, strict=True):
+                if not part:
+                    self.add_error(key, _("The result goes by post: give the full delivery address."))
+            if all(parts):
+                data["delivery_address"] = ", ".join(parts)
+            phone = (data.get("delivery_phone") or data.get("phone") or "").strip()
+            try:
+                validate_vn_mobile(phone)
+            except ValidationError:
+                self.add_error("delivery_phone", _("Enter a mobile number the postman can call."))
+        return data
 
     def scans(self) -> list[tuple[str, Any]]:
         return [

@@ -138,6 +138,7 @@ def home_context(request: HttpRequest) -> dict[str, Any]:
         "queue_nav": nav,
         "sections": sections,
         "can_register": scope.holds(Role.RECEPTIONIST) or scope.holds(Role.POSTAL_CLERK),
+        "is_postal_clerk": scope.holds(Role.POSTAL_CLERK),
         # Form 07 is kept by the desk (and read by its leaders, onestop.backoffice.paper.register).
         "register_agencies": sorted(
             (scope.agencies[i] for i in scope.where(Role.RECEPTIONIST) if i in scope.agencies), key=lambda a: a.name

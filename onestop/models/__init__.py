@@ -29,6 +29,7 @@ from .notifications import (
     NotificationPreference,
     NotificationStatus,
 )
+from .postal import PostalApiClient, PostalScope, PostalSerial, Shipment, ShipmentEvent, ShipmentState
 from .roles import Role, StaffRole
 
 __all__ = [
@@ -55,7 +56,13 @@ __all__ = [
     "NotificationChannel",
     "NotificationPreference",
     "NotificationStatus",
+    "PostalApiClient",
+    "PostalScope",
+    "PostalSerial",
     "Role",
+    "Shipment",
+    "ShipmentEvent",
+    "ShipmentState",
     "StaffRole",
     "StoredFile",
     "validate_periods_text",

@@ -3,6 +3,8 @@ stopped (form 05, national 8)."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -91,18 +93,26 @@ def dossier_return_result(
     recipient_name: str = "",
     recipient_id_number: str = "",
     expected_version: int | None = None,
+    system: bool = False,
+    at=None,
 ) -> Dossier:
     """Return the result (national 10): at the counter (recipient recorded), online (the e-result is
-    in the citizen's data store), or by post (the postal clerk records the delivery)."""
+    in the citizen's data store), or by post (the postal clerk records the delivery, or the post's
+    own system reports it: `system=True`). `at`: by post, when it was delivered (not in the future)."""
     if method not in RETURN_METHODS:
         raise ValidationError(_("Choose how the result is returned."))
     if method == "counter" and not (recipient_name.strip() and recipient_id_number.strip()):
         raise ValidationError(_("Record the name and ID number of the person who collects the result."))
-    locked = begin(dossier, "return_result", actor=actor, expected_version=expected_version)
+    now = timezone.now()
+    if at is not None and (method != "post" or at > now + dt.timedelta(minutes=5)):
+        raise ValidationError(_("The delivery time cannot be in the future."))
+    if system and method != "post":
+        raise TransitionError(_("Only the one-stop desk returns results at the counter or online."))
+    locked = begin(dossier, "return_result", actor=actor, system=system, expected_version=expected_version)
     # Decision 45/2016/QĐ-TTg: by post, the postal clerk records the delivery; the desk returns
     # results at the counter and online. (The guard lets both in; the method decides which.)
     needed = Role.POSTAL_CLERK if method == "post" else Role.RECEPTIONIST
-    if not access_scope(actor).holds(needed, locked.agency_id):
+    if not system and not access_scope(actor).holds(needed, locked.agency_id):
         raise TransitionError(
             _("Results by post are marked returned by the postal clerk when delivered.")
             if method == "post"
@@ -111,12 +121,12 @@ def dossier_return_result(
     return finish(
         locked,
         "return_result",
-        actor=actor,
+        actor=None if system else actor,
         data={
             "method": method,
             "recipient_name": recipient_name.strip(),
             "recipient_id_number": recipient_id_number.strip(),
         },
-        updates={"closed_at": timezone.now(), "assignee": None},
+        updates={"closed_at": at or now, "assignee": None},
         caller=dossier,
     )

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from procedures.models import Agency, Procedure, ProcedureStatus
-from procedures.validators import normalize_cccd, normalize_phone, validate_cccd
+from procedures.validators import normalize_cccd, normalize_phone, validate_cccd, validate_vn_mobile
 
 from ..access import access_scope
 from ..models import DocumentRole, Dossier, DossierChannel, DossierDocument, Role
@@ -147,9 +147,14 @@ def dossier_register(
     scans: list,
     delivery_method: str,
     channel: int = DossierChannel.COUNTER,
+    delivery_address: str = "",
+    delivery_phone: str = "",
 ) -> Dossier:
     """Register a paper dossier on the applicant's behalf and issue form 01 at once: at the
-    counter (receptionist) or received by post (postal clerk, Decision 45/2016/QĐ-TTg)."""
+    counter (receptionist) or received by post (postal clerk, Decision 45/2016/QĐ-TTg).
+
+    A result by post needs the delivery address and a mobile number the postman can call (the
+    applicant's own when none is given), as the online wizard does (citizen.dossier_problems)."""
     # The guard first, on the dossier as it would be: nothing is created for someone not allowed.
     reason = refusal(ACTIONS["register"].guard, Dossier(agency=agency, channel=channel), Who.of(actor, fresh=True))
     if reason:
@@ -172,6 +177,15 @@ def dossier_register(
     )
     phone = normalize_phone(applicant.get("phone") or person.phone)
     address = applicant.get("address") or person.address
+    delivery_address = (delivery_address or "").strip() or address
+    delivery_phone = normalize_phone(delivery_phone or "") or phone
+    if delivery_method == "post":
+        if not (delivery_address or "").strip():
+            raise ValidationError(_("Enter the delivery address."))
+        try:
+            validate_vn_mobile(delivery_phone)
+        except ValidationError as exc:
+            raise ValidationError(_("Enter a mobile number the postman can call.")) from exc
     draft = Dossier.objects.create(
         public_id=uuid.uuid4(),
         procedure=procedure,
@@ -183,8 +197,8 @@ def dossier_register(
         applicant_phone=phone,
         applicant_address=address,
         delivery_method=delivery_method,
-        delivery_address=address,
-        delivery_phone=phone,
+        delivery_address=delivery_address,
+        delivery_phone=delivery_phone,
         declaration_accepted=True,
         snapshot=procedure_snapshot(procedure),
     )

@@ -85,6 +85,10 @@ def _by_post(dossier: Dossier) -> bool:
     return dossier.channel == DossierChannel.POST
 
 
+def _result_by_post(dossier: Dossier) -> bool:
+    return dossier.delivery_method == "post"
+
+
 # ------------------------------------------------------------------------------- entries
 
 
@@ -190,8 +194,11 @@ ACTIONS: dict[str, ActionSpec] = {
         _a("stop", [May(R.APPROVER, DESK), May(R.APPROVER, UNIT)],
            note_to_applicant=True, staff_label=_("Processing stopped (form 05)"),
            citizen_label=_("Processing stopped"), notification="dossier.stopped", form="05", back_office=True),
-        # At the counter or online by the desk; by post the postal clerk records the delivery.
-        _a("return_result", [May(R.RECEPTIONIST, DESK), May(R.POSTAL_CLERK, DESK, only_if=travels_by_post)],
+        # At the counter or online by the desk; by post the postal clerk records the delivery, or the
+        # post's own system reports it through the operator API (onestop.postal, system).
+        _a("return_result",
+           [May(R.RECEPTIONIST, DESK), May(R.POSTAL_CLERK, DESK, only_if=travels_by_post),
+            May(SYSTEM, only_if=_result_by_post)],
            staff_label=_("Result returned"), citizen_label=_("Result returned"), notification="dossier.returned",
            handover=True, back_office=True),
     ]
@@ -206,6 +213,11 @@ EVENT_KINDS: dict[str, EventKind] = {
                   _("Delivered by the post"), _("Delivered by the post"), "shipment.delivered"),
         EventKind("shipment_failed", (May(R.POSTAL_CLERK, DESK), May(SYSTEM)),
                   _("Delivery failed"), _("Delivery failed"), "shipment.failed"),
+        EventKind("shipment_out_for_delivery", (May(R.POSTAL_CLERK, DESK), May(SYSTEM)),
+                  _("Out for delivery"), _("Out for delivery"), "shipment.out_for_delivery"),
+        EventKind("shipment_returned_to_agency", (May(R.POSTAL_CLERK, DESK), May(SYSTEM)),
+                  _("Returned to the agency by the post"), _("Returned to the agency by the post"),
+                  "shipment.returned_to_agency"),
         EventKind("payment_attempt", (May(OWNER), May(SYSTEM)), _("Payment attempted"), public=False),
     ]
 }  # fmt: skip

@@ -50,5 +50,10 @@ def track(request: HttpRequest) -> HttpResponse:
             if dossier is None:
                 context["not_found"] = True
             else:
-                context.update(dossier=dossier, events=citizen_events(dossier))
+                from onestop.postal.selectors import shipment_events_public
+
+                shipment, shipment_events = shipment_events_public(dossier=dossier)
+                context.update(
+                    dossier=dossier, events=citizen_events(dossier), shipment=shipment, shipment_events=shipment_events
+                )
     return render(request, "portal/submission/track.html", context, status=status)

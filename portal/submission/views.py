@@ -274,8 +274,17 @@ def dossier_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
             "withdraw_form": WithdrawForm(),
             "supplement": supplement,
             "snapshot_documents": snapshot.get("documents", []),
+            **_shipment(dossier),
         },
     )
+
+
+def _shipment(dossier) -> dict:
+    """The item number and milestones of a result sent by post (onestop.postal)."""
+    from onestop.postal.selectors import shipment_events_public
+
+    shipment, events = shipment_events_public(dossier=dossier)
+    return {"shipment": shipment, "shipment_events": events}
 
 
 @login_required

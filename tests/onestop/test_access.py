@@ -221,7 +221,8 @@ def test_a_parcel_registered_by_the_postal_clerk_waits_in_the_desks_inbox(client
 
     dossier = workflow.dossier_register(
         actor=office.postal_clerk, agency=office.agency, procedure=office.procedure,
-        applicant={"cccd": "074090007777", "full_name": "Người Gửi Bưu Điện", "phone": "0912000222"},
+        applicant={"cccd": "074090007777", "full_name": "Người Gửi Bưu Điện", "phone": "0912000222",
+                   "address": "Số 1 Yersin, phường Phú Cường, tỉnh Bình Dương"},
         checked_documents=["GT01"], scans=[], delivery_method="post", channel=DossierChannel.POST,
     )  # fmt: skip
     assert dossier.assignee is None and dossier.current_step == 1

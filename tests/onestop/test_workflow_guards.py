@@ -73,7 +73,8 @@ EXPECTED: dict[str, set[tuple[str, int | None, str]]] = {
     "confirm_payment": {(S.AWAITING_PAYMENT, 2, "system"), (S.AWAITING_PAYMENT, 2, R)},
     "resolve": {(S.PROCESSING, 3, AP)},
     "stop": {(*shape, AP) for shape in IN_HAND},
-    "return_result": {(S.RESOLVED, 6, R), (S.RESOLVED, 6, PC)},  # the result goes by post here
+    # The result goes by post here: the postal clerk, or the post's system (operator API).
+    "return_result": {(S.RESOLVED, 6, R), (S.RESOLVED, 6, PC), (S.RESOLVED, 6, "system")},
 }
 
 

@@ -6,6 +6,7 @@ from portal.demo.agencies import seed_agencies
 from portal.demo.backoffice import seed_backoffice_dossiers
 from portal.demo.catalogue import seed_catalogue
 from portal.demo.dossiers import seed_citizen_dossiers
+from portal.demo.postal import seed_postal_shipments
 
 
 class Command(BaseCommand):
@@ -21,7 +22,9 @@ class Command(BaseCommand):
         agencies = seed_agencies()
         catalogue = seed_catalogue()
         users = seed_accounts(agencies)  # after the catalogue: staff hold the roles its processes need
-        dossiers = 0 if without_dossiers else seed_citizen_dossiers() + seed_backoffice_dossiers()
+        dossiers = (
+            0 if without_dossiers else seed_citizen_dossiers() + seed_backoffice_dossiers() + seed_postal_shipments()
+        )
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready: {len(agencies)} agencies, {len(users)} accounts (password {DEMO_PASSWORD}), "

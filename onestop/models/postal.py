@@ -1,0 +1,134 @@
+"""Shipments of results by post and the operator's API clients (DESIGN §4.5)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class ShipmentState(models.TextChoices):
+    TO_PRINT = "to_print", _("To print")
+    PRINTED = "printed", _("Printed")
+    HANDED_OVER = "handed_over", _("Handed over to the post")
+    OUT_FOR_DELIVERY = "out_for_delivery", _("Out for delivery")
+    DELIVERED = "delivered", _("Delivered")
+    FAILED = "failed", _("Delivery failed")
+    RETURNED_TO_AGENCY = "returned_to_agency", _("Returned to the agency")
+
+
+class Shipment(models.Model):
+    """One result travelling by post: a snapshot of sender and recipient taken when it is created."""
+
+    dossier = models.OneToOneField(
+        "onestop.Dossier", verbose_name=_("dossier"), on_delete=models.CASCADE, related_name="shipment"
+    )
+    agency = models.ForeignKey(
+        "procedures.Agency", verbose_name=_("agency"), on_delete=models.PROTECT, related_name="shipments"
+    )
+    item_number = models.CharField(_("item number"), max_length=13, unique=True)
+    sender_name = models.CharField(_("sender"), max_length=300)
+    sender_address = models.CharField(_("sender address"), max_length=300, blank=True)
+    sender_phone = models.CharField(_("sender phone"), max_length=30, blank=True)
+    recipient_name = models.CharField(_("recipient"), max_length=300)
+    recipient_phone = models.CharField(_("recipient phone"), max_length=15, blank=True)
+    recipient_address = models.CharField(_("recipient address"), max_length=300)
+    contents = models.CharField(_("contents"), max_length=1000)
+    cod_amount = models.PositiveBigIntegerField(_("amount to collect on delivery"), default=0)
+    weight_grams = models.PositiveIntegerField(_("weight (g)"), null=True, blank=True)
+    state = models.CharField(
+        _("state"), max_length=20, choices=ShipmentState.choices, default=ShipmentState.TO_PRINT, db_index=True
+    )
+    attempts = models.PositiveSmallIntegerField(_("failed attempts"), default=0)
+    delivered_to = models.CharField(_("received by"), max_length=150, blank=True)
+    delivered_relation = models.CharField(_("relation to the applicant"), max_length=60, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
+    printed_at = models.DateTimeField(_("printed at"), null=True, blank=True)
+    handed_over_at = models.DateTimeField(_("handed over at"), null=True, blank=True)
+    delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
+    returned_at = models.DateTimeField(_("returned to the agency at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("shipment")
+        verbose_name_plural = _("shipments")
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["agency", "state", "-created_at"], name="shipment_queue"),
+            models.Index(fields=["agency", "updated_at", "id"], name="shipment_feed"),
+        ]
+
+    def __str__(self) -> str:
+        return self.item_number
+
+
+class ShipmentEvent(models.Model):
+    """One milestone of a shipment: by a clerk (actor) or reported by the operator (its event id)."""
+
+    shipment = models.ForeignKey(Shipment, on_delete=models.CASCADE, related_name="events")
+    state = models.CharField(_("state"), max_length=20, choices=ShipmentState.choices)
+    at = models.DateTimeField(_("at"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    client = models.ForeignKey(
+        "onestop.PostalApiClient", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    operator_event_id = models.CharField(_("operator's event id"), max_length=100, blank=True)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["shipment", "operator_event_id"],
+                condition=~Q(operator_event_id=""),
+                name="shipment_event_operator_id_once",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.shipment_id} {self.state}"
+
+
+class PostalSerial(models.Model):
+    """The last S10 serial number issued per service indicator (row-locked when one is taken)."""
+
+    prefix = models.CharField(max_length=2, unique=True)
+    last_value = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.prefix} {self.last_value}"
+
+
+class PostalScope(models.TextChoices):
+    READ = "shipments:read", "shipments:read"
+    WRITE = "shipments:write", "shipments:write"
+
+
+class PostalApiClient(models.Model):
+    """The post's own system, calling /api/v1/shipments/ with a bearer token (only its hash is kept)."""
+
+    name = models.CharField(_("name"), max_length=150)
+    agency = models.ForeignKey(
+        "procedures.Agency", verbose_name=_("agency"), on_delete=models.CASCADE, related_name="postal_api_clients"
+    )
+    scopes = models.JSONField(_("scopes"), default=list, blank=True)
+    token_prefix = models.CharField(_("token starts with"), max_length=12, editable=False, blank=True)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("postal API client")
+        verbose_name_plural = _("postal API clients")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def has_scope(self, scope: str) -> bool:
+        return scope in (self.scopes or [])

@@ -1,0 +1,69 @@
+"""/admin/: the post's API clients (an agency admin creates them; the token is shown once) and a
+read-only view of shipments. Registered from onestop/admin.py."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+
+from ..admin_scoping import AgencyScopedAdminMixin
+from ..models import PostalApiClient, PostalScope, Shipment, ShipmentEvent
+from .api import token_hash, token_new
+
+
+class PostalApiClientForm(forms.ModelForm):
+    scopes = forms.MultipleChoiceField(
+        label=_("Scopes"), choices=PostalScope.choices, widget=forms.CheckboxSelectMultiple, required=False
+    )
+    new_token = forms.BooleanField(label=_("Issue a new token (the old one stops working)"), required=False)
+
+    class Meta:
+        model = PostalApiClient
+        fields = ["name", "agency", "scopes", "active"]
+
+
+@admin.register(PostalApiClient)
+class PostalApiClientAdmin(AgencyScopedAdminMixin, admin.ModelAdmin):
+    form = PostalApiClientForm
+    list_display = ["name", "agency", "scopes", "token_prefix", "active", "last_used_at"]
+    list_filter = ["active"]
+    readonly_fields = ["token_prefix", "created_at", "last_used_at"]
+
+    def save_model(self, request, obj, form, change):
+        token = None
+        if not change or form.cleaned_data.get("new_token"):
+            token = token_new()
+            obj.token_hash, obj.token_prefix = token_hash(token), token[:12]
+        super().save_model(request, obj, form, change)
+        if token:
+            messages.warning(
+                request,
+                _("The token of %(name)s, shown only now — copy it into the post's system: %(token)s")
+                % {"name": obj.name, "token": token},
+            )
+
+
+class ShipmentEventInline(admin.TabularInline):
+    model = ShipmentEvent
+    extra = 0
+    can_delete = False
+    fields = ["state", "at", "actor", "client", "operator_event_id", "note"]
+    readonly_fields = fields
+
+
+@admin.register(Shipment)
+class ShipmentAdmin(AgencyScopedAdminMixin, admin.ModelAdmin):
+    list_display = ["item_number", "agency", "state", "attempts", "created_at"]
+    list_filter = ["state"]
+    search_fields = ["item_number"]
+    inlines = [ShipmentEventInline]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

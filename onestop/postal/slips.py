@@ -1,0 +1,99 @@
+"""The postal PDFs: delivery slips (A6 four to an A4 sheet, or A5), the hand-over manifest (bảng kê
+bàn giao) and the postal dossier slip of a dossier received by post (phiếu hồ sơ).
+
+Vietnamese wording is literal: these are Vietnamese documents whatever the interface language.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils import timezone
+
+from ..documents.codes import code128_svg, qr_svg, svg_data_uri, tracking_url
+from ..documents.layout import document_meta, vn_datetime, vnd
+from ..documents.render import render_pdf
+from ..documents.words import vnd_in_words
+from ..models import Dossier, Shipment
+
+LAYOUTS = ("a6", "a5")
+SLIPS_TEMPLATE = "pdf/postal_slips.html"
+MANIFEST_TEMPLATE = "pdf/postal_manifest.html"
+INTAKE_TEMPLATE = "pdf/postal_intake.html"
+MANIFEST_TITLE = "Bảng kê bàn giao kết quả giải quyết thủ tục hành chính qua dịch vụ bưu chính công ích"
+
+
+@dataclass(frozen=True)
+class Slip:
+    shipment: Shipment
+    code: str
+    barcode_src: str
+    qr_src: str
+    cod: str
+    cod_words: str
+
+
+def _slip(shipment: Shipment, request=None) -> Slip:
+    code = shipment.dossier.code or ""
+    return Slip(
+        shipment=shipment,
+        code=code,
+        barcode_src=svg_data_uri(code128_svg(shipment.item_number, text=False)),
+        qr_src=svg_data_uri(qr_svg(tracking_url(code, request=request), border=2)),
+        cod=vnd(shipment.cod_amount),
+        cod_words=vnd_in_words(shipment.cod_amount) if shipment.cod_amount else "Không thu hộ",
+    )
+
+
+def slips_pdf(shipments: list[Shipment], *, layout: str = "a6", request=None) -> bytes:
+    """Delivery slips: A6, four to an A4 sheet (cut along the dashed lines), or one A5 per page."""
+    if layout not in LAYOUTS:
+        raise ValueError(f"layout must be one of {LAYOUTS}")
+    slips = [_slip(shipment, request) for shipment in shipments]
+    per_sheet = 4 if layout == "a6" else 1
+    sheets = [slips[i : i + per_sheet] for i in range(0, len(slips), per_sheet)]
+    return render_pdf(SLIPS_TEMPLATE, {"sheets": sheets, "layout": layout, "title": "Phiếu gửi bưu chính"})
+
+
+def manifest_context(shipments: list[Shipment], *, at=None) -> dict[str, Any]:
+    if not shipments:
+        raise ValueError("A manifest lists at least one item.")
+    agency = shipments[0].agency
+    at = at or timezone.now()
+    return {
+        "doc": document_meta(agency=agency, title=MANIFEST_TITLE, at=at),
+        "agency": agency,
+        "at": vn_datetime(at),
+        "rows": [
+            {"shipment": s, "code": s.dossier.code or "", "cod": vnd(s.cod_amount) if s.cod_amount else ""}
+            for s in shipments
+        ],
+        "count": len(shipments),
+        "cod_total": vnd(sum(s.cod_amount for s in shipments)),
+        "cod_total_words": vnd_in_words(sum(s.cod_amount for s in shipments)),
+    }
+
+
+def manifest_pdf(shipments: list[Shipment], *, at=None) -> bytes:
+    return render_pdf(MANIFEST_TEMPLATE, manifest_context(shipments, at=at))
+
+
+def intake_context(dossier: Dossier, *, request=None) -> dict[str, Any]:
+    procedure = dossier.snapshot.get("procedure") or {}
+    url = tracking_url(dossier.code or "", request=request)
+    return {
+        "doc": document_meta(agency=dossier.agency, title="Phiếu hồ sơ", at=dossier.received_at or timezone.now()),
+        "dossier": dossier,
+        "procedure_name": procedure.get("name") or dossier.procedure.name,
+        "received_at": vn_datetime(dossier.received_at or dossier.created_at),
+        "documents": [d.get("name", "") for d in dossier.snapshot.get("documents") or []],
+        "delivery_address": dossier.delivery_address or dossier.applicant_address,
+        "barcode_src": svg_data_uri(code128_svg(dossier.code or "-", text=False)),
+        "qr_src": svg_data_uri(qr_svg(url)),
+        "tracking_page": url.split("?", 1)[0],
+    }
+
+
+def intake_pdf(dossier: Dossier, *, request=None) -> bytes:
+    return render_pdf(INTAKE_TEMPLATE, intake_context(dossier, request=request))

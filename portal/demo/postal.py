@@ -1,0 +1,93 @@
+"""Shipments in every state for buudien@demo.vn (the provincial centre's postal clerk), made through
+the workflow and onestop.postal's services (idempotent: once the centre has them, nothing is added)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils import timezone
+
+from onestop.models import Dossier, DossierStatus, Shipment, ShipmentState
+from onestop.postal import services
+from portal.models import User
+from procedures.models import Procedure, ProcedureStatus
+
+from .agencies import CENTRE
+from .dossiers import demo_dossier
+from .walk import DemoStaff, walk
+
+S = ShipmentState
+ADDRESSES = [
+    "Số 12 đường Yersin, phường Thủ Dầu Một, tỉnh Bình Dương",
+    "Số 45 đường Bạch Đằng, phường Phú Cường, tỉnh Bình Dương",
+    "Số 7 đường Nguyễn Trãi, phường Dĩ An, tỉnh Bình Dương",
+]
+# (state, how many): each walked there by the postal clerk through the services.
+PLAN = [
+    (S.TO_PRINT, 3), (S.PRINTED, 2), (S.HANDED_OVER, 2), (S.OUT_FOR_DELIVERY, 2), (S.DELIVERED, 2),
+    (S.FAILED, 2), (S.RETURNED_TO_AGENCY, 1),
+]  # fmt: skip
+
+
+def _to(shipment: Shipment, state: str, clerk) -> None:
+    if state == S.TO_PRINT:
+        return
+    services.shipments_mark_printed(shipments=[shipment], actor=clerk)
+    if state == S.PRINTED:
+        return
+    services.shipments_hand_over(user=clerk, items=[shipment.item_number])
+    if state == S.HANDED_OVER:
+        return
+    record = services.shipment_record
+    if state == S.OUT_FOR_DELIVERY:
+        record(shipment=shipment, state=S.OUT_FOR_DELIVERY, actor=clerk)
+    elif state == S.DELIVERED:
+        record(shipment=shipment, state=S.OUT_FOR_DELIVERY, actor=clerk)
+        record(shipment=shipment, state=S.DELIVERED, actor=clerk, delivered_to=shipment.recipient_name,
+               relation="Bản thân")  # fmt: skip
+    elif state == S.FAILED:
+        record(shipment=shipment, state=S.FAILED, actor=clerk, note="Vắng nhà, đã hẹn phát lại")
+    elif state == S.RETURNED_TO_AGENCY:
+        for reason in ("Vắng nhà", "Không liên lạc được qua điện thoại", "Người nhận đi vắng dài ngày"):
+            shipment.refresh_from_db()
+            if shipment.state == S.RETURNED_TO_AGENCY:
+                break
+            record(shipment=shipment, state=S.FAILED, actor=clerk, note=reason)
+
+
+def seed_postal_shipments() -> int:
+    if Shipment.objects.filter(agency__code=CENTRE, dossier__applicant__email__startswith="buudien.khach").exists():
+        return 0
+    procedures = [
+        p
+        for p in Procedure.objects.filter(status=ProcedureStatus.PUBLISHED, receiving_agency__code=CENTRE)
+        .prefetch_related("channels")
+        .order_by("code")
+        if "post" in (p.delivery_methods or []) and any(c.channel == 2 for c in p.channels.all())
+    ]
+    if not procedures:
+        return 0
+    staff = DemoStaff()
+    made = 0
+    for state, count in PLAN:
+        for _ in range(count):
+            n = made
+            citizen, _created = User.objects.get_or_create(
+                email=f"buudien.khach{n:02d}@demo.vn",
+                defaults={"full_name": f"Khách Bưu Điện {n + 1}", "phone": f"09123450{n:02d}",
+                          "address": ADDRESSES[n % len(ADDRESSES)], "cccd": f"0740900{n:05d}"},
+            )  # fmt: skip
+            dossier = demo_dossier(procedure=procedures[n % len(procedures)], applicant=citizen)
+            Dossier.objects.filter(pk=dossier.pk).update(
+                delivery_method="post", delivery_address=ADDRESSES[n % len(ADDRESSES)], delivery_phone=citizen.phone
+            )
+            dossier = walk(dossier, until=lambda d: d.status == DossierStatus.RESOLVED, staff=staff)
+            shipment = Shipment.objects.filter(dossier=dossier).first()
+            if shipment is None:  # a procedure whose walk does not reach the result
+                continue
+            # A little history: the result went out a day or two ago.
+            Shipment.objects.filter(pk=shipment.pk).update(created_at=timezone.now() - dt.timedelta(days=2))
+            shipment.refresh_from_db()
+            _to(shipment, state, staff.postal)
+            made += 1
+    return made
