@@ -29,6 +29,9 @@ def document_error_responses(result, generator, request, public):
         for method, operation in operations.items():
             responses = operation.setdefault("responses", {})
             codes = ["403", "429"]
+            # A token-authenticated operation (the post's API) answers 401 to a missing or wrong token.
+            if any(set(requirement) - {"cookieAuth"} for requirement in operation.get("security", [])):
+                codes.append("401")
             if "{" in path or method == "get":
                 codes.append("404")
             if method in ("post", "put", "patch") or operation.get("parameters"):
