@@ -194,6 +194,16 @@ def _overdue(scope: AccessScope, now: dt.datetime) -> Q | None:
     )
 
 
+def _awaiting_payment(scope: AccessScope, now: dt.datetime) -> Q | None:
+    """Waiting for the applicant's payment (national 6): the desk that records cash, and the unit
+    that asked. The clock keeps running (DESIGN §4.3): these are also in the deadline queues."""
+    desks = scope.where(Role.RECEPTIONIST)
+    units = scope.where(Role.RECEPTIONIST, Role.SPECIALIST)
+    if not desks and not units:
+        return None
+    return Q(agency_id__in=desks, status=S.AWAITING_PAYMENT) | Q(step_agency_id__in=units, status=S.AWAITING_PAYMENT)
+
+
 def _to_return(scope: AccessScope, now: dt.datetime) -> Q | None:
     desks = scope.where(Role.RECEPTIONIST)
     # Decision 45/2016/QĐ-TTg: the postal clerk carries the results that go by post.
@@ -239,6 +249,14 @@ QUEUES: tuple[Queue, ...] = (
         _due_soon,
     ),
     Queue("overdue", "qua-han", _("Overdue"), _("A deadline has passed."), "due_at", _overdue),
+    Queue(
+        "awaiting_payment",
+        "cho-thanh-toan",
+        _("Waiting for payment"),
+        _("The applicant was asked to pay; record a payment made at the counter."),
+        "due_at",
+        _awaiting_payment,
+    ),
     Queue(
         "to_return",
         "cho-tra-ket-qua",

@@ -152,6 +152,7 @@ def test_queue_pages_run_a_constant_number_of_queries(client, office, slug, djan
             at_step(office, 2, assignee=user, step_due_at=now - dt.timedelta(hours=1))
             at_step(office, 3, step_due_at=now + dt.timedelta(hours=1))
             at_step(office, 3, status=S.RESOLVED, assignee=office.approver)
+            at_step(office, 2, status=S.AWAITING_PAYMENT, step_due_at=now + dt.timedelta(hours=3))
 
     url = reverse("onestop:queue", args=[slug])
     client.force_login(user)

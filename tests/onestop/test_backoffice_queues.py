@@ -270,3 +270,15 @@ def test_queue_rows_need_one_query(office):
         rows = list(queue_dossiers(queue=QUEUES_BY_KEY["mine"], scope=access_scope(office.approver), now=NOW))
         [(r.procedure.name, r.agency.name, r.step_agency.name, r.assignee.full_name) for r in rows]
     assert len(rows) == 3 and len(ctx.captured_queries) == 2  # the scope, the rows
+
+
+def test_dossiers_waiting_for_payment_have_their_queue(office):
+    """Found in the Chromium walk: the three dossiers waiting for payment were only found by filters."""
+    from onestop import workflow
+
+    dossier = workflow.dossier_receive(dossier=office.submitted(), actor=office.receptionist)
+    dossier = workflow.dossier_forward(dossier=dossier, actor=office.receptionist)
+    Dossier.objects.filter(pk=dossier.pk).update(status=DossierStatus.AWAITING_PAYMENT)
+    assert ids("awaiting_payment", office.receptionist) == {dossier.pk}
+    assert ids("awaiting_payment", office.specialist) == {dossier.pk}
+    assert not ids("awaiting_payment", office.approver) and not ids("awaiting_payment", office.outsider)
