@@ -52,7 +52,7 @@ def _django():
     django.setup()
 
 
-def sessions() -> dict[str, str]:
+def sessions(officers: dict[str, str] = OFFICERS) -> dict[str, str]:
     """A logged-in session per demo officer, stored in the database as a browser's would be."""
     _django()
     from allauth.mfa.models import Authenticator
@@ -65,7 +65,7 @@ def sessions() -> dict[str, str]:
     from portal.models import User
 
     out = {}
-    for key, email in OFFICERS.items():
+    for key, email in officers.items():
         user = User.objects.get(email=email)
         # Staff must have enrolled TOTP (REQUIRE_STAFF_MFA, on in production): enrol them in the bench
         # database so that the pages run with the production middleware, its query included.

@@ -8,8 +8,10 @@ templates/ and static/ folders, so a document never waits on, or leaks to, the n
 
 from __future__ import annotations
 
+import io
 import logging
 import threading
+from collections.abc import Iterable
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -80,6 +82,31 @@ def html_to_pdf(html: str) -> bytes:
     engine = _engine()
     document = engine.html(string=html, base_url=BASE_URL, url_fetcher=engine.fetcher)
     return document.write_pdf(stylesheets=[engine.stylesheet], font_config=engine.font_config)
+
+
+def html_parts_to_pdf(parts: Iterable[str]) -> bytes:
+    """One PDF from many HTML documents rendered one after the other (their pages in order).
+
+    WeasyPrint keeps a whole document's boxes and pages in memory until it is written, and its
+    layout slows down as a document grows: a long batch (hundreds of delivery slips) is rendered
+    as parts of a few dozen pages, each written and freed before the next, and the small PDFs are
+    joined with pypdf. Memory then stays near one part's whatever the batch size.
+    """
+    from pypdf import PdfReader, PdfWriter
+
+    parts = iter(parts)
+    first = html_to_pdf(next(parts))
+    writer = None
+    for html in parts:
+        if writer is None:
+            writer = PdfWriter()
+            writer.append(PdfReader(io.BytesIO(first)))
+        writer.append(PdfReader(io.BytesIO(html_to_pdf(html))))
+    if writer is None:  # one part: its PDF as WeasyPrint wrote it
+        return first
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
 
 
 def render_html(template_name: str, context: dict[str, Any]) -> str:

@@ -55,7 +55,14 @@ class Shipment(models.Model):
         verbose_name_plural = _("shipments")
         ordering = ["-created_at", "-pk"]
         indexes = [
-            models.Index(fields=["agency", "state", "-created_at"], name="shipment_queue"),
+            # The clerk's list, newest first, all states or one tab (bench/shipment_list.py): its page
+            # is read in index order instead of sorting the agencies' shipments. A clerk of one agency
+            # among many reads the per-agency pair; a clerk of several desks (agency_id IN …) the
+            # global pair, filtering on the agency. (agency, state) also serves the tabs' counts.
+            models.Index(fields=["agency", "-created_at", "-id"], name="shipment_list"),
+            models.Index(fields=["agency", "state", "-created_at", "-id"], name="shipment_state_list"),
+            models.Index(fields=["-created_at", "-id"], name="shipment_recent"),
+            models.Index(fields=["state", "-created_at", "-id"], name="shipment_state_recent"),
             models.Index(fields=["agency", "updated_at", "id"], name="shipment_feed"),
         ]
 

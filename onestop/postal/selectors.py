@@ -8,6 +8,7 @@ from django.http import Http404
 
 from ..access import View, access_scope, dossier_for
 from ..models import AccessKind, Role, Shipment, ShipmentEvent, ShipmentState
+from . import s10
 
 
 def postal_agency_ids(*, user) -> list[int]:
@@ -40,6 +41,8 @@ def shipments_list(*, user, state: str = "", q: str = "") -> QuerySet[Shipment]:
     q = (q or "").strip()
     if q:
         compact = q.replace(" ", "").upper()
+        if s10.ITEM.match(compact):  # a scanned or typed item number: the unique index, nothing else
+            return queryset.filter(item_number=compact).order_by("-created_at", "-pk")
         queryset = queryset.filter(
             Q(item_number=compact)
             | Q(dossier__code__iexact=q)

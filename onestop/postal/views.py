@@ -49,9 +49,10 @@ def shipment_list(request: HttpRequest) -> HttpResponse:
     if form.is_bound and form.is_valid():
         state, q = form.cleaned_data["state"], form.cleaned_data["q"]
     counts = selectors.shipment_counts(user=request.user)
-    page = Paginator(selectors.shipments_list(user=request.user, state=state, q=q), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    paginator = Paginator(selectors.shipments_list(user=request.user, state=state, q=q), PAGE_SIZE)
+    if not q:  # the tabs' counts already say how many rows there are: no second COUNT(*)
+        paginator.count = counts[state] if state else sum(counts.values())
+    page = paginator.get_page(request.GET.get("page"))
     return render(
         request,
         "onestop/postal/list.html",

@@ -13,7 +13,7 @@ import pytest
 from django.urls import reverse
 
 from onestop.models import Dossier, DossierAccessLog, DossierStatus, Shipment, ShipmentState
-from onestop.postal import s10
+from onestop.postal import s10, slips
 from onestop.postal.services import shipment_for_resolved
 from tests.factories import StaffRoleFactory
 from tests.onestop.postal_helpers import resolved_by_post
@@ -134,6 +134,18 @@ def test_batch_slips_four_to_a_sheet_or_a5_and_they_become_printed(client, offic
     response = client.post(reverse("onestop:postal_slips"), {"id": ids[:2], "layout": "a5"})
     pages = _pages(response.content)
     assert len(pages) == 2 and round(float(pages[0].mediabox.width) / 72 * 25.4) == 148
+
+
+def test_a_long_batch_is_rendered_in_parts_joined_in_order(client, office, shipment, monkeypatch):
+    monkeypatch.setattr(slips, "SLIPS_PER_PART", 4)  # one A4 sheet per WeasyPrint document
+    others = more_shipments(shipment.dossier, 8)
+    client.force_login(office.postal_clerk)
+    response = client.post(reverse("onestop:postal_slips"), {"id": [shipment.pk] + [s.pk for s in others]})
+    pages = _pages(response.content)
+    assert len(pages) == 3  # nine slips: three parts, one sheet each, joined
+    items = {s.item_number for s in [shipment, *others]}
+    per_page = [{item for item in items if item in page.extract_text()} for page in pages]
+    assert [len(found) for found in per_page] == [4, 4, 1] and set().union(*per_page) == items
 
 
 def test_the_hand_over_manifest(client, office, shipment):
