@@ -9,6 +9,7 @@ import datetime as dt
 import logging
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -248,6 +249,51 @@ def counter_payment_record(*, dossier: Dossier, event: DossierEvent) -> Payment:
 
     receipt_issue(payment=payment)
     return payment
+
+
+# ---------------------------------------------------------------------------------- refunds
+
+
+REFUNDABLE = frozenset({PaymentStatus.PAID})
+
+
+@transaction.atomic
+def payment_refund_record(*, payment: Payment, actor, reason: str, reference: str = "") -> Payment:
+    """The agency paid a payment back (typically one flagged needs_refund): recorded once, with a
+    reason and the bank's (or the cash book's) reference, as a dossier event the applicant hears of.
+
+    Row-locked: a double submit finds the payment already refunded and records nothing more. Who may
+    record it is the dossier core's word (EVENT_KINDS["payment_refunded"]: the receiving desk); a
+    refused actor rolls everything back."""
+    reason = (reason or "").strip()
+    reference = (reference or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Give the reason for the refund.")})
+    if len(reason) > 300 or len(reference) > 60:
+        raise ValidationError(_("The reason or the reference is too long."))
+    locked = Payment.objects.select_for_update(of=("self",)).get(pk=payment.pk)
+    if locked.status == PaymentStatus.REFUNDED:
+        return locked  # a double submit (or two officers at once): the first one counted
+    if locked.status not in REFUNDABLE:
+        raise PaymentError(_("Only a paid payment can be refunded."))
+    locked.status = PaymentStatus.REFUNDED
+    locked.needs_refund = False
+    locked.refunded_at = timezone.now()
+    locked.refunded_by = actor
+    locked.refund_reason = reason
+    locked.refund_reference = reference
+    locked.save(
+        update_fields=["status", "needs_refund", "refunded_at", "refunded_by", "refund_reason",
+                       "refund_reference", "updated_at"]
+    )  # fmt: skip
+    dossier_record_event(
+        dossier=locked.dossier,
+        kind="payment_refunded",
+        actor=actor,
+        note=reason,
+        data={"txn_ref": locked.txn_ref, "amount": locked.amount, "reference": reference},
+    )
+    return locked
 
 
 # ---------------------------------------------------------------------------- reconciliation
