@@ -175,15 +175,19 @@ def _ipn(gw: Gateway, params: dict[str, str]) -> IpnAnswer:
     return IpnAnswer("00", IpnVerdict.CONFIRMED if note.paid else IpnVerdict.RECORDED)
 
 
+SETTLED_FIELDS = ("status", "response_code", "gateway_txn_no", "bank_code", "updated_at")
+
+
 def _settle(payment: Payment, note: Notification) -> None:
     """Apply the gateway's word to a locked attempt (inside the caller's transaction)."""
     payment.response_code = note.response_code[:4]
     payment.gateway_txn_no = note.transaction_no or payment.gateway_txn_no
     payment.bank_code = note.bank_code or payment.bank_code
-    dossier = Dossier.objects.get(pk=payment.dossier_id)
+    # Only its status is read here; the workflow locks and reads the full row itself.
+    dossier = Dossier.objects.only("pk", "status").get(pk=payment.dossier_id)
     if not note.paid:
         payment.status = PaymentStatus.CANCELLED if note.cancelled else PaymentStatus.FAILED
-        payment.save()
+        payment.save(update_fields=[*SETTLED_FIELDS])
         dossier_record_event(
             dossier=dossier,
             kind="payment_attempt",
@@ -194,8 +198,8 @@ def _settle(payment: Payment, note: Notification) -> None:
     payment.status = PaymentStatus.PAID
     payment.paid_at = timezone.now()
     if dossier.status == DossierStatus.AWAITING_PAYMENT:
-        payment.save()
-        dossier_confirm_payment(
+        payment.save(update_fields=[*SETTLED_FIELDS, "paid_at"])
+        confirmed = dossier_confirm_payment(
             dossier=dossier,
             system=True,
             amount=payment.amount,
@@ -206,9 +210,10 @@ def _settle(payment: Payment, note: Notification) -> None:
     else:
         # Paid after the dossier left "waiting for payment" (paid at the counter meanwhile, a second
         # attempt, withdrawn): the money is recorded and listed for a refund, the dossier is left alone.
+        confirmed = None
         payment.needs_refund = True
         payment.note = f"Thanh toán khi hồ sơ ở trạng thái {dossier.status}: cần hoàn tiền."
-        payment.save()
+        payment.save(update_fields=[*SETTLED_FIELDS, "paid_at", "needs_refund", "note"])
         dossier_record_event(
             dossier=dossier,
             kind="payment_attempt",
@@ -217,7 +222,7 @@ def _settle(payment: Payment, note: Notification) -> None:
         )
     from .receipts import receipt_issue
 
-    receipt_issue(payment=payment)
+    receipt_issue(payment=payment, dossier=confirmed)
 
 
 # --------------------------------------------------------------------------------- the counter
