@@ -1,5 +1,6 @@
 """The VNPay IPN endpoint over HTTP on PostgreSQL: a first notification (verify, lock, confirm the
-dossier, write the e-receipt row; its PDF is queued after commit) and a replay (verify, answer 02), against a trivial view.
+dossier, write the e-receipt row; its PDF is queued after commit) and a replay (verify, answer 02),
+against a trivial view.
 
     .venv/bin/python bench/payments_ipn.py [--dossiers 60] [--concurrency 2] [--seconds 5]
 
