@@ -1,5 +1,6 @@
 """The VNPay IPN endpoint over HTTP on PostgreSQL: a first notification (verify, lock, confirm the
-dossier, render and store the e-receipt) and a replay (verify, answer 02), against a trivial view.
+dossier, write the e-receipt row; its PDF is queued after commit) and a replay (verify, answer 02),
+against a trivial view.
 
     .venv/bin/python bench/payments_ipn.py [--dossiers 60] [--concurrency 2] [--seconds 5]
 
@@ -121,7 +122,7 @@ def main() -> None:
     print(f"\nVNPay IPN, PostgreSQL, gunicorn 2 workers, {args.concurrency} connections\n")
     print("| request | n | median ms | p95 ms | req/s |")
     print("|---|---|---|---|---|")
-    print(f"| first IPN: confirm + receipt PDF | {len(data)} | {statistics.median(data):.1f} | "
+    print(f"| first IPN: confirm + receipt row (PDF after commit) | {len(data)} | {statistics.median(data):.1f} | "
           f"{data[int(0.95 * (len(data) - 1))]:.1f} | {len(data) / seconds:.1f} |")  # fmt: skip
     for result in (replay, trivial):
         print(f"| {result.label} | {result.requests} | {result.median:.1f} | {result.percentile(95):.1f} | "

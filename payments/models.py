@@ -72,6 +72,18 @@ class Payment(models.Model):
     # money is recorded and the agency's reconciliation lists it for a refund.
     needs_refund = models.BooleanField(_("needs a refund"), default=False)
     note = models.CharField(_("note"), max_length=300, blank=True)
+    # A refund recorded by the desk (payment_refund_record): when, by whom, why, the bank's reference.
+    refunded_at = models.DateTimeField(_("refunded at"), null=True, blank=True)
+    refunded_by = models.ForeignKey(
+        "portal.User",
+        verbose_name=_("refunded by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    refund_reason = models.CharField(_("refund reason"), max_length=300, blank=True)
+    refund_reference = models.CharField(_("refund reference"), max_length=60, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
     paid_at = models.DateTimeField(_("paid at"), null=True, blank=True)
@@ -90,6 +102,7 @@ class Payment(models.Model):
             models.Index(fields=["status", "expires_at"], name="payment_status_expiry"),
             models.Index(fields=["paid_at"], name="payment_paid_at"),
             models.Index(fields=["created_at"], name="payment_created_at"),
+            models.Index(fields=["refunded_at"], name="payment_refunded_at"),
         ]
 
     def __str__(self) -> str:

@@ -87,16 +87,15 @@ def _store(receipt: Receipt, content: bytes) -> StoredFile:
     )
 
 
-def receipt_issue(*, payment: Payment) -> Receipt:
+def receipt_issue(*, payment: Payment, dossier: Dossier | None = None) -> Receipt:
     """The receipt of a paid payment (once: a second call returns the first), rendered and stored
-    in the applicant's data store. Runs inside the caller's transaction."""
+    in the applicant's data store. Runs inside the caller's transaction; `dossier`, when the caller
+    holds the payment's full dossier row already (the one the workflow just locked), saves a read."""
     existing = Receipt.objects.filter(payment=payment).first()
     if existing is not None:
         return existing
-    dossier = Dossier.objects.select_related("agency", "agency__parent", "procedure", "applicant").get(
-        pk=payment.dossier_id
-    )
-    payment.dossier = dossier
+    if dossier is None or dossier.pk != payment.dossier_id:
+        dossier = Dossier.objects.select_related("applicant").get(pk=payment.dossier_id)
     issued = timezone.now()
     receipt = Receipt.objects.create(
         payment=payment,

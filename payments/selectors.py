@@ -18,12 +18,16 @@ def _bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
 
 
 def day_payments(*, agency_id: int, day: dt.date) -> QuerySet[Payment]:
-    """The payments of dossiers received by the agency, started or paid on that local day."""
+    """The payments of dossiers received by the agency, started, paid or refunded on that local day."""
     start, end = _bounds(day)
     return (
         Payment.objects.filter(dossier__agency_id=agency_id)
-        .filter(Q(created_at__gte=start, created_at__lt=end) | Q(paid_at__gte=start, paid_at__lt=end))
-        .select_related("dossier", "receipt")
+        .filter(
+            Q(created_at__gte=start, created_at__lt=end)
+            | Q(paid_at__gte=start, paid_at__lt=end)
+            | Q(refunded_at__gte=start, refunded_at__lt=end)
+        )
+        .select_related("dossier", "receipt", "refunded_by")
         .order_by("created_at", "pk")
     )
 
@@ -38,3 +42,10 @@ def day_summary(payments: list[Payment]) -> list[dict]:
         row["count"] += 1
         row["total"] += payment.amount
     return list(rows.values())
+
+
+def day_refunds(payments: list[Payment], *, day: dt.date) -> dict:
+    """The refunds recorded on that local day: how many, and the total paid back (VND)."""
+    start, end = _bounds(day)
+    refunded = [p for p in payments if p.refunded_at is not None and start <= p.refunded_at < end]
+    return {"count": len(refunded), "total": sum(p.amount for p in refunded)}

@@ -9,6 +9,7 @@ import datetime as dt
 import logging
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -174,15 +175,19 @@ def _ipn(gw: Gateway, params: dict[str, str]) -> IpnAnswer:
     return IpnAnswer("00", IpnVerdict.CONFIRMED if note.paid else IpnVerdict.RECORDED)
 
 
+SETTLED_FIELDS = ("status", "response_code", "gateway_txn_no", "bank_code", "updated_at")
+
+
 def _settle(payment: Payment, note: Notification) -> None:
     """Apply the gateway's word to a locked attempt (inside the caller's transaction)."""
     payment.response_code = note.response_code[:4]
     payment.gateway_txn_no = note.transaction_no or payment.gateway_txn_no
     payment.bank_code = note.bank_code or payment.bank_code
-    dossier = Dossier.objects.get(pk=payment.dossier_id)
+    # Only its status is read here; the workflow locks and reads the full row itself.
+    dossier = Dossier.objects.only("pk", "status").get(pk=payment.dossier_id)
     if not note.paid:
         payment.status = PaymentStatus.CANCELLED if note.cancelled else PaymentStatus.FAILED
-        payment.save()
+        payment.save(update_fields=[*SETTLED_FIELDS])
         dossier_record_event(
             dossier=dossier,
             kind="payment_attempt",
@@ -193,8 +198,8 @@ def _settle(payment: Payment, note: Notification) -> None:
     payment.status = PaymentStatus.PAID
     payment.paid_at = timezone.now()
     if dossier.status == DossierStatus.AWAITING_PAYMENT:
-        payment.save()
-        dossier_confirm_payment(
+        payment.save(update_fields=[*SETTLED_FIELDS, "paid_at"])
+        confirmed = dossier_confirm_payment(
             dossier=dossier,
             system=True,
             amount=payment.amount,
@@ -205,9 +210,10 @@ def _settle(payment: Payment, note: Notification) -> None:
     else:
         # Paid after the dossier left "waiting for payment" (paid at the counter meanwhile, a second
         # attempt, withdrawn): the money is recorded and listed for a refund, the dossier is left alone.
+        confirmed = None
         payment.needs_refund = True
         payment.note = f"Thanh toán khi hồ sơ ở trạng thái {dossier.status}: cần hoàn tiền."
-        payment.save()
+        payment.save(update_fields=[*SETTLED_FIELDS, "paid_at", "needs_refund", "note"])
         dossier_record_event(
             dossier=dossier,
             kind="payment_attempt",
@@ -216,7 +222,7 @@ def _settle(payment: Payment, note: Notification) -> None:
         )
     from .receipts import receipt_issue
 
-    receipt_issue(payment=payment)
+    receipt_issue(payment=payment, dossier=confirmed)
 
 
 # --------------------------------------------------------------------------------- the counter
@@ -248,6 +254,51 @@ def counter_payment_record(*, dossier: Dossier, event: DossierEvent) -> Payment:
 
     receipt_issue(payment=payment)
     return payment
+
+
+# ---------------------------------------------------------------------------------- refunds
+
+
+REFUNDABLE = frozenset({PaymentStatus.PAID})
+
+
+@transaction.atomic
+def payment_refund_record(*, payment: Payment, actor, reason: str, reference: str = "") -> Payment:
+    """The agency paid a payment back (typically one flagged needs_refund): recorded once, with a
+    reason and the bank's (or the cash book's) reference, as a dossier event the applicant hears of.
+
+    Row-locked: a double submit finds the payment already refunded and records nothing more. Who may
+    record it is the dossier core's word (EVENT_KINDS["payment_refunded"]: the receiving desk); a
+    refused actor rolls everything back."""
+    reason = (reason or "").strip()
+    reference = (reference or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Give the reason for the refund.")})
+    if len(reason) > 300 or len(reference) > 60:
+        raise ValidationError(_("The reason or the reference is too long."))
+    locked = Payment.objects.select_for_update(of=("self",)).get(pk=payment.pk)
+    if locked.status == PaymentStatus.REFUNDED:
+        return locked  # a double submit (or two officers at once): the first one counted
+    if locked.status not in REFUNDABLE:
+        raise PaymentError(_("Only a paid payment can be refunded."))
+    locked.status = PaymentStatus.REFUNDED
+    locked.needs_refund = False
+    locked.refunded_at = timezone.now()
+    locked.refunded_by = actor
+    locked.refund_reason = reason
+    locked.refund_reference = reference
+    locked.save(
+        update_fields=["status", "needs_refund", "refunded_at", "refunded_by", "refund_reason",
+                       "refund_reference", "updated_at"]
+    )  # fmt: skip
+    dossier_record_event(
+        dossier=locked.dossier,
+        kind="payment_refunded",
+        actor=actor,
+        note=reason,
+        data={"txn_ref": locked.txn_ref, "amount": locked.amount, "reference": reference},
+    )
+    return locked
 
 
 # ---------------------------------------------------------------------------- reconciliation

@@ -15,4 +15,5 @@ urlpatterns = [
     path("thanh-toan/sandbox/querydr/", sandbox.querydr, name="sandbox_querydr"),
     # Staff: the agency's payments of a day.
     path("mot-cua/thanh-toan/doi-soat/", reconciliation.day_report, name="reconciliation"),
+    path("mot-cua/thanh-toan/doi-soat/<int:payment_id>/hoan-tien/", reconciliation.refund, name="refund"),
 ]

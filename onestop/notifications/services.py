@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
@@ -146,12 +146,19 @@ def notify_user(
     language = _language(user)
     message = None
     created_rows: list[Notification] = []
+    wanted: dict[str, tuple[str, str]] = {}  # dedup key → (channel, address)
     for channel in dict.fromkeys(channels):  # keep order, drop repeats
         to = _address(user, channel)
         if channel != Channel.INAPP and not to:
             continue
-        key = f"{dedup_key}|u{user.pk}|{channel}"[:200]
-        if Notification.objects.filter(dedup_key=key).exists():
+        wanted[f"{dedup_key}|u{user.pk}|{channel}"[:200]] = (channel, to)
+    if not wanted:
+        return created_rows
+    # One read for every channel; a row recorded meanwhile by another worker is caught by the
+    # unique dedup_key below (the insert runs in its own savepoint).
+    existing = set(Notification.objects.filter(dedup_key__in=list(wanted)).values_list("dedup_key", flat=True))
+    for key, (channel, to) in wanted.items():
+        if key in existing:
             continue
         if message is None:
             message = render_message(
@@ -159,25 +166,27 @@ def notify_user(
             )
         now = timezone.now()
         inapp = channel == Channel.INAPP
-        row, created = Notification.objects.get_or_create(
-            dedup_key=key,
-            defaults={
-                "recipient": user,
-                "channel": channel,
-                "kind": kind,
-                "event": event,
-                "dossier": dossier if dossier is not None else (event.dossier if event is not None else None),
-                "to": to,
-                "subject": message.subject[:300],
-                "body": message.sms if channel == Channel.SMS else message.body,
-                "link": str(context.get("link", ""))[:500],
-                "status": NotificationStatus.SENT if inapp else NotificationStatus.QUEUED,
-                "sent_at": now if inapp else None,
-                "next_attempt_at": None if inapp else now,
-            },
-        )
-        if not created:
-            continue  # another worker recorded it first
+        try:
+            with transaction.atomic():
+                row = Notification.objects.create(
+                    dedup_key=key,
+                    recipient=user,
+                    channel=channel,
+                    kind=kind,
+                    event=event,
+                    dossier=dossier if dossier is not None else (event.dossier if event is not None else None),
+                    to=to,
+                    subject=message.subject[:300],
+                    body=message.sms if channel == Channel.SMS else message.body,
+                    link=str(context.get("link", ""))[:500],
+                    status=NotificationStatus.SENT if inapp else NotificationStatus.QUEUED,
+                    sent_at=now if inapp else None,
+                    next_attempt_at=None if inapp else now,
+                )
+        except IntegrityError:
+            if Notification.objects.filter(dedup_key=key).exists():
+                continue  # another worker recorded it first
+            raise
         created_rows.append(row)
         if not inapp:
             queue_delivery(notification_id=row.pk)

@@ -219,6 +219,10 @@ EVENT_KINDS: dict[str, EventKind] = {
                   _("Returned to the agency by the post"), _("Returned to the agency by the post"),
                   "shipment.returned_to_agency"),
         EventKind("payment_attempt", (May(OWNER), May(SYSTEM)), _("Payment attempted"), public=False),
+        # The agency paid the money back (a payment made twice, or after the dossier moved on): the
+        # desk records it with a reason and the bank's reference (payments.payment_refund_record).
+        EventKind("payment_refunded", (May(R.RECEPTIONIST, DESK), May(SYSTEM)),
+                  _("Payment refunded"), _("Payment refunded"), "payment.refunded"),
     ]
 }  # fmt: skip
 
