@@ -25,7 +25,7 @@ from ..access import AccessScope, View, access_scope, dossier_for, staff_require
 from ..models import Dossier, DossierChannel, DossierStatus, Role
 from ..uploads.handlers import limit_uploads
 from ..workflow import TransitionError, allowed_actions, dossiers_assign, perform
-from ..workflow.closing import RESULT_MAX_BYTES
+from ..workflow.closing import RESULT_MAX_BYTES, return_methods
 from ..workflow.registry import staff_label
 from ..workflow.steps import current_step, steps_of, transfer_targets
 from .filters import DossierQueueFilter, select_options
@@ -228,22 +228,11 @@ def _step_unit_id(dossier: Dossier) -> int:
     return dossier.step_agency_id or dossier.agency_id
 
 
-def _return_methods(dossier: Dossier, scope: AccessScope) -> list[str]:
-    """How this user may return the result: the desk at the counter or online; the postal clerk
-    records the delivery of a result that goes by post (Decision 45/2016/QĐ-TTg)."""
-    methods = []
-    if scope.holds(Role.RECEPTIONIST, dossier.agency_id):
-        methods += ["counter", "online"]
-    if scope.holds(Role.POSTAL_CLERK, dossier.agency_id) and dossier.delivery_method == "post":
-        methods.append("post")
-    return methods
-
-
 def _form_for(action: str, dossier: Dossier, data=None, files=None, *, user=None) -> ActionForm:
     form_class = ACTION_FORMS[action]
     extra: dict[str, Any] = {}
     if action == "return_result":
-        extra["methods"] = _return_methods(dossier, access_scope(user))
+        extra["methods"] = return_methods(dossier=dossier, user=user)
     if action == "assign":
         step = current_step(dossier)
         roles = [step["role"]] if step else [Role.SPECIALIST, Role.APPROVER]

@@ -83,6 +83,21 @@ def dossier_stop(
     )
 
 
+def return_methods(*, dossier: Dossier, user) -> list[str]:
+    """How `user` may return this result (the return form offers these; the action accepts these).
+
+    Decision 45/2016/QĐ-TTg: the desk returns results at the counter and online; the postal clerk
+    records the delivery of a result that goes by post.
+    """
+    scope = access_scope(user)
+    methods = []
+    if scope.holds(Role.RECEPTIONIST, dossier.agency_id):
+        methods += ["counter", "online"]
+    if scope.holds(Role.POSTAL_CLERK, dossier.agency_id) and dossier.delivery_method == "post":
+        methods.append("post")
+    return methods
+
+
 @performs("return_result")
 @transaction.atomic
 def dossier_return_result(
@@ -109,10 +124,7 @@ def dossier_return_result(
     if system and method != "post":
         raise TransitionError(_("Only the one-stop desk returns results at the counter or online."))
     locked = begin(dossier, "return_result", actor=actor, system=system, expected_version=expected_version)
-    # Decision 45/2016/QĐ-TTg: by post, the postal clerk records the delivery; the desk returns
-    # results at the counter and online. (The guard lets both in; the method decides which.)
-    needed = Role.POSTAL_CLERK if method == "post" else Role.RECEPTIONIST
-    if not system and not access_scope(actor).holds(needed, locked.agency_id):
+    if not system and method not in return_methods(dossier=locked, user=actor):
         raise TransitionError(
             _("Results by post are marked returned by the postal clerk when delivered.")
             if method == "post"

@@ -25,7 +25,6 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from ..access import travels_by_post
 from ..models import Dossier, DossierChannel, Role
 from ..models import DossierStatus as S
 from . import clock
@@ -197,7 +196,7 @@ ACTIONS: dict[str, ActionSpec] = {
         # At the counter or online by the desk; by post the postal clerk records the delivery, or the
         # post's own system reports it through the operator API (onestop.postal, system).
         _a("return_result",
-           [May(R.RECEPTIONIST, DESK), May(R.POSTAL_CLERK, DESK, only_if=travels_by_post),
+           [May(R.RECEPTIONIST, DESK), May(R.POSTAL_CLERK, DESK, only_if=_result_by_post),
             May(SYSTEM, only_if=_result_by_post)],
            staff_label=_("Result returned"), citizen_label=_("Result returned"), notification="dossier.returned",
            handover=True, back_office=True),
