@@ -7,6 +7,7 @@ from procedures.models import Agency
 
 from .admin_scoping import AgencyScopedAdminMixin
 from .models import WEEKDAY_FIELDS, AgencyWorkingHours, CalendarOverride, DeadlineCrossing, DossierAccessLog, StaffRole
+from .national import admin as national_admin  # noqa: F401 — registers its admin
 from .notifications import admin as notifications_admin  # noqa: F401 — registers its admins
 from .postal import admin as postal_admin  # noqa: F401 — registers its admins
 from .selectors import agencies_administered_by

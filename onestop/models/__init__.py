@@ -23,6 +23,7 @@ from .dossiers import (
     DossierStatus,
     StoredFile,
 )
+from .national import NationalService, NationalSyncRecord, NationalSyncState
 from .notifications import (
     Notification,
     NotificationChannel,
@@ -52,6 +53,9 @@ __all__ = [
     "DossierDocument",
     "DossierEvent",
     "DossierStatus",
+    "NationalService",
+    "NationalSyncRecord",
+    "NationalSyncState",
     "Notification",
     "NotificationChannel",
     "NotificationPreference",
