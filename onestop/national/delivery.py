@@ -106,10 +106,25 @@ def _settle(sent: list[NationalSyncRecord], failed: list[tuple[NationalSyncRecor
             logger.warning("national sync record %s attempt %s failed: %s", record.pk, attempts, error)
 
 
+def _requests(heads: list[NationalSyncRecord]) -> list[list[NationalSyncRecord]]:
+    """The heads grouped into requests: one service and one isUpdating per request, at most
+    NATIONAL_SYNC_RECORDS_PER_REQUEST records (the national API takes `data` as a list)."""
+    size = settings.NATIONAL_SYNC_RECORDS_PER_REQUEST
+    groups: dict[tuple[str, bool], list[NationalSyncRecord]] = {}
+    for record in heads:
+        groups.setdefault((record.service, record.is_update), []).append(record)
+    return [group[i : i + size] for group in groups.values() for i in range(0, len(group), size)]
+
+
 def national_sync_drain(
     *, dossier_id: int | None = None, max_seconds: float | None = None, batch: int | None = None
 ) -> DrainResult:
-    """Send what is due (for one dossier, or for all), round after round, within `max_seconds`."""
+    """Send what is due (for one dossier, or for all), round after round, within `max_seconds`.
+
+    A round leases the first unsent row of up to `batch` dossiers and sends them in a few requests.
+    A request that fails is tried again record by record, so that one record the national side
+    refuses holds back only its own dossier; only those single attempts count against a record.
+    """
     batch = batch or settings.NATIONAL_SYNC_BATCH
     deadline = time.monotonic() + (max_seconds if max_seconds is not None else settings.NATIONAL_SYNC_DRAIN_SECONDS)
     transport = get_transport()
@@ -122,22 +137,38 @@ def national_sync_drain(
         result.rounds += 1
         sent: list[NationalSyncRecord] = []
         failed: list[tuple[NationalSyncRecord, str]] = []
-        for index, record in enumerate(heads):
+        untried: list[NationalSyncRecord] = []
+        for chunk in _requests(heads):
+            if consecutive_failures >= GIVE_UP_AFTER_FAILURES:
+                untried.extend(chunk)
+                continue
             try:
-                transport.send(record)
+                transport.send(chunk)
             except Exception as exc:
-                failed.append((record, f"{type(exc).__name__}: {exc}"))
-                consecutive_failures += 1
-                if consecutive_failures >= GIVE_UP_AFTER_FAILURES:
-                    # Release the rest untouched: they were not tried, so they cost no attempt.
-                    rest = [r.pk for r in heads[index + 1 :]]
-                    NationalSyncRecord.objects.filter(pk__in=rest, lease_token=record.lease_token).update(
-                        lease_until=None, lease_token=None
-                    )
-                    break
+                if len(chunk) == 1:
+                    failed.append((chunk[0], f"{type(exc).__name__}: {exc}"))
+                    consecutive_failures += 1
+                    continue
+                for record in chunk:  # one by one: find the record(s) refused
+                    if consecutive_failures >= GIVE_UP_AFTER_FAILURES:
+                        untried.append(record)
+                        continue
+                    try:
+                        transport.send([record])
+                    except Exception as single_exc:
+                        failed.append((record, f"{type(single_exc).__name__}: {single_exc}"))
+                        consecutive_failures += 1
+                    else:
+                        sent.append(record)
+                        consecutive_failures = 0
             else:
-                sent.append(record)
+                sent.extend(chunk)
                 consecutive_failures = 0
+        if untried:
+            # Released untouched: they were not tried, so they cost no attempt.
+            NationalSyncRecord.objects.filter(
+                pk__in=[r.pk for r in untried], lease_token=untried[0].lease_token
+            ).update(lease_until=None, lease_token=None)
         _settle(sent, failed, result)
         if consecutive_failures >= GIVE_UP_AFTER_FAILURES:
             result.errors.append(failed[-1][1])

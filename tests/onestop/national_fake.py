@@ -8,6 +8,7 @@ every request it received in order, and fails on demand: `down` (503 to everythi
 from __future__ import annotations
 
 import json
+import socket
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -26,26 +27,33 @@ class FakeNationalPortal:
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
 
+            def setup(self):
+                super().setup()
+                # Headers and body leave in two writes: without NODELAY, Nagle's algorithm and the
+                # client's delayed ACK add 40 ms to every answer (a real server does not do that).
+                self.request.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
             def log_message(self, *args):  # quiet
                 pass
 
             def do_POST(self):
                 body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-                record = body["data"][0]
-                key = self.headers.get("Idempotency-Key")
+                records = body["data"]
+                keys = [r.get("IdempotencyKey") for r in records]
                 with portal.lock:
                     portal.received.append(body)
                     if portal.token and self.headers.get("Authorization") != f"Bearer {portal.token}":
                         return self._answer(401, {"error_code": 401, "message": "unauthorised"})
                     if portal.down:
                         return self._answer(503, {"error_code": 503, "message": "maintenance"})
-                    if portal.refuse and portal.refuse(record):
+                    if portal.refuse and any(portal.refuse(r) for r in records):
                         return self._answer(500, {"error_code": 500, "message": "refused"})
-                    if key != record.get("IdempotencyKey"):
+                    if not all(keys) or self.headers.get("Idempotency-Key") != ",".join(keys):
                         return self._answer(400, {"error_code": 400, "message": "key mismatch"})
-                    if key not in portal.applied:
-                        portal.applied[key] = record
-                        portal.applied_order.append({"service": body["service"], **record})
+                    for key, record in zip(keys, records, strict=True):
+                        if key not in portal.applied:  # each record applied once, whatever is resent
+                            portal.applied[key] = record
+                            portal.applied_order.append({"service": body["service"], **record})
                 self._answer(200, {"error_code": 0, "message": "ok"})
 
             def _answer(self, status, payload):
@@ -67,6 +75,10 @@ class FakeNationalPortal:
     def __exit__(self, *exc):
         self.server.shutdown()
         self.server.server_close()
+
+    def records_received(self) -> list[dict]:
+        """Every record of every request, resent ones included, in arrival order."""
+        return [r for body in self.received for r in body["data"]]
 
     def statuses(self, code: str) -> list[tuple[str, int]]:
         """(service, TrangThai[HoSo]) of one dossier's applied records, in the order applied."""

@@ -14,6 +14,7 @@ from datetime import timedelta
 import pytest
 from django.db import transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone, translation
 
 from onestop import workflow
@@ -156,6 +157,14 @@ def test_delivered_in_order_once_with_the_credentials(office, national):
     assert len(national.received) == 6
 
 
+def test_many_dossiers_go_in_a_few_requests(office, national, settings):
+    settings.NATIONAL_SYNC_RECORDS_PER_REQUEST = 5
+    dossiers = [office.submitted() for _ in range(12)]
+    assert national_sync_drain(max_seconds=10).sent == 12
+    assert [len(body["data"]) for body in national.received] == [5, 5, 2]
+    assert {r["MaHoSo"] for r in national.records_received()} == {d.code for d in dossiers}
+
+
 def test_wrong_credentials_are_a_failure_not_a_success(office, national, settings):
     settings.NATIONAL_SYNC_TOKEN = "wrong"
     HttpTransport._local.__dict__.clear()  # a new process would read the new token
@@ -177,9 +186,10 @@ def test_a_failing_record_holds_back_its_dossier_and_nothing_else(office, nation
         and len(national.statuses(fine.code)) == 6
     )
     assert national.statuses(stuck.code) == []
-    # Only the head of the stuck dossier was tried: a later status never goes before an earlier one.
-    tried = [b["data"][0] for b in national.received if b["data"][0]["MaHoSo"] == stuck.code]
-    assert len(tried) == 1 and tried[0]["TrangThaiHoSo"] == 1
+    # Only the head of the stuck dossier was tried (with the other dossier's, then alone): a later
+    # status never goes before an earlier one.
+    tried = [r for r in national.records_received() if r["MaHoSo"] == stuck.code]
+    assert {r["TrangThaiHoSo"] for r in tried} == {1} and len(tried) == 2
     assert result.failed == 1
     head = NationalSyncRecord.objects.filter(dossier=stuck).order_by("pk").first()
     assert head.attempts == 1 and head.next_attempt_at > timezone.now()
@@ -199,8 +209,8 @@ def test_a_worker_killed_between_send_and_acknowledge_has_one_effect(office, nat
         """The process dies: no `except Exception` runs, nothing is written after the send."""
 
     class DiesAfterSending(HttpTransport):
-        def send(self, record):
-            super().send(record)
+        def send(self, records):
+            super().send(records)
             raise Killed
 
     settings.NATIONAL_SYNC_TRANSPORT = f"{__name__}.DiesAfterSending"
@@ -215,7 +225,8 @@ def test_a_worker_killed_between_send_and_acknowledge_has_one_effect(office, nat
     _later(settings.NATIONAL_SYNC_LEASE_SECONDS + 1)
     assert national_sync_drain(max_seconds=10).sent == 1  # sent again, with the same key
     assert len(national.received) == 2 and len(national.applied) == 1  # …and applied once
-    assert national.received[0]["data"][0]["IdempotencyKey"] == national.received[1]["data"][0]["IdempotencyKey"]
+    first, again = national.records_received()
+    assert first["IdempotencyKey"] == again["IdempotencyKey"] == str(row.idempotency_key)
 
 
 @pytest.mark.skipif(
@@ -314,3 +325,44 @@ def test_readyz_reports_the_backlog(client, office):
     body = client.get("/readyz").json()
     assert body["backlog"]["national_sync"]["pending"] == 1
     assert body["backlog"]["national_sync"]["dead"] == 0
+
+
+# ------------------------------------------------------------------------------ the admin
+
+
+def test_admin_shows_the_figures_and_replays_stopped_records(admin_client, office, django_capture_on_commit_callbacks):
+    dossier = office.submitted()
+    row = NationalSyncRecord.objects.get(dossier=dossier)
+    NationalSyncRecord.objects.filter(pk=row.pk).update(
+        state=NationalSyncState.DEAD, attempts=20, last_error="SyncRejected: HTTP 500: refused"
+    )
+    url = reverse("admin:onestop_nationalsyncrecord_changelist")
+    page = admin_client.get(url, {"state__exact": "dead"})
+    assert page.status_code == 200 and page.context["cl"].result_count == 1
+    assert "đã dừng: 1" in page.content.decode()
+    assert admin_client.get(url, {"q": dossier.code}).context["cl"].result_count == 1
+    detail = admin_client.get(reverse("admin:onestop_nationalsyncrecord_change", args=[row.pk])).content.decode()
+    assert "HTTP 500: refused" in detail and dossier.code in detail
+    with django_capture_on_commit_callbacks() as callbacks:
+        response = admin_client.post(url, {"action": "replay", "_selected_action": [row.pk]})
+    assert response.status_code == 302 and len(callbacks) == 1
+    row.refresh_from_db()
+    assert (row.state, row.attempts) == (NationalSyncState.PENDING, 0)
+
+
+def test_an_agency_admin_sees_only_their_agencies_records(client, office):
+    from django.contrib.auth.models import Permission
+
+    from onestop.models import Role
+    from tests.factories import StaffRoleFactory
+
+    office.submitted()
+    other_admin = StaffRoleFactory(agency=office.outsider.staff_roles.get().agency, role=Role.AGENCY_ADMIN).user
+    other_admin.is_staff = True
+    other_admin.save()
+    other_admin.user_permissions.add(Permission.objects.get(codename="view_nationalsyncrecord"))
+    client.force_login(other_admin)
+    page = client.get(reverse("admin:onestop_nationalsyncrecord_changelist"))
+    assert page.status_code == 200 and page.context["cl"].result_count == 0
+    row = NationalSyncRecord.objects.get()
+    assert client.get(reverse("admin:onestop_nationalsyncrecord_change", args=[row.pk])).status_code == 302
