@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.conf import settings
+from django.db import transaction
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
@@ -61,14 +62,17 @@ def claim_heads(*, limit: int, dossier_id: int | None = None) -> list[NationalSy
     heads = NationalSyncRecord.objects.filter(_claimable(now)).filter(~Exists(earlier_unsent))
     if dossier_id is not None:
         heads = heads.filter(dossier_id=dossier_id)
-    ids = list(heads.order_by("pk").values_list("pk", flat=True)[:limit])
-    if not ids:
-        return []
     token = uuid.uuid4()
-    # The WHERE is checked again row by row under the row lock: of two workers, one wins each row.
-    NationalSyncRecord.objects.filter(_claimable(now), pk__in=ids).update(
-        lease_until=now + timedelta(seconds=settings.NATIONAL_SYNC_LEASE_SECONDS), lease_token=token
-    )
+    with transaction.atomic():
+        # SKIP LOCKED (PostgreSQL): two workers claiming at once take different rows instead of
+        # racing for the same ones; the lease set here keeps them after the commit.
+        ids = list(heads.select_for_update(skip_locked=True).order_by("pk").values_list("pk", flat=True)[:limit])
+        if not ids:
+            return []
+        # The WHERE is checked again row by row: of two workers, one wins each row (SQLite too).
+        NationalSyncRecord.objects.filter(_claimable(now), pk__in=ids).update(
+            lease_until=now + timedelta(seconds=settings.NATIONAL_SYNC_LEASE_SECONDS), lease_token=token
+        )
     return list(NationalSyncRecord.objects.filter(lease_token=token).order_by("pk"))
 
 
