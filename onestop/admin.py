@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from procedures.models import Agency
 
 from .admin_scoping import AgencyScopedAdminMixin
+from .esign import admin as esign_admin  # noqa: F401 — registers its admin
 from .models import WEEKDAY_FIELDS, AgencyWorkingHours, CalendarOverride, DeadlineCrossing, DossierAccessLog, StaffRole
 from .national import admin as national_admin  # noqa: F401 — registers its admin
 from .notifications import admin as notifications_admin  # noqa: F401 — registers its admins

@@ -533,3 +533,17 @@ CELERY_BEAT_SCHEDULE["national-sync-drain"] = {
     "options": {"expires": NATIONAL_SYNC_DRAIN_EVERY},
 }
 # --- end National portal sync ---------------------------------------------------------------
+
+# --- Signed e-results (onestop/esign/, issue 13) --------------------------------------------
+# Each agency's signing certificate is ESIGN_PKCS12_DIR/<agency code>.p12 (a unit without one signs
+# with its nearest ancestor's), all with ESIGN_PKCS12_PASSWORD; ESIGN_TRUST_ROOTS lists the CA
+# certificates (PEM) /xac-thuc/ accepts. Empty directory: results are stored as uploaded (unsigned).
+# The demo (DEBUG) uses var/esign, which seed_demo fills with a test CA and agency certificates.
+ESIGN_PKCS12_DIR = env.str("ESIGN_PKCS12_DIR", default=str(VAR_DIR / "esign") if DEBUG else "")
+ESIGN_PKCS12_PASSWORD = env.str("ESIGN_PKCS12_PASSWORD", default="demo-esign" if DEBUG else "")
+ESIGN_TRUST_ROOTS = env.list(
+    "ESIGN_TRUST_ROOTS", default=[str(Path(ESIGN_PKCS12_DIR) / "ca.pem")] if ESIGN_PKCS12_DIR else []
+)
+# /xac-thuc/: uploads checked per client address and window (like /tra-cuu/).
+ESIGN_VERIFY_LIMIT = env.int("ESIGN_VERIFY_LIMIT", default=20)
+# --- end Signed e-results -------------------------------------------------------------------

@@ -23,6 +23,7 @@ from .dossiers import (
     DossierStatus,
     StoredFile,
 )
+from .esign import SignedResult, new_verification_code
 from .national import NationalService, NationalSyncRecord, NationalSyncState
 from .notifications import (
     Notification,
@@ -67,7 +68,9 @@ __all__ = [
     "Shipment",
     "ShipmentEvent",
     "ShipmentState",
+    "SignedResult",
     "StaffRole",
     "StoredFile",
+    "new_verification_code",
     "validate_periods_text",
 ]
