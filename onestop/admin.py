@@ -6,7 +6,9 @@ from django.utils.translation import gettext_lazy as _
 from procedures.models import Agency
 
 from .admin_scoping import AgencyScopedAdminMixin
+from .esign import admin as esign_admin  # noqa: F401 — registers its admin
 from .models import WEEKDAY_FIELDS, AgencyWorkingHours, CalendarOverride, DeadlineCrossing, DossierAccessLog, StaffRole
+from .national import admin as national_admin  # noqa: F401 — registers its admin
 from .notifications import admin as notifications_admin  # noqa: F401 — registers its admins
 from .postal import admin as postal_admin  # noqa: F401 — registers its admins
 from .selectors import agencies_administered_by

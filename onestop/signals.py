@@ -3,6 +3,7 @@
 from django.db.models.signals import post_delete, post_save
 
 from .models import AgencyWorkingHours, CalendarOverride
+from .national.receivers import dossier_event_recorded as national_event_recorded
 from .notifications.receivers import dossier_event_recorded
 from .postal.receivers import dossier_event_recorded as postal_event_recorded
 from .workflow.hooks import event_recorded
@@ -27,3 +28,5 @@ def connect() -> None:
     event_recorded.connect(dossier_event_recorded, dispatch_uid="notifications-dossier-event")
     # A result that goes by post: its shipment, in the resolve transaction (onestop/postal/receivers.py).
     event_recorded.connect(postal_event_recorded, dispatch_uid="postal-dossier-event")
+    # Every reported event: its national-portal record, an outbox row in the same transaction.
+    event_recorded.connect(national_event_recorded, dispatch_uid="national-dossier-event")

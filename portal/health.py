@@ -2,7 +2,8 @@
 
 * ``/healthz`` — liveness: the process answers, with the database and the broker.
 * ``/readyz`` — readiness: database, broker and file storage reachable (503 when one is not), plus
-  backlog figures (notifications queued for longer than READYZ_BACKLOG_MINUTES) for monitoring; a
+  backlog figures (notifications queued for longer than READYZ_BACKLOG_MINUTES; the national-portal
+  sync: pending rows, the oldest one's age, failing and dead rows) for monitoring; a
   backlog alone does not make the process unready — more web processes would not drain it.
 """
 
@@ -83,8 +84,10 @@ def _backlog() -> dict:
     from onestop.notifications.selectors import notification_backlog
 
     minutes = settings.READYZ_BACKLOG_MINUTES
+    from onestop.national.selectors import national_sync_backlog
+
     figures = notification_backlog(older_than=timezone.now() - dt.timedelta(minutes=minutes))
-    return {"notifications": {**figures, "older_than_minutes": minutes}}
+    return {"notifications": {**figures, "older_than_minutes": minutes}, "national_sync": national_sync_backlog()}
 
 
 @never_cache

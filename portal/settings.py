@@ -504,3 +504,46 @@ POSTAL_ITEM_PREFIXES = env.dict("POSTAL_ITEM_PREFIXES", default={})
 # Failed delivery attempts before the post returns the result to the agency.
 POSTAL_MAX_ATTEMPTS = env.int("POSTAL_MAX_ATTEMPTS", default=3)
 # --- end Postal ----------------------------------------------------------------------------
+
+# --- National portal sync (onestop/national/, DESIGN §4.7) ----------------------------------
+# Every reported dossier event is an outbox row written in the event's transaction; workers send
+# the rows of each dossier in order. Without NATIONAL_SYNC_URL the records go to JSON-lines files
+# under NATIONAL_SYNC_FILE_DIR (the demo, or a province not yet connected). docs/integration.md.
+NATIONAL_SYNC_ENABLED = env.bool("NATIONAL_SYNC_ENABLED", default=True)
+NATIONAL_SYNC_URL = env.str("NATIONAL_SYNC_URL", default="")
+NATIONAL_SYNC_TOKEN = env.str("NATIONAL_SYNC_TOKEN", default="")
+NATIONAL_SYNC_TRANSPORT = env.str("NATIONAL_SYNC_TRANSPORT", default="")  # a dotted class path, optional
+# madonvi: the province's identifier in the national directory (Decision 20/2020/QĐ-TTg).
+NATIONAL_SYNC_AGENCY_CODE = env.str("NATIONAL_SYNC_AGENCY_CODE", default="000.00.00.H30")
+NATIONAL_SYNC_FILE_DIR = env.str("NATIONAL_SYNC_FILE_DIR", default=str(VAR_DIR / "national-sync"))
+NATIONAL_SYNC_TIMEOUT = env.float("NATIONAL_SYNC_TIMEOUT", default=10.0)
+NATIONAL_SYNC_BATCH = env.int("NATIONAL_SYNC_BATCH", default=200)  # dossiers' first unsent rows per round
+NATIONAL_SYNC_RECORDS_PER_REQUEST = env.int("NATIONAL_SYNC_RECORDS_PER_REQUEST", default=50)
+NATIONAL_SYNC_LEASE_SECONDS = env.int("NATIONAL_SYNC_LEASE_SECONDS", default=120)
+NATIONAL_SYNC_MAX_ATTEMPTS = env.int("NATIONAL_SYNC_MAX_ATTEMPTS", default=20)
+NATIONAL_SYNC_RETRY_BASE_SECONDS = env.int("NATIONAL_SYNC_RETRY_BASE_SECONDS", default=30)
+NATIONAL_SYNC_MAX_RETRY_SECONDS = env.int("NATIONAL_SYNC_MAX_RETRY_SECONDS", default=900)
+# One periodic run sends for at most this long; it runs every NATIONAL_SYNC_DRAIN_EVERY seconds.
+NATIONAL_SYNC_DRAIN_SECONDS = env.float("NATIONAL_SYNC_DRAIN_SECONDS", default=50)
+NATIONAL_SYNC_DRAIN_EVERY = env.float("NATIONAL_SYNC_DRAIN_EVERY", default=60)
+CELERY_IMPORTS = (*CELERY_IMPORTS, "onestop.national.tasks")
+CELERY_BEAT_SCHEDULE["national-sync-drain"] = {
+    "task": "onestop.national_sync_drain",
+    "schedule": NATIONAL_SYNC_DRAIN_EVERY,
+    "options": {"expires": NATIONAL_SYNC_DRAIN_EVERY},
+}
+# --- end National portal sync ---------------------------------------------------------------
+
+# --- Signed e-results (onestop/esign/, issue 13) --------------------------------------------
+# Each agency's signing certificate is ESIGN_PKCS12_DIR/<agency code>.p12 (a unit without one signs
+# with its nearest ancestor's), all with ESIGN_PKCS12_PASSWORD; ESIGN_TRUST_ROOTS lists the CA
+# certificates (PEM) /xac-thuc/ accepts. Empty directory: results are stored as uploaded (unsigned).
+# The demo (DEBUG) uses var/esign, which seed_demo fills with a test CA and agency certificates.
+ESIGN_PKCS12_DIR = env.str("ESIGN_PKCS12_DIR", default=str(VAR_DIR / "esign") if DEBUG else "")
+ESIGN_PKCS12_PASSWORD = env.str("ESIGN_PKCS12_PASSWORD", default="demo-esign" if DEBUG else "")
+ESIGN_TRUST_ROOTS = env.list(
+    "ESIGN_TRUST_ROOTS", default=[str(Path(ESIGN_PKCS12_DIR) / "ca.pem")] if ESIGN_PKCS12_DIR else []
+)
+# /xac-thuc/: uploads checked per client address and window (like /tra-cuu/).
+ESIGN_VERIFY_LIMIT = env.int("ESIGN_VERIFY_LIMIT", default=20)
+# --- end Signed e-results -------------------------------------------------------------------

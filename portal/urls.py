@@ -3,7 +3,7 @@ from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from . import views
+from . import verification, views
 from .health import healthz, readyz
 from .submission.urls import urlpatterns as submission_urls
 
@@ -20,6 +20,8 @@ portal_patterns = (
 urlpatterns = [
     path("", include(portal_patterns)),
     path("", include("procedures.urls")),
+    path("xac-thuc/", verification.verify_upload, name="verify-upload"),
+    path("xac-thuc/<str:code>/", verification.verify_code, name="verify-result"),
     path("", include("onestop.notifications.urls")),
     path("", include("payments.urls")),
     path("mot-cua/", include("onestop.urls")),

@@ -15,7 +15,13 @@ import pytest
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
 # Executable → the Debian package of scripts/system-packages that provides it.
-PACKAGES = {"zbarimg": "zbar-tools", "pdftoppm": "poppler-utils", "pdftotext": "poppler-utils", "msgfmt": "gettext"}
+PACKAGES = {
+    "zbarimg": "zbar-tools",
+    "pdftoppm": "poppler-utils",
+    "pdftotext": "poppler-utils",
+    "pdftocairo": "poppler-utils",
+    "msgfmt": "gettext",
+}
 
 
 def require_tools(*names: str) -> dict[str, str]:

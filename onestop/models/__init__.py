@@ -23,6 +23,8 @@ from .dossiers import (
     DossierStatus,
     StoredFile,
 )
+from .esign import SignedResult, new_verification_code
+from .national import NationalService, NationalSyncRecord, NationalSyncState
 from .notifications import (
     Notification,
     NotificationChannel,
@@ -52,6 +54,9 @@ __all__ = [
     "DossierDocument",
     "DossierEvent",
     "DossierStatus",
+    "NationalService",
+    "NationalSyncRecord",
+    "NationalSyncState",
     "Notification",
     "NotificationChannel",
     "NotificationPreference",
@@ -63,7 +68,9 @@ __all__ = [
     "Shipment",
     "ShipmentEvent",
     "ShipmentState",
+    "SignedResult",
     "StaffRole",
     "StoredFile",
+    "new_verification_code",
     "validate_periods_text",
 ]

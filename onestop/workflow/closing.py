@@ -32,6 +32,8 @@ def dossier_resolve(
     that goes by post is picked up in this transaction by whatever listens to the event (the
     postal return, DESIGN §4.5).
     """
+    from ..esign.services import result_signing
+    from ..models import SignedResult
     from ..uploads.storage import stored_file_create
     from ..uploads.validation import UploadRejected, validate_upload
 
@@ -39,13 +41,19 @@ def dossier_resolve(
         raise ValidationError(_("Attach the result (a PDF)."))
     locked = begin(dossier, "resolve", actor=actor, expected_version=expected_version)
     try:
+        validate_upload(result_file, allowed=["pdf"], max_bytes=RESULT_MAX_BYTES)
+        # Signed with the issuing agency's certificate when it has one (onestop/esign): the signed
+        # file is what is stored and sent (Decree 45/2020: an e-result is valid when signed).
+        result_file, signature = result_signing(dossier=locked, actor=actor, result_file=result_file)
         validated = validate_upload(result_file, allowed=["pdf"], max_bytes=RESULT_MAX_BYTES)
     except UploadRejected as exc:
         raise ValidationError(str(exc)) from exc
     stored = stored_file_create(owner=locked.applicant, uploaded=result_file, validated=validated)
-    DossierDocument.objects.create(
+    document = DossierDocument.objects.create(
         dossier=locked, requirement_code="KETQUA", requirement_name=_("Result"), file=stored, role=DocumentRole.RESULT
     )
+    if signature is not None:
+        SignedResult.objects.create(document=document, sha256=stored.sha256, **signature)
     steps = steps_of(locked)
     updates: dict = {"assignee": None}
     # A last step at the one-stop desk returns the result; the dossier waits there.
@@ -57,7 +65,11 @@ def dossier_resolve(
         actor=actor,
         note=note,
         step=updates.get("current_step", locked.current_step),
-        data={**handover(locked, actor, updates), "result_file": stored.pk},
+        data={
+            **handover(locked, actor, updates),
+            "result_file": stored.pk,
+            **({"signed": signature["code"]} if signature else {}),
+        },
         updates=updates,
         caller=dossier,
     )

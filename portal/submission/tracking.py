@@ -24,16 +24,21 @@ def client_address(request: HttpRequest) -> str:
     return client_ip(request)
 
 
-def track_allowed(request: HttpRequest) -> bool:
-    key = f"track-rate:{client_address(request)}"
-    if cache.add(key, 1, TRACK_WINDOW_SECONDS):
+def rate_allowed(request: HttpRequest, *, scope: str, limit: int, window: int) -> bool:
+    """At most `limit` requests of this kind (`scope`) per client address per `window` seconds."""
+    key = f"{scope}-rate:{client_address(request)}"
+    if cache.add(key, 1, window):
         return True
     try:
         count = cache.incr(key)
     except ValueError:  # expired between add and incr
-        cache.add(key, 1, TRACK_WINDOW_SECONDS)
+        cache.add(key, 1, window)
         return True
-    return count <= TRACK_LIMIT
+    return count <= limit
+
+
+def track_allowed(request: HttpRequest) -> bool:
+    return rate_allowed(request, scope="track", limit=TRACK_LIMIT, window=TRACK_WINDOW_SECONDS)
 
 
 @never_cache

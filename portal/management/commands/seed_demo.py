@@ -6,6 +6,7 @@ from portal.demo.agencies import seed_agencies
 from portal.demo.backoffice import seed_backoffice_dossiers
 from portal.demo.catalogue import seed_catalogue
 from portal.demo.dossiers import seed_citizen_dossiers
+from portal.demo.esign import seed_signing_certificates
 from portal.demo.postal import seed_postal_shipments
 
 
@@ -22,6 +23,7 @@ class Command(BaseCommand):
         agencies = seed_agencies()
         catalogue = seed_catalogue()
         users = seed_accounts(agencies)  # after the catalogue: staff hold the roles its processes need
+        seed_signing_certificates()  # before the dossiers: the demo's results are signed
         dossiers = (
             0 if without_dossiers else seed_citizen_dossiers() + seed_backoffice_dossiers() + seed_postal_shipments()
         )
