@@ -37,6 +37,9 @@
   if (toggle) {
     toggle.hidden = false;
     nav.classList.add("collapsible");
+    // The bell's unread count stays in sight on the folded menu (the bell's link says it to screen readers).
+    var unread = nav.querySelector(".nav-bell .badge");
+    if (unread) { toggle.appendChild(document.createTextNode(" ")); toggle.appendChild(unread.cloneNode(true)); }
     toggle.addEventListener("click", function () {
       var open = nav.classList.toggle("open");
       toggle.setAttribute("aria-expanded", open ? "true" : "false");

@@ -107,3 +107,30 @@ def test_on_a_phone_the_menu_folds_behind_a_button(live_server, page):
     page.goto(f"{live_server.url}/")
     assert toggle.is_hidden()
     assert page.locator("#site-menu a[href='/thu-tuc/']").is_visible()
+
+
+def test_on_a_phone_my_dossiers_are_cards_with_their_column_labels(live_server, page, office):
+    cache.clear()
+    office.citizen.set_password(PASSWORD)
+    office.citizen.save()
+    dossier = office.submitted()
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("input[name=login]", office.citizen.email)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("main form button[type=submit]")
+    page.wait_for_load_state()
+    page.goto(f"{live_server.url}/ho-so/")
+    assert dossier.code in page.inner_text("main")
+    cells = page.eval_on_selector_all(
+        "table.table-cards tbody tr:first-child td",
+        """tds => tds.map(td => [getComputedStyle(td).display,
+                                 getComputedStyle(td, '::before').content.split(' / ')[0]])""",
+    )
+    assert cells[0] == ["flow-root", '"Mã hồ sơ"']
+    assert [label for _, label in cells[1:3]] == ['"Tên thủ tục"', '"Trạng thái"']
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+    page.set_viewport_size({"width": 1366, "height": 900})
+    assert page.eval_on_selector("table.table-cards tbody td", "td => getComputedStyle(td).display") == "table-cell"
+    assert page.eval_on_selector("table.table-cards thead", "t => t.getBoundingClientRect().height") > 20
