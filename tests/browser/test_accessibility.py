@@ -4,7 +4,10 @@ For every role's key pages, at 1366×900 and at 390×844 (a phone):
 - axe-core (tests/browser/vendor/axe-core, run in the page) finds no serious or critical violation of
   WCAG 2.1 A/AA (tags wcag2a, wcag2aa, wcag21a, wcag21aa);
 - the page does not scroll sideways: document.documentElement.scrollWidth ≤ the viewport's width
-  (lists become cards on small screens; site.css, .table-cards).
+  (lists become cards on small screens; site.css, .table-cards), and every cell of a card list has its
+  column label (data-label);
+- where a form came back with errors, the error summary has the focus and each of its links leads to
+  an element of the page.
 Screenshots of every page land in $A11Y_SHOTS when that is set (to look at them).
 """
 
@@ -59,6 +62,33 @@ def horizontal_overflow(page) -> str | None:
         client,
     )
     return f"scrollWidth {width} > {page.viewport_size['width']} ({', '.join(culprits)})"
+
+
+def card_and_summary_problems(page) -> list[str]:
+    """Cells of a card list without their column label; error-summary links to nothing; a page with an
+    error summary whose focus is elsewhere."""
+    return page.evaluate(
+        """() => {
+          const problems = [];
+          document.querySelectorAll('table.table-cards tbody tr').forEach(tr => {
+            Array.from(tr.cells).forEach((cell, i) => {
+              if (!cell.hasAttribute('data-label') && cell.colSpan === 1) {
+                problems.push('a card cell without data-label (column ' + (i + 1) + ')');
+              }
+            });
+          });
+          const summary = document.querySelector('.error-summary');
+          if (summary) {
+            if (document.activeElement !== summary) { problems.push('the error summary does not have the focus'); }
+            summary.querySelectorAll('a[href^="#"]').forEach(a => {
+              if (!document.getElementById(a.getAttribute('href').slice(1))) {
+                problems.push('an error-summary link to nothing: ' + a.getAttribute('href'));
+              }
+            });
+          }
+          return Array.from(new Set(problems));
+        }"""
+    )
 
 
 def login(page, base, email):
@@ -195,6 +225,7 @@ def test_key_pages_of_every_role_pass_axe_and_fit_the_screen(live_server, browse
                     where = f"{account or 'anonymous'} {visit.name} @{width}"
                     if visit.expect:
                         assert page.locator(visit.expect).count(), f"{where}: {visit.expect} not on {page.url}"
+                    problems += [f"{where}: {line}" for line in card_and_summary_problems(page)]
                     problems += [f"{where}: {line}" for line in axe_violations(page)]
                     if overflow := horizontal_overflow(page):
                         problems.append(f"{where}: {overflow}")
