@@ -10,6 +10,41 @@
       button.setAttribute("aria-disabled", "true");
     }
   });
+  // After a form error, the error summary takes the focus so that keyboard and screen-reader users
+  // hear what went wrong (WCAG 3.3.1, 2.4.3); each of its links moves the focus to its field.
+  var summary = document.querySelector(".error-summary");
+  if (summary) {
+    if (!summary.hasAttribute("tabindex")) { summary.setAttribute("tabindex", "-1"); }
+    var closed = summary.closest("details:not([open])");
+    if (closed) { closed.open = true; }
+    summary.focus();
+  }
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest(".error-summary a[href^='#']");
+    if (!link) { return; }
+    var field = document.getElementById(decodeURIComponent(link.getAttribute("href").slice(1)));
+    if (!field) { return; }
+    event.preventDefault();
+    var holder = field.closest("details:not([open])");
+    if (holder) { holder.open = true; }
+    // The field comes into view with its label and error (GOV.UK's error summary does the same).
+    (field.closest(".field") || field).scrollIntoView();
+    field.focus({ preventScroll: true });
+  });
+  // On small screens the main navigation folds behind a "Menu" button (without JavaScript it stays open).
+  var nav = document.querySelector(".site-nav");
+  var toggle = nav && nav.querySelector(".nav-toggle");
+  if (toggle) {
+    toggle.hidden = false;
+    nav.classList.add("collapsible");
+    // The bell's unread count stays in sight on the folded menu (the bell's link says it to screen readers).
+    var unread = nav.querySelector(".nav-bell .badge");
+    if (unread) { toggle.appendChild(document.createTextNode(" ")); toggle.appendChild(unread.cloneNode(true)); }
+    toggle.addEventListener("click", function () {
+      var open = nav.classList.toggle("open");
+      toggle.setAttribute("aria-expanded", open ? "true" : "false");
+    });
+  }
   // Upload progress bar: send multipart forms with XHR and show the progress.
   document.querySelectorAll("form[data-upload-progress]").forEach(function (form) {
     form.addEventListener("submit", function (event) {

@@ -122,7 +122,7 @@ def test_queue_page_lists_counts_filters_and_paginates(client, office):
     html = page(client, url)
     assert 'aria-current="page"' in html and ">28</span>" in html  # the navigation's count
     assert 'role="status">28 ' in html
-    assert html.count('class="table queue-table"') == 1 and html.count("<tr") == 26  # header + 25 rows
+    assert html.count('class="table table-cards queue-table"') == 1 and html.count("<tr") == 26  # header + 25 rows
     assert "Người nộp 00" in html and special.code not in html  # earliest deadline first
     second = page(client, url, page=2)
     assert special.code in second and second.count("<tr") == 4
