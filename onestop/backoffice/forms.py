@@ -228,9 +228,9 @@ class ConfirmPaymentForm(ActionForm):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         if self.dossier is not None and not self.is_bound:
-            from ..workflow.snapshot import fees_for_channel
+            from ..fees import dossier_dues
 
-            self.initial.setdefault("amount", fees_for_channel(self.dossier.snapshot or {}, self.dossier.channel)[1])
+            self.initial.setdefault("amount", dossier_dues(self.dossier).total)
 
     def service_kwargs(self):
         return {"amount": self.cleaned_data["amount"], "reference": self.cleaned_data["reference"], "method": "cash"}

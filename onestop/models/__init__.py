@@ -29,7 +29,16 @@ from .notifications import (
     NotificationPreference,
     NotificationStatus,
 )
-from .postal import PostalApiClient, PostalScope, PostalSerial, Shipment, ShipmentEvent, ShipmentState
+from .postal import (
+    PostageMode,
+    PostageRule,
+    PostalApiClient,
+    PostalScope,
+    PostalSerial,
+    Shipment,
+    ShipmentEvent,
+    ShipmentState,
+)
 from .roles import Role, StaffRole
 
 __all__ = [
@@ -56,6 +65,8 @@ __all__ = [
     "NotificationChannel",
     "NotificationPreference",
     "NotificationStatus",
+    "PostageMode",
+    "PostageRule",
     "PostalApiClient",
     "PostalScope",
     "PostalSerial",

@@ -16,6 +16,7 @@ from procedures.models import Agency, Procedure, ProcedureStatus
 from procedures.validators import normalize_cccd, normalize_phone, validate_cccd, validate_vn_mobile
 
 from ..access import access_scope
+from ..fees import dossier_postage
 from ..models import DocumentRole, Dossier, DossierChannel, DossierDocument, Role
 from . import clock
 from ._engine import begin, finish
@@ -211,6 +212,8 @@ def dossier_register(
         "submitted_at": now,
         "received_at": now,
         "due_at": clock.processing_due(locked, now),
+        # The postage of a result by post, quoted now and kept (onestop.fees).
+        "snapshot": {**locked.snapshot, "postage": dossier_postage(locked, locked.snapshot)},
         **_first_step(locked, actor, now),
     }
     return finish(

@@ -6,7 +6,7 @@ from portal.demo.agencies import seed_agencies
 from portal.demo.backoffice import seed_backoffice_dossiers
 from portal.demo.catalogue import seed_catalogue
 from portal.demo.dossiers import seed_citizen_dossiers
-from portal.demo.postal import seed_postal_shipments
+from portal.demo.postal import seed_postage_rules, seed_postal_shipments
 
 
 class Command(BaseCommand):
@@ -20,6 +20,7 @@ class Command(BaseCommand):
     @transaction.atomic
     def handle(self, *args, without_dossiers: bool = False, **options) -> None:
         agencies = seed_agencies()
+        seed_postage_rules(agencies)
         catalogue = seed_catalogue()
         users = seed_accounts(agencies)  # after the catalogue: staff hold the roles its processes need
         dossiers = (
