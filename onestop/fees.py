@@ -28,7 +28,7 @@ from typing import Any
 
 from procedures.models import Agency
 
-from .models import Dossier, PostageMode, PostageRule
+from .models import Dossier, DossierStatus, PostageMode, PostageRule
 
 # The postage line as a receipt, a payment and a slip name it (data, like the catalogue's fee names).
 POSTAGE_NAME = "Cước dịch vụ bưu chính công ích chuyển trả kết quả"
@@ -164,13 +164,16 @@ def postage_quote(agency: Agency, *, province_code: str = "", ward_code: str = "
 
 
 def dossier_postage(dossier: Dossier, snapshot: dict[str, Any] | None = None) -> dict[str, Any]:
-    """The postage of a dossier whose result goes by post: frozen in its snapshot at submission,
-    else quoted from the current rule (a draft in the wizard)."""
+    """The postage of a dossier whose result goes by post: frozen in its snapshot at submission or
+    registration, else — a draft in the wizard — quoted from the current rule. A dossier submitted
+    before postage rules existed has none frozen and owes none (no query either)."""
     if dossier.delivery_method != "post":
         return {"amount": 0, "zone": ""}
     frozen = (snapshot if snapshot is not None else dossier.snapshot or {}).get("postage")
     if isinstance(frozen, dict) and "amount" in frozen:
         return frozen
+    if dossier.status != DossierStatus.DRAFT and dossier.code:
+        return {"amount": 0, "zone": ""}
     return postage_quote(
         dossier.agency, province_code=dossier.delivery_province_code, ward_code=dossier.delivery_ward_code
     )
