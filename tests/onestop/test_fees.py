@@ -96,7 +96,7 @@ def tree(db):
 
 
 def test_a_flat_rule_and_a_zone_rule(tree):
-    province, ward = tree
+    _province, ward = tree
     rule = PostageRule.objects.create(agency=ward, mode=PostageMode.FLAT, flat_amount=20_000)
     assert postage_quote(ward, province_code="01", ward_code="00001")["amount"] == 20_000
     rule.mode, rule.same_ward_amount, rule.same_province_amount, rule.elsewhere_amount = "zone", 12, 20, 32
