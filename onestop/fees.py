@@ -179,6 +179,35 @@ def dossier_postage(dossier: Dossier, snapshot: dict[str, Any] | None = None) ->
     )
 
 
+def delivery_area_choices() -> list[tuple[str, str]]:
+    """Where a result by post may go, as "province:ward" codes (the postage zone): each ward or
+    commune of the province that has its People's Committee in the agency tree, another place in
+    the province, or outside it. Asked by the wizard's delivery step and the counter form."""
+    from django.utils.translation import gettext as _
+
+    from procedures.models import AgencyKind
+
+    wards = list(
+        Agency.objects.filter(active=True, kind=AgencyKind.COMMUNE)
+        .exclude(ward_code="")
+        .order_by("name")
+        .values_list("province_code", "ward_code", "name")
+    )
+    choices = [("", _("Outside the province"))]
+    for province in sorted({p for p, _w, _n in wards if p}):
+        choices.append((f"{province}:", _("Another ward or commune of the province")))
+    for province, ward, name in wards:
+        place = name.removeprefix("Ủy ban nhân dân ")
+        choices.append((f"{province}:{ward}", place[:1].upper() + place[1:]))
+    return choices
+
+
+def area_codes(value: str | None) -> tuple[str, str]:
+    """ "74:25747" → ("74", "25747"); "" → ("", "")."""
+    province, _sep, ward = (value or "").partition(":")
+    return province, ward
+
+
 # -------------------------------------------------------------------------------------- dues
 
 

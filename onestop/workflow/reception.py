@@ -150,6 +150,8 @@ def dossier_register(
     channel: int = DossierChannel.COUNTER,
     delivery_address: str = "",
     delivery_phone: str = "",
+    delivery_province_code: str = "",
+    delivery_ward_code: str = "",
 ) -> Dossier:
     """Register a paper dossier on the applicant's behalf and issue form 01 at once: at the
     counter (receptionist) or received by post (postal clerk, Decision 45/2016/QĐ-TTg).
@@ -200,6 +202,9 @@ def dossier_register(
         delivery_method=delivery_method,
         delivery_address=delivery_address,
         delivery_phone=delivery_phone,
+        # The postage zone of a result by post (onestop.fees): the ward's administrative-unit codes.
+        delivery_province_code=delivery_province_code if delivery_method == "post" else "",
+        delivery_ward_code=delivery_ward_code if delivery_method == "post" else "",
         declaration_accepted=True,
         snapshot=procedure_snapshot(procedure),
     )

@@ -6,6 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from onestop.fees import area_codes, delivery_area_choices
 from onestop.models import ApplicantKind, Dossier
 from procedures.models import Delivery
 from procedures.validators import normalize_cccd, normalize_phone, validate_cccd, validate_vn_mobile
@@ -69,27 +70,6 @@ class ApplicantForm(forms.ModelForm):
         return cleaned
 
 
-def delivery_areas() -> list[tuple[str, str]]:
-    """Where a result by post may go, as "province:ward" codes (the postage zone, onestop.fees): each
-    ward or commune of the province that has its People's Committee in the agency tree, any other
-    place in the province, or outside it."""
-    from procedures.models import Agency, AgencyKind
-
-    wards = list(
-        Agency.objects.filter(active=True, kind=AgencyKind.COMMUNE)
-        .exclude(ward_code="")
-        .order_by("name")
-        .values_list("province_code", "ward_code", "name")
-    )
-    choices = [("", _("Outside the province"))]
-    for province in sorted({p for p, _w, _n in wards if p}):
-        choices.append((f"{province}:", _("Another ward or commune of the province")))
-    for province, ward, name in wards:
-        place = name.removeprefix("Ủy ban nhân dân ")
-        choices.append((f"{province}:{ward}", place[:1].upper() + place[1:]))
-    return choices
-
-
 class DeliveryForm(forms.Form):
     delivery_method = forms.ChoiceField(label=_("How do you want to receive the result?"), widget=forms.RadioSelect)
     delivery_address = forms.CharField(label=_("Delivery address"), max_length=300, required=False)
@@ -105,14 +85,14 @@ class DeliveryForm(forms.Form):
         labels = dict(Delivery.choices)
         self.fields["delivery_method"].choices = [(m, labels.get(m, m)) for m in allowed]
         if Delivery.POST in allowed:
-            self.fields["delivery_area"].choices = delivery_areas()
+            self.fields["delivery_area"].choices = delivery_area_choices()
         else:
             del self.fields["delivery_area"]
 
     def dossier_values(self) -> dict:
         """The cleaned values as the dossier stores them (the area as its two codes)."""
         values = {k: v for k, v in self.cleaned_data.items() if k != "delivery_area"}
-        province, _sep, ward = (self.cleaned_data.get("delivery_area") or "").partition(":")
+        province, ward = area_codes(self.cleaned_data.get("delivery_area"))
         if values.get("delivery_method") != Delivery.POST:
             province = ward = ""
         values.update(delivery_province_code=province, delivery_ward_code=ward)
