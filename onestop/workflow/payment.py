@@ -35,9 +35,21 @@ def dossier_request_payment(
         raise ValidationError(_("The amount cannot be negative."))
     locked = begin(dossier, "request_payment", actor=actor, system=system, expected_version=expected_version)
     data = {"amount": amount} if amount is not None else {}
+    updates = {}
     if system:
         data["at_submission"] = True
-    return finish(locked, "request_payment", actor=None if system else actor, note=note, data=data, caller=dossier)
+        # The desk's check clock does not run while the citizen pays: it starts at the payment
+        # (dossier_confirm_payment), so a dossier left unpaid never counts as checked late.
+        updates["check_due_at"] = None
+    return finish(
+        locked,
+        "request_payment",
+        actor=None if system else actor,
+        note=note,
+        data=data,
+        updates=updates,
+        caller=dossier,
+    )
 
 
 @performs("confirm_payment")

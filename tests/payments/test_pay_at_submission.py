@@ -63,6 +63,7 @@ def test_the_citizen_journey_submit_pay_through_the_ipn_then_the_desk_receives(c
     assert "Thanh toán trực tuyến" in page and reverse("payments:pay", args=[dossier.public_id]) in page
     dossier.refresh_from_db()
     assert dossier.status == DossierStatus.AWAITING_PAYMENT
+    assert dossier.check_due_at is None  # the desk's 8 hours do not run while the citizen pays
     asked = dossier.events.get(action="request_payment")
     assert asked.actor is None and asked.from_status == DossierStatus.SUBMITTED and asked.data["at_submission"]
 
