@@ -8,11 +8,12 @@ shipment's amount collected on delivery (onestop.postal).
   never added.
 * **Fixed or per unit**: a per-dossier line counts once; a per-copy/page/item line counts the
   units the applicant gave in the form field it names (`quantity_field`), within its range of
-  units (`from_unit`–`to_unit`). A tiered fee is several lines over ranges of one count — e.g.
-  certifying a copy, 2.000 đ a page for pages 1–2 and 1.000 đ a page from page 3 (Circular
-  226/2016/TT-BTC): one page owes 2.000 đ, not the 3.000 đ of both lines added up. A count the
-  form does not give is taken as one unit and the total is marked provisional (the desk counts
-  at reception).
+  units (`from_unit`–`to_unit`), times the form field it may name as multiplier
+  (`multiplier_field`: the pages of each copy × the number of copies). A tiered fee is several
+  lines over ranges of one count — e.g. certifying a copy, 2.000 đ a page for pages 1–2 and
+  1.000 đ a page from page 3 (Circular 226/2016/TT-BTC): one page owes 2.000 đ, not the 3.000 đ
+  of both lines added up. A count the form does not give is taken as one unit and the total is
+  marked provisional (the desk counts at reception).
 * **Postage** when the result travels by post: the receiving agency's PostageRule (or its nearest
   ancestor's), flat or by zone — the recipient's ward/province codes against the agency's.
   Frozen in the snapshot at submission, so a later change of the rule changes no dossier.
@@ -103,6 +104,11 @@ def fee_lines(snapshot: dict[str, Any], channel: int, form_data: dict | None) ->
             quantity = _units(fee, 1 if given is None else given)
             if quantity == 0:
                 continue  # a tier the count does not reach ("from page 3" for a one-page copy)
+            if fee.get("multiplier_field"):  # e.g. pages of each copy × the number of copies
+                times = _count(form_data or {}, fee["multiplier_field"])
+                if times is None:
+                    provisional = True
+                quantity *= 1 if times is None else times
         else:
             quantity = 1
         lines.append(

@@ -121,7 +121,10 @@ def _flag(value: Any) -> bool:
 def _fee_units(fee: dict) -> dict[str, Any]:
     """A per-unit line's units (our MOTCUA_* extension): the form field that counts them and the
     range of units it covers (tiered fees: "từ trang thứ ba trở lên")."""
-    units: dict[str, Any] = {"quantity_field": str(fee.get("MOTCUA_TRUONGSOLUONG") or "").strip()}
+    units: dict[str, Any] = {
+        "quantity_field": str(fee.get("MOTCUA_TRUONGSOLUONG") or "").strip(),
+        "multiplier_field": str(fee.get("MOTCUA_TRUONGNHAN") or "").strip(),
+    }
     for key, name, default in (("MOTCUA_TUDONVI", "from_unit", 1), ("MOTCUA_DENDONVI", "to_unit", None)):
         raw = fee.get(key)
         if raw in (None, ""):
@@ -142,6 +145,8 @@ def _fee_units_record(fee: FeeItem) -> dict[str, Any]:
     out: dict[str, Any] = {}
     if fee.quantity_field:
         out["MOTCUA_TRUONGSOLUONG"] = fee.quantity_field
+    if fee.multiplier_field:
+        out["MOTCUA_TRUONGNHAN"] = fee.multiplier_field
     if fee.from_unit != 1:
         out["MOTCUA_TUDONVI"] = fee.from_unit
     if fee.to_unit is not None:

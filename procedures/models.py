@@ -274,6 +274,13 @@ class FeeItem(models.Model):
         blank=True,
         help_text=_("The key of the application-form field with the number of units (per-unit fees only)."),
     )
+    # A per-page fee of each copy: the form field with the number of copies multiplies the line.
+    multiplier_field = models.CharField(
+        _("form field multiplying the line"),
+        max_length=60,
+        blank=True,
+        help_text=_("E.g. the number of copies, for a fee counted per page of each copy."),
+    )
     from_unit = models.PositiveIntegerField(_("from unit"), default=1)
     to_unit = models.PositiveIntegerField(
         _("up to unit"), null=True, blank=True, help_text=_("Leave empty when the line has no upper limit.")

@@ -41,6 +41,7 @@ def procedure_snapshot(procedure: Procedure) -> dict[str, Any]:
                 "basis": f.basis,
                 "channel": f.channel,
                 "quantity_field": f.quantity_field,
+                "multiplier_field": f.multiplier_field,
                 "from_unit": f.from_unit,
                 "to_unit": f.to_unit,
             }

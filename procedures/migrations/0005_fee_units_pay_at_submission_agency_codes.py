@@ -32,6 +32,11 @@ class Migration(migrations.Migration):
         ),
         migrations.AddField(
             model_name='feeitem',
+            name='multiplier_field',
+            field=models.CharField(blank=True, help_text='E.g. the number of copies, for a fee counted per page of each copy.', max_length=60, verbose_name='form field multiplying the line'),
+        ),
+        migrations.AddField(
+            model_name='feeitem',
             name='to_unit',
             field=models.PositiveIntegerField(blank=True, help_text='Leave empty when the line has no upper limit.', null=True, verbose_name='up to unit'),
         ),

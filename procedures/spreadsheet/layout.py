@@ -88,6 +88,12 @@ SHEETS: dict[str, tuple[Column, ...]] = {
             "Mã trường đơn ghi số đơn vị (số trang, số bản…), với phí tính theo đơn vị",
             optional=True,
         ),
+        Column(
+            "TRUONGNHAN",
+            14,
+            "Mã trường đơn nhân với dòng phí (ví dụ số bản, với phí tính theo trang của mỗi bản)",
+            optional=True,
+        ),
         Column("TUDONVI", 8, "Tính từ đơn vị thứ (để trống = 1)", number=True, optional=True),
         Column("DENDONVI", 8, "Đến đơn vị thứ (để trống = không giới hạn)", number=True, optional=True),
     ),

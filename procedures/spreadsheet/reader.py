@@ -74,6 +74,8 @@ def read_workbook(data: bytes | IO[bytes]) -> list[tuple[int, dict]]:
             fee["MOTCUA_CACHTINH"] = basis
         if row.text("TRUONGSOLUONG"):
             fee["MOTCUA_TRUONGSOLUONG"] = row.text("TRUONGSOLUONG")
+        if row.text("TRUONGNHAN"):
+            fee["MOTCUA_TRUONGNHAN"] = row.text("TRUONGNHAN")
         for column in ("TUDONVI", "DENDONVI"):
             if row.text(column):
                 fee[f"MOTCUA_{column}"] = row.integer(column, default=0)

@@ -128,6 +128,7 @@ def _add_record_rows(record: dict, rows: dict[str, list[dict[str, Any]]]) -> Non
                     "MOTA": fee.get("MOTA"),
                     "CACHTINH": fee.get("MOTCUA_CACHTINH"),
                     "TRUONGSOLUONG": fee.get("MOTCUA_TRUONGSOLUONG"),
+                    "TRUONGNHAN": fee.get("MOTCUA_TRUONGNHAN"),
                     "TUDONVI": fee.get("MOTCUA_TUDONVI"),
                     "DENDONVI": fee.get("MOTCUA_DENDONVI"),
                 }

@@ -68,6 +68,13 @@ def test_the_tiers_count_their_own_range_of_pages(pages, total):
     assert dossier_dues(dossier).total == total
 
 
+def test_each_copy_pays_its_pages():
+    """2.000815 is per page of each copy: 3 pages × 2 copies = 2 × (2 × 2.000 + 1.000)."""
+    dues = dossier_dues(draft(demo_procedure("2.000815"), form={"so_trang": 3, "so_ban": 2}))
+    assert dues.total == 10_000 and not dues.provisional
+    assert [(line.code, line.quantity) for line in dues.lines] == [("LP01", 4), ("LP02", 2)]
+
+
 def test_a_count_the_form_does_not_give_is_one_unit_and_provisional():
     dossier = draft(demo_procedure("2.000815"), form={})
     dues = dossier_dues(dossier)

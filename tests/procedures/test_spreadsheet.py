@@ -575,7 +575,8 @@ TIERED = record(
                     "MOTA": "",
                     "PHILEPHI": [
                         {"MAPHILEPHI": "LP01", "SOTIEN": "2000", "DONVI": "Đồng", "MOTA": "Trang 1–2",
-                         "MOTCUA_CACHTINH": "per_page", "MOTCUA_TRUONGSOLUONG": "so_trang", "MOTCUA_DENDONVI": 2},
+                         "MOTCUA_CACHTINH": "per_page", "MOTCUA_TRUONGSOLUONG": "so_trang", "MOTCUA_DENDONVI": 2,
+                         "MOTCUA_TRUONGNHAN": "so_ban"},
                         {"MAPHILEPHI": "LP02", "SOTIEN": "1000", "DONVI": "Đồng", "MOTA": "Từ trang 3",
                          "MOTCUA_CACHTINH": "per_page", "MOTCUA_TRUONGSOLUONG": "so_trang", "MOTCUA_TUDONVI": 3},
                     ],
@@ -597,6 +598,7 @@ def test_fee_units_and_payment_at_submission_round_trip_in_json_and_xlsx():
     procedure = Procedure.objects.get(code="2.000815")
     assert procedure.pay_at_submission
     assert [(f.from_unit, f.to_unit) for f in procedure.fees.all()] == [(1, 2), (3, None)]
+    assert [f.multiplier_field for f in procedure.fees.all()] == ["so_ban", ""]
     records = workbook_to_records(records_to_workbook(first))
     assert records == first
     Procedure.objects.all().delete()
@@ -608,7 +610,7 @@ def test_a_workbook_written_before_the_fee_unit_columns_still_reads():
     first = _imported(record())
     data = _edited(
         records_to_workbook(first),
-        *(_without_column("PhiLePhi", c) for c in ("TRUONGSOLUONG", "TUDONVI", "DENDONVI")),
+        *(_without_column("PhiLePhi", c) for c in ("TRUONGSOLUONG", "TRUONGNHAN", "TUDONVI", "DENDONVI")),
         _without_column("ThuTuc", "THANHTOANKHINOP"),
     )
     assert workbook_to_records(data) == first
