@@ -14,7 +14,7 @@ from onestop.access import access_scope
 from onestop.backoffice.queues import QUEUES_BY_KEY, queue_dossiers
 from onestop.models import Dossier, DossierStatus, PostageMode, PostageRule, Shipment
 from onestop.postal.slips import slips_pdf
-from payments.models import Payment, PaymentStatus
+from payments.models import Payment, PaymentStatus, Receipt
 from portal.demo.dossiers import demo_dossier
 from procedures.models import Procedure
 from procedures.services import procedures_import
@@ -86,6 +86,18 @@ def test_the_citizen_journey_submit_pay_through_the_ipn_then_the_desk_receives(c
     assert dossier.pk in _inbox(office.receptionist)
     workflow.dossier_receive(dossier=dossier, actor=office.receptionist)
     assert Payment.objects.get(pk=payment.pk).status == PaymentStatus.PAID
+
+    # The e-receipt lists the postage as its own line, in the total and in words.
+    import io
+
+    from pypdf import PdfReader
+
+    receipt = Receipt.objects.get(payment=payment)
+    response = client.get(reverse("payments:receipt", args=[dossier.public_id, receipt.public_id]))
+    pdf = b"".join(response.streaming_content)
+    text = " ".join(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages).split())
+    for expected in ("Cước dịch vụ bưu chính công ích", "20.000 đồng", "37.000 đồng", "Ba mươi bảy nghìn đồng"):
+        assert expected in text, expected
 
 
 def test_a_free_procedure_paid_at_submission_goes_straight_to_the_desk(office):
