@@ -319,3 +319,28 @@ def test_by_post_the_ward_chosen_sets_the_postage_zone_shown_at_review(citizen_c
     submit(citizen_client, dossier)
     dossier.refresh_from_db()
     assert dossier.snapshot["postage"] == {"amount": 32_000, "zone": "elsewhere"}
+
+
+def test_delivery_and_review_queries_do_not_grow_with_wards_and_postage_rules(
+    citizen_client, django_assert_max_num_queries
+):
+    from onestop.models import PostageMode, PostageRule
+    from procedures.models import Agency, AgencyKind
+
+    desk = Procedure.objects.get(code="1.001193").receiving_agency
+    PostageRule.objects.create(agency=desk, mode=PostageMode.FLAT, flat_amount=20_000)
+    dossier = start(citizen_client)
+    fill_until_review(citizen_client, dossier, delivery="post")
+    pages = [wizard_url(dossier, "delivery"), wizard_url(dossier, "review")]
+    counts = []
+    for url in pages:
+        with django_assert_max_num_queries(60) as captured:
+            assert citizen_client.get(url).status_code == 200
+        counts.append(len(captured))
+    for n in range(30):
+        ward = Agency.objects.create(code=f"000.21.{n:02d}.H12", name=f"Ủy ban nhân dân xã Số {n}",
+                                     kind=AgencyKind.COMMUNE, province_code="74", ward_code=f"{26000 + n}")  # fmt: skip
+        PostageRule.objects.create(agency=ward, mode=PostageMode.FLAT, flat_amount=10_000 + n)
+    for url, count in zip(pages, counts, strict=True):
+        with django_assert_max_num_queries(count):
+            assert citizen_client.get(url).status_code == 200
