@@ -215,7 +215,8 @@ def dossier_submit(*, dossier: Dossier, actor, declaration: bool) -> Dossier:
             system=True,
             note=_("This procedure is paid when the dossier is submitted: pay online to send it to the desk."),
         )
-        dossier.status, dossier.version = submitted.status, submitted.version
+        for name in ("status", "version", "check_due_at"):
+            setattr(dossier, name, getattr(submitted, name))
     return submitted
 
 
