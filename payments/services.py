@@ -15,9 +15,9 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from onestop.fees import dossier_dues
 from onestop.models import Dossier, DossierEvent, DossierStatus
 from onestop.workflow import dossier_confirm_payment, dossier_record_event
-from onestop.workflow.snapshot import fees_for_channel
 
 from . import conf
 from .models import IpnLog, IpnVerdict, Payment, PaymentMethod, PaymentStatus
@@ -46,13 +46,13 @@ class PaymentError(Exception):
 
 
 def payment_items(dossier: Dossier) -> tuple[list[dict], int]:
-    """What the applicant owes: the fees of the dossier's channel in its snapshot — unless the
-    officer's request stated another amount (per-copy fees counted at reception), which wins.
-
-    Postage for a result sent by post is collected by the post on delivery (COD), not here.
+    """What the applicant owes (onestop.fees.dossier_dues: the channel's fee lines for what the form
+    says, and the postage of a result sent by post, paid here with the fees) — unless the officer's
+    request stated another amount for the fees (per-copy fees counted at reception), which wins
+    over the fee lines; the postage stays its own line.
     """
-    fees, total = fees_for_channel(dossier.snapshot or {}, dossier.channel)
-    items = [{"code": f.get("code", ""), "name": f.get("name", ""), "amount": int(f.get("amount") or 0)} for f in fees]
+    dues = dossier_dues(dossier)
+    items, total = dues.items(), dues.total
     request = (
         DossierEvent.objects.filter(dossier=dossier, action="request_payment")
         .order_by("-created_at", "-pk")
@@ -60,9 +60,11 @@ def payment_items(dossier: Dossier) -> tuple[list[dict], int]:
         .first()
     )
     asked = (request or {}).get("amount")
-    if asked is not None and int(asked) != total:
+    if asked is not None and int(asked) != dues.fees_total:
+        postage = [item for item, line in zip(items, dues.lines, strict=True) if line.kind == "postage"]
         items = [{"code": "", "name": "Phí, lệ phí theo thông báo của cơ quan giải quyết", "amount": int(asked)}]
-        total = int(asked)
+        items += postage
+        total = int(asked) + dues.postage
     return items, total
 
 

@@ -20,6 +20,7 @@ from .models import (
     Delivery,
     DocumentKind,
     FeeBasis,
+    FeeItem,
     OnlineLevel,
     Procedure,
     ProcedureStatus,
@@ -110,6 +111,49 @@ def _agency_ref(item: Any, key: str) -> tuple[str, str]:
     return code, name
 
 
+def _flag(value: Any) -> bool:
+    """A yes/no of our extension: JSON true/false, or "1"/"0", "true", "có"."""
+    if isinstance(value, bool):
+        return value
+    return str(value or "").strip().lower() in ("1", "true", "có", "co", "yes")
+
+
+def _fee_units(fee: dict) -> dict[str, Any]:
+    """A per-unit line's units (our MOTCUA_* extension): the form field that counts them and the
+    range of units it covers (tiered fees: "từ trang thứ ba trở lên")."""
+    units: dict[str, Any] = {
+        "quantity_field": str(fee.get("MOTCUA_TRUONGSOLUONG") or "").strip(),
+        "multiplier_field": str(fee.get("MOTCUA_TRUONGNHAN") or "").strip(),
+    }
+    for key, name, default in (("MOTCUA_TUDONVI", "from_unit", 1), ("MOTCUA_DENDONVI", "to_unit", None)):
+        raw = fee.get(key)
+        if raw in (None, ""):
+            units[name] = default
+            continue
+        try:
+            units[name] = int(str(raw).strip())
+        except ValueError:
+            raise RecordError(f"{key} không phải số nguyên: {raw!r}") from None
+        if units[name] < 1:
+            raise RecordError(f"{key} phải từ 1 trở lên: {raw!r}")
+    if units["to_unit"] is not None and units["to_unit"] < units["from_unit"]:
+        raise RecordError("MOTCUA_DENDONVI nhỏ hơn MOTCUA_TUDONVI")
+    return units
+
+
+def _fee_units_record(fee: FeeItem) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    if fee.quantity_field:
+        out["MOTCUA_TRUONGSOLUONG"] = fee.quantity_field
+    if fee.multiplier_field:
+        out["MOTCUA_TRUONGNHAN"] = fee.multiplier_field
+    if fee.from_unit != 1:
+        out["MOTCUA_TUDONVI"] = fee.from_unit
+    if fee.to_unit is not None:
+        out["MOTCUA_DENDONVI"] = fee.to_unit
+    return out
+
+
 def parse_record(record: Any) -> ParsedProcedure:
     """Check and convert one national record; raise RecordError with the reason."""
     if not isinstance(record, dict):
@@ -165,6 +209,7 @@ def parse_record(record: Any) -> ParsedProcedure:
                     "amount": _amount(fee.get("SOTIEN"), "SOTIEN"),
                     "basis": basis,
                     "order": order,
+                    **_fee_units(fee),
                 }
             )
         channels.append(
@@ -269,6 +314,7 @@ def parse_record(record: Any) -> ParsedProcedure:
         "legacy_level": int(legacy) if legacy in ("2", "3", "4") else None,
         "delivery_methods": delivery,
         "cutoff_time": cutoff,
+        "pay_at_submission": _flag(record.get("MOTCUA_THANHTOANKHINOP")),
         "status": ProcedureStatus.PUBLISHED if _text(record, "TRANGTHAI") == "1" else ProcedureStatus.DRAFT,
     }
     return ParsedProcedure(code, fields, sector, agencies, receiving_agency, channels, documents, form_fields, steps)
@@ -306,6 +352,7 @@ def procedure_to_record(procedure: Procedure) -> dict[str, Any]:
                                 "DONVI": "Đồng",
                                 "MOTA": fee.name,
                                 **({"MOTCUA_CACHTINH": fee.basis} if fee.basis != FeeBasis.PER_DOSSIER else {}),
+                                **_fee_units_record(fee),
                             }
                             for fee in procedure.fees.all()
                             if fee.channel == channel.channel
@@ -367,6 +414,7 @@ def procedure_to_record(procedure: Procedure) -> dict[str, Any]:
         "MOTCUA_MUCDOTRUCTUYEN": procedure.online_level,
         "MOTCUA_TRAKETQUA": list(procedure.delivery_methods),
         "MOTCUA_GIOCHOT": procedure.cutoff_time.strftime("%H:%M"),
+        "MOTCUA_THANHTOANKHINOP": procedure.pay_at_submission,
         "MOTCUA_TRUONGDON": [
             {
                 "MA": f.key,

@@ -46,6 +46,11 @@ class Agency(models.Model):
     address = models.CharField(_("address"), max_length=300, blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     email = models.EmailField(_("email"), blank=True)
+    # Where the agency sits on the two-tier administrative map (province → ward/commune), as the
+    # national list of administrative-unit codes writes them: postage zones compare these with the
+    # recipient's. A ward's People's Committee is the ward itself.
+    province_code = models.CharField(_("province code"), max_length=10, blank=True)
+    ward_code = models.CharField(_("ward or commune code"), max_length=10, blank=True)
     active = models.BooleanField(_("active"), default=True)
 
     class Meta:
@@ -161,6 +166,13 @@ class Procedure(models.Model):
         _("former online level (2–4)"), null=True, blank=True, choices=[(2, "2"), (3, "3"), (4, "4")]
     )
     delivery_methods = models.JSONField(_("result delivery allowed"), default=_default_delivery)
+    # The fees (and the postage of a result by post) are paid online when the dossier is submitted:
+    # the dossier waits for payment (national 6) before the one-stop desk may receive it.
+    pay_at_submission = models.BooleanField(
+        _("fees paid at submission"),
+        default=False,
+        help_text=_("An online dossier waits for its payment before the one-stop desk checks it."),
+    )
     cutoff_time = models.TimeField(
         _("same-day cut-off"),
         default=dt.time(15, 0),
@@ -253,6 +265,26 @@ class FeeItem(models.Model):
     name = models.CharField(_("name"), max_length=500)
     amount = models.PositiveBigIntegerField(_("amount (VND)"))
     basis = models.CharField(_("basis"), max_length=15, choices=FeeBasis.choices, default=FeeBasis.PER_DOSSIER)
+    # A per-unit line counts the units the applicant states in the application form (e.g. "so_trang",
+    # the number of pages); a tiered fee is several lines over ranges of those units, e.g. 2.000 đ a
+    # page for pages 1–2 and 1.000 đ a page from page 3 (Circular 226/2016/TT-BTC, certified copies).
+    quantity_field = models.CharField(
+        _("form field giving the number of units"),
+        max_length=60,
+        blank=True,
+        help_text=_("The key of the application-form field with the number of units (per-unit fees only)."),
+    )
+    # A per-page fee of each copy: the form field with the number of copies multiplies the line.
+    multiplier_field = models.CharField(
+        _("form field multiplying the line"),
+        max_length=60,
+        blank=True,
+        help_text=_("E.g. the number of copies, for a fee counted per page of each copy."),
+    )
+    from_unit = models.PositiveIntegerField(_("from unit"), default=1)
+    to_unit = models.PositiveIntegerField(
+        _("up to unit"), null=True, blank=True, help_text=_("Leave empty when the line has no upper limit.")
+    )
     order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -262,6 +294,12 @@ class FeeItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}: {self.amount:,} đ"
+
+    def clean(self) -> None:
+        if self.from_unit < 1:
+            raise ValidationError({"from_unit": _("Units are counted from 1.")})
+        if self.to_unit is not None and self.to_unit < self.from_unit:
+            raise ValidationError({"to_unit": _("The last unit cannot come before the first.")})
 
 
 class DocumentKind(models.TextChoices):

@@ -152,6 +152,8 @@ def _counter_register(request: HttpRequest, scope: AccessScope, limits) -> HttpR
                 channel=channel,
                 delivery_address=data["delivery_address"],
                 delivery_phone=data["delivery_phone"],
+                delivery_province_code=data["delivery_province_code"],
+                delivery_ward_code=data["delivery_ward_code"],
             )
         except (TransitionError, ValidationError) as exc:
             form.add_error(None, _error_text(exc))

@@ -228,9 +228,9 @@ class ConfirmPaymentForm(ActionForm):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         if self.dossier is not None and not self.is_bound:
-            from ..workflow.snapshot import fees_for_channel
+            from ..fees import dossier_dues
 
-            self.initial.setdefault("amount", fees_for_channel(self.dossier.snapshot or {}, self.dossier.channel)[1])
+            self.initial.setdefault("amount", dossier_dues(self.dossier).total)
 
     def service_kwargs(self):
         return {"amount": self.cleaned_data["amount"], "reference": self.cleaned_data["reference"], "method": "cash"}
@@ -409,6 +409,11 @@ class CounterRegisterForm(forms.Form):
     delivery_street = forms.CharField(label=_("House number, street, hamlet"), max_length=150, required=False)
     delivery_ward = forms.CharField(label=_("Ward or commune"), max_length=80, required=False)
     delivery_province = forms.CharField(label=_("Province or city"), max_length=60, required=False)
+    delivery_area = forms.ChoiceField(
+        label=_("Ward or commune of the delivery address"),
+        required=False,
+        help_text=_("The postage depends on it: same ward, same province or elsewhere."),
+    )
     delivery_phone = forms.CharField(label=_("Mobile number for the postman"), max_length=15, required=False)
     confirm = forms.BooleanField(
         label=_("I confirm that I have checked the documents against the list and register the dossier (form 01).")
@@ -422,6 +427,10 @@ class CounterRegisterForm(forms.Form):
         labels = dict(Delivery.choices)
         self.fields["delivery_method"].choices = [(m, labels.get(m, m)) for m in delivery_methods]
         self.offers_post = "post" in delivery_methods
+        if self.offers_post:
+            from ..fees import delivery_area_choices
+
+            self.fields["delivery_area"].choices = delivery_area_choices()
         self.fields["confirm"].error_messages["required"] = _("Tick the box to confirm.")
         for document in documents:
             self.fields[f"scan-{document.code}"] = forms.FileField(
@@ -441,7 +450,11 @@ class CounterRegisterForm(forms.Form):
     def clean(self):
         data = super().clean()
         data["delivery_address"] = ""
+        data["delivery_province_code"] = data["delivery_ward_code"] = ""
         if data.get("delivery_method") == "post":
+            from ..fees import area_codes
+
+            data["delivery_province_code"], data["delivery_ward_code"] = area_codes(data.get("delivery_area"))
             parts = [(data.get(k) or "").strip() for k in ("delivery_street", "delivery_ward", "delivery_province")]
             for key, part in zip(("delivery_street", "delivery_ward", "delivery_province"), parts, strict=True):
                 if not part:

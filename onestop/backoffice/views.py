@@ -358,8 +358,8 @@ def _form_01_url(dossier: Dossier) -> str | None:
 
 
 def _render_dossier(request: HttpRequest, dossier: Dossier, bound: ActionForm | None = None) -> HttpResponse:
+    from ..fees import dossier_dues
     from ..workflow.fields import display_value
-    from ..workflow.snapshot import fees_for_channel
 
     snapshot = dossier.snapshot or {}
     full = dossier.view >= View.STAFF
@@ -368,7 +368,7 @@ def _render_dossier(request: HttpRequest, dossier: Dossier, bound: ActionForm | 
     for action in allowed:
         form = bound if bound is not None and bound.action == action else _form_for(action, dossier, user=request.user)
         forms.append(form)
-    fees, fee_total = fees_for_channel(snapshot, dossier.channel)
+    dues = dossier_dues(dossier)
     # A postal clerk sees what delivery needs, not the form, the documents or the history (least
     # access, Decree 13/2023): onestop.access.View.POSTAL.
     answers = (
@@ -392,8 +392,7 @@ def _render_dossier(request: HttpRequest, dossier: Dossier, bound: ActionForm | 
             "steps": _steps(dossier),
             "due_lines": _due_explanation(dossier),
             "answers": answers,
-            "fees": fees,
-            "fee_total": fee_total,
+            "dues": dues,
             "form_01_url": _form_01_url(dossier) if full else None,
             "delivery_label": dict(Delivery.choices).get(dossier.delivery_method, dossier.delivery_method),
             "late": {

@@ -15,14 +15,13 @@ from typing import Any
 from onestop.models import ApplicantKind, DocumentRole, Dossier
 
 from .codes import code128_svg, qr_svg, svg_data_uri, tracking_url
-from .layout import document_meta, vn_datetime, vnd
+from .layout import document_meta, vn_datetime
 from .render import render_pdf
 
 TITLE = "Phiếu xác nhận nộp hồ sơ trực tuyến"
 TEMPLATE = "pdf/submission_confirmation.html"
 
 # Per-unit fees are printed with their unit; their total depends on the count, fixed at reception.
-_FEE_UNIT = {"per_copy": "/bản", "per_page": "/trang", "per_item": "/lần"}
 
 
 @dataclass
@@ -48,15 +47,10 @@ def _documents(dossier: Dossier) -> list[DocumentLine]:
 
 
 def _fees(dossier: Dossier) -> tuple[list[dict[str, Any]], str, bool]:
-    """The fees of the dossier's channel: lines, total, whether the total is provisional."""
-    fees = [f for f in dossier.snapshot.get("fees") or [] if f.get("channel", dossier.channel) == dossier.channel]
-    lines = [
-        {"name": f.get("name", ""), "amount": vnd(f.get("amount")) + _FEE_UNIT.get(f.get("basis", ""), "")}
-        for f in fees
-    ]
-    total = sum(int(f.get("amount") or 0) for f in fees)
-    provisional = any(f.get("basis") in _FEE_UNIT for f in fees)
-    return lines, vnd(total), provisional
+    """What the dossier owes: lines, total, whether the total is provisional (the form 01 receipt's)."""
+    from .forms.common import channel_fees
+
+    return channel_fees(dossier)
 
 
 def _delivery(dossier: Dossier) -> str:

@@ -31,7 +31,16 @@ from .notifications import (
     NotificationPreference,
     NotificationStatus,
 )
-from .postal import PostalApiClient, PostalScope, PostalSerial, Shipment, ShipmentEvent, ShipmentState
+from .postal import (
+    PostageMode,
+    PostageRule,
+    PostalApiClient,
+    PostalScope,
+    PostalSerial,
+    Shipment,
+    ShipmentEvent,
+    ShipmentState,
+)
 from .roles import Role, StaffRole
 
 __all__ = [
@@ -61,6 +70,8 @@ __all__ = [
     "NotificationChannel",
     "NotificationPreference",
     "NotificationStatus",
+    "PostageMode",
+    "PostageRule",
     "PostalApiClient",
     "PostalScope",
     "PostalSerial",

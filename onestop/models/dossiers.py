@@ -98,6 +98,9 @@ class Dossier(models.Model):
     delivery_method = models.CharField(_("result delivery"), max_length=10, blank=True)
     delivery_address = models.CharField(_("delivery address"), max_length=300, blank=True)
     delivery_phone = models.CharField(_("delivery phone"), max_length=15, blank=True)
+    # The delivery address on the two-tier map (administrative-unit codes): the postage zone.
+    delivery_province_code = models.CharField(_("delivery province code"), max_length=10, blank=True)
+    delivery_ward_code = models.CharField(_("delivery ward or commune code"), max_length=10, blank=True)
     declaration_accepted = models.BooleanField(default=False)
     # What the dossier depends on, copied from the procedure at submission: editing a published
     # procedure later never changes it (documents, fees, times, process, cut-off).

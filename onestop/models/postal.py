@@ -36,6 +36,8 @@ class Shipment(models.Model):
     recipient_address = models.CharField(_("recipient address"), max_length=300)
     contents = models.CharField(_("contents"), max_length=1000)
     cod_amount = models.PositiveBigIntegerField(_("amount to collect on delivery"), default=0)
+    # Of which postage (0 when paid online with the fees, or free): the slip prints it.
+    postage_amount = models.PositiveBigIntegerField(_("of which postage"), default=0)
     weight_grams = models.PositiveIntegerField(_("weight (g)"), null=True, blank=True)
     state = models.CharField(
         _("state"), max_length=20, choices=ShipmentState.choices, default=ShipmentState.TO_PRINT, db_index=True
@@ -139,3 +141,35 @@ class PostalApiClient(models.Model):
 
     def has_scope(self, scope: str) -> bool:
         return scope in (self.scopes or [])
+
+
+class PostageMode(models.TextChoices):
+    FLAT = "flat", _("One amount wherever the result goes")
+    ZONE = "zone", _("By zone: same ward, same province, elsewhere")
+
+
+class PostageRule(models.Model):
+    """What the post charges to carry an agency's result home (Decision 45/2016/QĐ-TTg: the citizen
+    pays the public-postal service's charge). Set by the agency's admin; an agency without a rule
+    uses its nearest ancestor's (onestop.postal.postage.postage_rule_for)."""
+
+    agency = models.OneToOneField(
+        "procedures.Agency", verbose_name=_("agency"), on_delete=models.CASCADE, related_name="postage_rule"
+    )
+    mode = models.CharField(_("how postage is set"), max_length=10, choices=PostageMode.choices,
+                            default=PostageMode.FLAT)  # fmt: skip
+    flat_amount = models.PositiveIntegerField(_("flat amount (VND)"), default=0)
+    same_ward_amount = models.PositiveIntegerField(_("same ward or commune (VND)"), default=0)
+    same_province_amount = models.PositiveIntegerField(_("same province (VND)"), default=0)
+    elsewhere_amount = models.PositiveIntegerField(
+        _("elsewhere (VND)"), default=0, help_text=_("Also used when the recipient's ward is not known.")
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("postage rule")
+        verbose_name_plural = _("postage rules")
+        constraints = [models.CheckConstraint(condition=Q(mode__in=["flat", "zone"]), name="postagerule_mode_valid")]
+
+    def __str__(self) -> str:
+        return f"{self.agency}: {self.get_mode_display()}"

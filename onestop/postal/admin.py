@@ -1,5 +1,6 @@
-"""/admin/: the post's API clients (an agency admin creates them; the token is shown once) and a
-read-only view of shipments. Registered from onestop/admin.py."""
+"""/admin/: the post's API clients (an agency admin creates them; the token is shown once), the
+agencies' postage rules (an agency admin sets their own agencies'), and a read-only view of
+shipments. Registered from onestop/admin.py."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
 from ..admin_scoping import AgencyScopedAdminMixin
-from ..models import PostalApiClient, PostalScope, Shipment, ShipmentEvent
+from ..models import PostageMode, PostageRule, PostalApiClient, PostalScope, Shipment, ShipmentEvent
 from .api import token_hash, token_new
 
 
@@ -42,6 +43,36 @@ class PostalApiClientAdmin(AgencyScopedAdminMixin, admin.ModelAdmin):
                 _("The token of %(name)s, shown only now — copy it into the post's system: %(token)s")
                 % {"name": obj.name, "token": token},
             )
+
+
+class PostageRuleForm(forms.ModelForm):
+    class Meta:
+        model = PostageRule
+        fields = ["agency", "mode", "flat_amount", "same_ward_amount", "same_province_amount", "elsewhere_amount"]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("mode") == PostageMode.ZONE and not (data.get("agency") and (
+            data["agency"].province_code or data["agency"].ward_code
+        )):  # fmt: skip
+            self.add_error(
+                "mode",
+                _("Zones compare the recipient's ward and province with the agency's: give the agency its codes."),
+            )
+        return data
+
+
+@admin.register(PostageRule)
+class PostageRuleAdmin(AgencyScopedAdminMixin, admin.ModelAdmin):
+    """Scoped like the other agency-admin models: an agency admin sees and sets the rules of their
+    agencies and the agencies below them; a child without a rule uses its nearest ancestor's."""
+
+    form = PostageRuleForm
+    list_display = ["agency", "mode", "flat_amount", "same_ward_amount", "same_province_amount",
+                    "elsewhere_amount", "updated_at"]  # fmt: skip
+    list_filter = ["mode"]
+    list_select_related = ["agency"]
+    search_fields = ["agency__name", "agency__code"]
 
 
 class ShipmentEventInline(admin.TabularInline):

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..access import access_scope
+from ..fees import dossier_dues
 from ..models import (
     Dossier,
     DossierEvent,
@@ -46,8 +47,6 @@ EVENT_KIND = {
     S.RETURNED_TO_AGENCY: "shipment_returned_to_agency",
 }
 CONTENTS = "Kết quả giải quyết TTHC: {}"
-# Fees of these bases are counted at reception; a flat fee is known from the snapshot.
-_PER_UNIT = {"per_copy", "per_page", "per_item"}
 
 
 # ------------------------------------------------------------------------------------ creation
@@ -63,12 +62,18 @@ def _next_item_number(prefix: str) -> str:
     return s10.item_number(prefix, serial.last_value)
 
 
-def cod_amount(dossier: Dossier) -> int:
-    """What the postman collects: the flat fees of the dossier's channel, unless payment was confirmed."""
+def cod_amounts(dossier: Dossier) -> tuple[int, int]:
+    """What the postman collects, and of it the postage: everything the dossier owes
+    (onestop.fees.dossier_dues — fees and postage), unless its payment was confirmed (paid online
+    with the postage, or at the counter), then nothing."""
     if DossierEvent.objects.filter(dossier=dossier, action="confirm_payment").exists():
-        return 0
-    fees = [f for f in dossier.snapshot.get("fees") or [] if f.get("channel", dossier.channel) == dossier.channel]
-    return sum(int(f.get("amount") or 0) for f in fees if f.get("basis") not in _PER_UNIT)
+        return 0, 0
+    dues = dossier_dues(dossier)
+    return dues.total, dues.postage
+
+
+def cod_amount(dossier: Dossier) -> int:
+    return cod_amounts(dossier)[0]
 
 
 def shipment_for_resolved(*, dossier: Dossier) -> Shipment:
@@ -78,6 +83,7 @@ def shipment_for_resolved(*, dossier: Dossier) -> Shipment:
         return existing
     agency = dossier.agency
     procedure = dossier.snapshot.get("procedure") or {}
+    cod, postage = cod_amounts(dossier)
     return Shipment.objects.create(
         dossier=dossier,
         agency=agency,
@@ -89,7 +95,8 @@ def shipment_for_resolved(*, dossier: Dossier) -> Shipment:
         recipient_phone=dossier.delivery_phone or dossier.applicant_phone,
         recipient_address=dossier.delivery_address or dossier.applicant_address,
         contents=CONTENTS.format(procedure.get("name") or dossier.procedure.name)[:1000],
-        cod_amount=cod_amount(dossier),
+        cod_amount=cod,
+        postage_amount=postage,
     )
 
 

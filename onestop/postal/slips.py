@@ -38,6 +38,7 @@ class Slip:
     qr_src: str
     cod: str
     cod_words: str
+    postage: str = ""  # of the COD, the postage (onestop.fees): printed beside it
 
 
 def _slip(shipment: Shipment, request=None) -> Slip:
@@ -51,6 +52,7 @@ def _slip(shipment: Shipment, request=None) -> Slip:
         qr_src=qr_png_data_uri(tracking_url(code, request=request), border=2, mask_pattern=SLIP_QR_MASK),
         cod=vnd(shipment.cod_amount),
         cod_words=vnd_in_words(shipment.cod_amount) if shipment.cod_amount else "Không thu hộ",
+        postage=vnd(shipment.postage_amount) if shipment.postage_amount else "",
     )
 
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from procedures.models import Channel, Delivery, Procedure, ProcedureStatus
 from procedures.validators import normalize_phone, validate_cccd, validate_vn_mobile
 
+from ..fees import dossier_dues, dossier_postage
 from ..models import ApplicantKind, DocumentRole, Dossier, DossierChannel, DossierDocument, DossierStatus, StoredFile
 from ..workcalendar.django_calendar import calendar_for_agency
 from . import clock
@@ -22,6 +23,7 @@ from .codes import dossier_code_next
 from .errors import TransitionError
 from .fields import application_form_class
 from .guards import Who, refusal
+from .payment import dossier_request_payment
 from .registry import ACTIONS, performs
 from .snapshot import form_field_definitions, procedure_snapshot
 
@@ -187,20 +189,35 @@ def dossier_submit(*, dossier: Dossier, actor, declaration: bool) -> Dossier:
     calendar = calendar_for_agency(locked.agency)
     # The 8-working-hour check starts at the next working period; no same-day cut-off applies to it.
     check_due = calendar.due_at(now, hours=CHECK_HOURS, cutoff=None).due_at
-    return finish(
+    snapshot = procedure_snapshot(locked.procedure)
+    # The postage of a result by post is quoted now and kept: a later change of the rule changes
+    # no submitted dossier (onestop.fees).
+    snapshot["postage"] = dossier_postage(locked, snapshot)
+    submitted = finish(
         locked,
         "submit",
         actor=actor,
         caller=dossier,
         updates={
             "code": dossier_code_next(agency=locked.agency, at=now),
-            "snapshot": procedure_snapshot(locked.procedure),
+            "snapshot": snapshot,
             "submitted_at": now,
             "check_due_at": check_due,
             "declaration_accepted": True,
             "applicant_phone": normalize_phone(locked.applicant_phone),
         },
     )
+    if snapshot.get("pay_at_submission") and dossier_dues(submitted).total > 0:
+        # Paid at submission: the dossier waits for its payment (national 6) before the desk
+        # may receive it; the IPN's confirmation brings it back to "submitted" (payment.py).
+        submitted = dossier_request_payment(
+            dossier=submitted,
+            system=True,
+            note=_("This procedure is paid when the dossier is submitted: pay online to send it to the desk."),
+        )
+        for name in ("status", "version", "check_due_at"):
+            setattr(dossier, name, getattr(submitted, name))
+    return submitted
 
 
 @performs("withdraw")

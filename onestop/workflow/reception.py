@@ -16,6 +16,7 @@ from procedures.models import Agency, Procedure, ProcedureStatus
 from procedures.validators import normalize_cccd, normalize_phone, validate_cccd, validate_vn_mobile
 
 from ..access import access_scope
+from ..fees import dossier_postage
 from ..models import DocumentRole, Dossier, DossierChannel, DossierDocument, Role
 from . import clock
 from ._engine import begin, finish
@@ -149,6 +150,8 @@ def dossier_register(
     channel: int = DossierChannel.COUNTER,
     delivery_address: str = "",
     delivery_phone: str = "",
+    delivery_province_code: str = "",
+    delivery_ward_code: str = "",
 ) -> Dossier:
     """Register a paper dossier on the applicant's behalf and issue form 01 at once: at the
     counter (receptionist) or received by post (postal clerk, Decision 45/2016/QĐ-TTg).
@@ -199,6 +202,9 @@ def dossier_register(
         delivery_method=delivery_method,
         delivery_address=delivery_address,
         delivery_phone=delivery_phone,
+        # The postage zone of a result by post (onestop.fees): the ward's administrative-unit codes.
+        delivery_province_code=delivery_province_code if delivery_method == "post" else "",
+        delivery_ward_code=delivery_ward_code if delivery_method == "post" else "",
         declaration_accepted=True,
         snapshot=procedure_snapshot(procedure),
     )
@@ -211,6 +217,8 @@ def dossier_register(
         "submitted_at": now,
         "received_at": now,
         "due_at": clock.processing_due(locked, now),
+        # The postage of a result by post, quoted now and kept (onestop.fees).
+        "snapshot": {**locked.snapshot, "postage": dossier_postage(locked, locked.snapshot)},
         **_first_step(locked, actor, now),
     }
     return finish(

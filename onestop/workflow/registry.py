@@ -88,6 +88,12 @@ def _result_by_post(dossier: Dossier) -> bool:
     return dossier.delivery_method == "post"
 
 
+def _paid_at_submission(dossier: Dossier) -> bool:
+    """The procedure is paid when the dossier is submitted (Procedure.pay_at_submission, frozen in
+    the snapshot): the system asks for the payment as the dossier is submitted."""
+    return bool((dossier.snapshot or {}).get("pay_at_submission"))
+
+
 # ------------------------------------------------------------------------------- entries
 
 
@@ -129,6 +135,7 @@ def _a(name: str, may, *, rules=(), **words) -> ActionSpec:
 
 
 RECEIVED_OR_PROCESSING = frozenset({S.RECEIVED, S.PROCESSING})
+AFTER_RECEPTION = frozenset({S.RECEIVED, S.PROCESSING, S.RESOLVED})
 
 ACTIONS: dict[str, ActionSpec] = {
     spec.name: spec
@@ -180,7 +187,12 @@ ACTIONS: dict[str, ActionSpec] = {
            citizen_label=_("Processing time extended, with an apology"), notification="dossier.extended",
            form="04", back_office=True),
         # ------------------------------------------------------------------ payment
-        _a("request_payment", [May(R.RECEPTIONIST, STEP), May(R.SPECIALIST, STEP)],
+        # The step's holder once the desk has received it; or, for a procedure paid at submission,
+        # the system as the dossier is submitted — it then waits in national 6 and reaches the
+        # desk's "waiting for the check" queue only when the payment is confirmed (PREVIOUS).
+        _a("request_payment",
+           [May(R.RECEPTIONIST, STEP, statuses=AFTER_RECEPTION), May(R.SPECIALIST, STEP, statuses=AFTER_RECEPTION),
+            May(SYSTEM, statuses=frozenset({S.SUBMITTED}), only_if=_paid_at_submission)],
            note_to_applicant=True, staff_label=_("Payment requested"), citizen_label=_("Payment requested"),
            notification="dossier.payment_requested", back_office=True),
         # The payments app on its own authority (a verified gateway notification), or the desk

@@ -29,11 +29,22 @@ def procedure_snapshot(procedure: Procedure) -> dict[str, Any]:
         "online_level": procedure.online_level,
         "cutoff_time": procedure.cutoff_time.strftime("%H:%M"),
         "delivery_methods": list(procedure.delivery_methods),
+        "pay_at_submission": procedure.pay_at_submission,
         "times": [
             {"channel": c.channel, "amount": str(c.time_amount), "unit": c.time_unit} for c in procedure.channels.all()
         ],
         "fees": [
-            {"code": f.code, "name": f.name, "amount": f.amount, "basis": f.basis, "channel": f.channel}
+            {
+                "code": f.code,
+                "name": f.name,
+                "amount": f.amount,
+                "basis": f.basis,
+                "channel": f.channel,
+                "quantity_field": f.quantity_field,
+                "multiplier_field": f.multiplier_field,
+                "from_unit": f.from_unit,
+                "to_unit": f.to_unit,
+            }
             for f in procedure.fees.all()
         ],
         "documents": [
@@ -108,8 +119,3 @@ def form_field_definitions(procedure: Procedure) -> list[dict[str, Any]]:
         }
         for f in procedure.form_fields.all()
     ]
-
-
-def fees_for_channel(snapshot: dict[str, Any], channel: int) -> tuple[list[dict[str, Any]], int]:
-    fees = [f for f in snapshot.get("fees", []) if f["channel"] == channel]
-    return fees, sum(f["amount"] for f in fees)

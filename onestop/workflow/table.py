@@ -44,7 +44,8 @@ TRANSITIONS: dict[str, Transition] = {
         _t("assign", {S.RECEIVED, S.PROCESSING}, SAME, public=False),
         _t("send_back", {S.PROCESSING}, S.PROCESSING, public=False),
         _t("transfer", {S.PROCESSING}, S.PROCESSING),
-        _t("request_payment", {S.RECEIVED, S.PROCESSING, S.RESOLVED}, S.AWAITING_PAYMENT),
+        # From SUBMITTED only for a procedure paid at submission (the system asks, registry.py).
+        _t("request_payment", {S.SUBMITTED, S.RECEIVED, S.PROCESSING, S.RESOLVED}, S.AWAITING_PAYMENT),
         _t("confirm_payment", {S.AWAITING_PAYMENT}, PREVIOUS),
         _t("extend", {S.RECEIVED, S.PROCESSING}, SAME),
         _t("stop", {S.RECEIVED, S.PROCESSING}, S.STOPPED),

@@ -32,7 +32,12 @@ VERSION = "2.1.0"
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 UNSIGNED = ("vnp_SecureHash", "vnp_SecureHashType")
 ORDER_TYPE = "other"  # VNPay's category for fees and charges not otherwise listed
-# querydr: the fields of the request's and the answer's hash, in the protocol's order.
+# querydr: the fields of the request's and the answer's hash, in the protocol's order, joined with "|".
+# Checked on 2026-12-03 against VNPay's published querydr page
+# (https://sandbox.vnpayment.vn/apis/docs/truy-van-hoan-tien/querydr&refund.html: the request's
+# parameters vnp_RequestId, vnp_Version, vnp_Command, vnp_TmnCode, vnp_TxnRef, … in this order) and
+# against lehuygiang28/vnpay (src/services/query.service.ts), a maintained client that hashes exactly
+# these request and answer fields in exactly this order. No difference was found, so nothing changed.
 QUERY_FIELDS = ("vnp_RequestId", "vnp_Version", "vnp_Command", "vnp_TmnCode", "vnp_TxnRef", "vnp_TransactionDate",
                 "vnp_CreateDate", "vnp_IpAddr", "vnp_OrderInfo")  # fmt: skip
 ANSWER_FIELDS = ("vnp_ResponseId", "vnp_Command", "vnp_ResponseCode", "vnp_Message", "vnp_TmnCode", "vnp_TxnRef",

@@ -111,6 +111,10 @@ def _agency_admin_group() -> Group:
             "view_sector",
             "view_processdefinition",
             "change_processdefinition",
+            "view_postagerule",
+            "add_postagerule",
+            "change_postagerule",
+            "delete_postagerule",
         ],
     )
     group.permissions.set(perms)

@@ -24,6 +24,14 @@ DI_AN = "000.20.02.H12"
 THUAN_AN = "000.20.03.H12"
 BAU_BANG = "000.20.04.H12"
 
+# Where each agency sits on the administrative map (province code, ward/commune code), for the
+# postage zones. Illustrative codes in the shape of the national list of administrative units
+# (two digits for the province, five for the ward): load the official list before going live.
+PROVINCE_CODE = "74"
+WARD_CODES = {THU_DAU_MOT: "25747", DI_AN: "25942", THUAN_AN: "25966", BAU_BANG: "25813"}
+# The provincial offices are in the Thủ Dầu Một ward (ADDRESS).
+SEAT_WARD = WARD_CODES[THU_DAU_MOT]
+
 ADDRESS = "Tầng 1, Tháp A, Trung tâm Hành chính tập trung tỉnh, phường Thủ Dầu Một, tỉnh Bình Dương"
 
 # (code, name, short name, parent code, kind, phone, email)
@@ -108,6 +116,8 @@ def seed_agencies() -> dict[str, Agency]:
                 "phone": phone,
                 "email": email,
                 "address": ADDRESS,
+                "province_code": PROVINCE_CODE,
+                "ward_code": WARD_CODES.get(code, SEAT_WARD if code != PROVINCE else ""),
                 "active": True,
             },
         )

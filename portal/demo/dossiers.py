@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
-from onestop.models import Dossier, Role, StaffRole
+from onestop.models import Dossier, DossierStatus, Role, StaffRole
 from onestop.uploads.storage import stored_file_create
 from onestop.uploads.validation import validate_upload
 from onestop.workflow import (
@@ -61,7 +62,43 @@ def _value(field, applicant: User) -> str:
     return candidates[0]
 
 
-def demo_dossier(*, procedure: Procedure, applicant: User, submit: bool = True) -> Dossier:
+def pay_online(*, dossier: Dossier, applicant: User) -> Dossier:
+    """The applicant pays what the dossier owes through the configured gateway (the sandbox in the
+    demo): an attempt, then the gateway's signed IPN — the same path as the sandbox's "pay" page.
+    Without a gateway secret (seeding outside DEBUG), the desk records it paid in cash instead."""
+    from django.conf import settings
+
+    from onestop.workflow import dossier_confirm_payment
+    from payments.providers.vnpay import signed
+    from payments.services import ipn_handle, payment_start
+
+    if not settings.VNPAY_HASH_SECRET:
+        desk = StaffRole.objects.filter(role=Role.RECEPTIONIST, agency=dossier.agency).first().user
+        return dossier_confirm_payment(dossier=dossier, actor=desk, reference=f"BL-DEMO-{dossier.pk:05d}")
+    payment = payment_start(dossier=dossier, user=applicant)
+    number = f"{payment.pk:08d}"
+    ipn_handle(
+        params=signed(
+            {
+                "vnp_TmnCode": settings.VNPAY_TMN_CODE,
+                "vnp_Amount": str(payment.amount * 100),
+                "vnp_BankCode": "NCB",
+                "vnp_BankTranNo": f"VNP{number}",
+                "vnp_CardType": "ATM",
+                "vnp_PayDate": timezone.localtime().strftime("%Y%m%d%H%M%S"),
+                "vnp_OrderInfo": "Thanh toan phi le phi ho so",
+                "vnp_TransactionNo": number,
+                "vnp_ResponseCode": "00",
+                "vnp_TransactionStatus": "00",
+                "vnp_TxnRef": payment.txn_ref,
+            }
+        ),
+        remote_addr="127.0.0.1",
+    )
+    return Dossier.objects.get(pk=dossier.pk)
+
+
+def demo_dossier(*, procedure: Procedure, applicant: User, submit: bool = True, pay: bool = True) -> Dossier:
     dossier = dossier_draft_create(procedure=procedure, applicant=applicant)
     dossier.form_data = {f.key: _value(f, applicant) for f in procedure.form_fields.all()}
     methods = procedure.delivery_methods
@@ -76,6 +113,8 @@ def demo_dossier(*, procedure: Procedure, applicant: User, submit: bool = True) 
         dossier_document_attach(dossier=dossier, requirement_code=requirement.code, stored=stored)
     if submit:
         dossier = dossier_submit(dossier=dossier, actor=applicant, declaration=True)
+        if pay and dossier.status == DossierStatus.AWAITING_PAYMENT:  # a procedure paid at submission
+            dossier = pay_online(dossier=dossier, applicant=applicant)
     return dossier
 
 
@@ -102,16 +141,20 @@ def seed_citizen_dossiers() -> int:
     withdrawn = demo_dossier(procedure=procedure("2.000720"), applicant=an)
     dossier_withdraw(dossier=withdrawn, actor=an, reason="Tôi cần bổ sung thêm thông tin và sẽ nộp lại sau.")
     demo_dossier(procedure=procedure("1.000656"), applicant=binh)
-    return 5 + seed_dossier_awaiting_payment(applicant=an)
+    # Paid at submission (2.000635 in the demo catalogue): submitted, not yet paid — the desk does
+    # not see it to check until it is paid through "Thanh toán trực tuyến".
+    demo_dossier(procedure=procedure("2.000635"), applicant=an, pay=False)
+    return 6 + seed_dossier_awaiting_payment(applicant=an)
 
 
 def seed_dossier_awaiting_payment(*, applicant: User) -> int:
     """A dossier of `applicant` waiting for payment (national 6), payable online through the
     configured gateway (the sandbox in the demo): a procedure whose process lets a step ask for
     payment, walked to that step by the demo staff, and asked by the step's holder."""
+    from onestop.fees import dossier_dues, fee_lines
     from onestop.models import DossierStatus as S
     from onestop.workflow import allowed_actions, dossier_request_payment
-    from onestop.workflow.snapshot import fees_for_channel, procedure_snapshot
+    from onestop.workflow.snapshot import procedure_snapshot
     from procedures.models import ProcedureStatus
 
     from .walk import DemoStaff, walk
@@ -129,7 +172,9 @@ def seed_dossier_awaiting_payment(*, applicant: User) -> int:
     if not candidates:
         return 0
     # Prefer a procedure with an online fee: the page then lists the real items.
-    procedure = next((p for p in candidates if fees_for_channel(procedure_snapshot(p), 2)[1] > 0), candidates[0])
+    procedure = next(
+        (p for p in candidates if sum(f.amount for f in fee_lines(procedure_snapshot(p), 2, {})[0]) > 0), candidates[0]
+    )
     staff = DemoStaff()
 
     def may_ask(d: Dossier) -> bool:
@@ -140,7 +185,7 @@ def seed_dossier_awaiting_payment(*, applicant: User) -> int:
     dossier = walk(demo_dossier(procedure=procedure, applicant=applicant), until=may_ask, staff=staff)
     if not may_ask(dossier):  # walked to its end without a step that asks
         return 1
-    total = fees_for_channel(dossier.snapshot or {}, dossier.channel)[1]
+    total = dossier_dues(dossier).fees_total
     dossier_request_payment(
         dossier=dossier,
         actor=staff.holder(dossier),

@@ -7,12 +7,12 @@ import datetime as dt
 
 from django.utils import timezone
 
-from onestop.models import Dossier, DossierStatus, Shipment, ShipmentState
+from onestop.models import Dossier, DossierStatus, PostageMode, PostageRule, Shipment, ShipmentState
 from onestop.postal import services
 from portal.models import User
 from procedures.models import Procedure, ProcedureStatus
 
-from .agencies import CENTRE
+from .agencies import BAU_BANG, CENTRE, DI_AN, THU_DAU_MOT, THUAN_AN
 from .dossiers import demo_dossier
 from .walk import DemoStaff, walk
 
@@ -27,6 +27,26 @@ PLAN = [
     (S.TO_PRINT, 3), (S.PRINTED, 2), (S.HANDED_OVER, 2), (S.OUT_FOR_DELIVERY, 2), (S.DELIVERED, 2),
     (S.FAILED, 2), (S.RETURNED_TO_AGENCY, 1),
 ]  # fmt: skip
+
+# The postage of each receiving agency (onestop.fees): the centre and the city wards by zone, the
+# outlying commune flat. Illustrative amounts, set by each agency's admin in /admin/.
+POSTAGE_RULES = {
+    CENTRE: {"mode": PostageMode.ZONE, "same_ward_amount": 15_000, "same_province_amount": 22_000,
+             "elsewhere_amount": 35_000},
+    THU_DAU_MOT: {"mode": PostageMode.ZONE, "same_ward_amount": 12_000, "same_province_amount": 20_000,
+                  "elsewhere_amount": 32_000},
+    DI_AN: {"mode": PostageMode.ZONE, "same_ward_amount": 12_000, "same_province_amount": 20_000,
+            "elsewhere_amount": 32_000},
+    THUAN_AN: {"mode": PostageMode.FLAT, "flat_amount": 20_000},
+    BAU_BANG: {"mode": PostageMode.FLAT, "flat_amount": 25_000},
+}  # fmt: skip
+
+
+def seed_postage_rules(agencies) -> int:
+    """A postage rule for each receiving agency of the demo catalogue (idempotent)."""
+    for code, values in POSTAGE_RULES.items():
+        PostageRule.objects.update_or_create(agency=agencies[code], defaults=values)
+    return len(POSTAGE_RULES)
 
 
 def _to(shipment: Shipment, state: str, clerk) -> None:

@@ -6,6 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from onestop.fees import area_codes, delivery_area_choices
 from onestop.models import ApplicantKind, Dossier
 from procedures.models import Delivery
 from procedures.validators import normalize_cccd, normalize_phone, validate_cccd, validate_vn_mobile
@@ -72,12 +73,30 @@ class ApplicantForm(forms.ModelForm):
 class DeliveryForm(forms.Form):
     delivery_method = forms.ChoiceField(label=_("How do you want to receive the result?"), widget=forms.RadioSelect)
     delivery_address = forms.CharField(label=_("Delivery address"), max_length=300, required=False)
+    delivery_area = forms.ChoiceField(
+        label=_("Ward or commune of the delivery address"),
+        required=False,
+        help_text=_("The postage depends on it: same ward, same province or elsewhere."),
+    )
     delivery_phone = forms.CharField(label=_("Phone for the postman"), max_length=15, required=False)
 
     def __init__(self, *args, allowed: list[str], **kwargs) -> None:
         super().__init__(*args, **kwargs)
         labels = dict(Delivery.choices)
         self.fields["delivery_method"].choices = [(m, labels.get(m, m)) for m in allowed]
+        if Delivery.POST in allowed:
+            self.fields["delivery_area"].choices = delivery_area_choices()
+        else:
+            del self.fields["delivery_area"]
+
+    def dossier_values(self) -> dict:
+        """The cleaned values as the dossier stores them (the area as its two codes)."""
+        values = {k: v for k, v in self.cleaned_data.items() if k != "delivery_area"}
+        province, ward = area_codes(self.cleaned_data.get("delivery_area"))
+        if values.get("delivery_method") != Delivery.POST:
+            province = ward = ""
+        values.update(delivery_province_code=province, delivery_ward_code=ward)
+        return values
 
     def clean(self):
         cleaned = super().clean()

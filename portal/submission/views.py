@@ -16,6 +16,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
 from onestop.access import document_for, dossier_for
+from onestop.fees import dossier_dues
 from onestop.models import Dossier, DossierDocument, DossierStatus
 from onestop.submission import selectors
 from onestop.workflow import (
@@ -32,7 +33,7 @@ from onestop.workflow import (
 )
 from onestop.workflow.citizen import WIZARD_STEPS
 from onestop.workflow.fields import application_form_class, display_value, to_json
-from onestop.workflow.snapshot import fees_for_channel, form_field_definitions, procedure_snapshot
+from onestop.workflow.snapshot import form_field_definitions, procedure_snapshot
 from procedures.models import Procedure, ProcedureStatus
 
 from .forms import ApplicantForm, DeliveryForm, ReviewForm, WithdrawForm
@@ -188,19 +189,27 @@ def _step_delivery(request: HttpRequest, dossier: Dossier):
         "delivery_method": dossier.delivery_method,
         "delivery_address": dossier.delivery_address,
         "delivery_phone": dossier.delivery_phone,
+        "delivery_area": f"{dossier.delivery_province_code}:{dossier.delivery_ward_code}"
+        if dossier.delivery_province_code
+        else "",
     }
     form = DeliveryForm(request.POST or None, initial=initial, allowed=allowed)
     if request.method == "POST" and form.is_valid():
-        dossier_draft_update(dossier=dossier, step="delivery", **form.cleaned_data)
+        dossier_draft_update(dossier=dossier, step="delivery", **form.dossier_values())
         return True
     return {"form": form}
 
 
 def _review_context(dossier: Dossier) -> dict:
     snapshot = procedure_snapshot(dossier.procedure)
-    fees, total = fees_for_channel(snapshot, dossier.channel)
+    dues = dossier_dues(dossier, snapshot=snapshot)
     answers = [(d["label"], display_value(d, dossier.form_data.get(d["key"]))) for d in snapshot["form_fields"]]
-    return {"fees": fees, "fee_total": total, "answers": answers, "documents": dossier.documents.all()}
+    return {
+        "dues": dues,
+        "pay_at_submission": bool(snapshot.get("pay_at_submission")) and dues.total > 0,
+        "answers": answers,
+        "documents": dossier.documents.all(),
+    }
 
 
 def _step_review(request: HttpRequest, dossier: Dossier):
@@ -254,7 +263,7 @@ def dossier_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     if dossier.status == DossierStatus.DRAFT:
         return redirect("portal:wizard", public_id=public_id, step=dossier.wizard_step)
     snapshot = dossier.snapshot or {}
-    fees, total = fees_for_channel(snapshot, dossier.channel)
+    dues = dossier_dues(dossier)
     events = citizen_events(dossier)
     answers = [(d["label"], display_value(d, dossier.form_data.get(d["key"]))) for d in snapshot.get("form_fields", [])]
     supplement = None
@@ -267,8 +276,7 @@ def dossier_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
             "dossier": dossier,
             "events": events,
             "answers": answers,
-            "fees": fees,
-            "fee_total": total,
+            "dues": dues,
             "next_step": NEXT_STEP.get(dossier.status, ""),
             "can_withdraw": may_withdraw(dossier=dossier, user=request.user),
             "withdraw_form": WithdrawForm(),

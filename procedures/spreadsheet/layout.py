@@ -30,6 +30,7 @@ class Column:
     wrap: bool = False
     number: bool = False
     choices: tuple[str, ...] = ()  # offered as a drop-down list
+    optional: bool = False  # a workbook written before the column existed still reads (empty cells)
 
 
 _LINES = "một mục mỗi dòng, dạng mã|tên"
@@ -50,6 +51,13 @@ SHEETS: dict[str, tuple[Column, ...]] = {
         Column("YEUCAU", 40, "Yêu cầu, điều kiện", wrap=True),
         Column("TRAKETQUA", 18, "Cách trả kết quả: counter, online, post; ví dụ counter;online"),
         Column("GIOCHOT", 8, "Giờ chốt nhận hồ sơ trong ngày, dạng 15:00"),
+        Column(
+            "THANHTOANKHINOP",
+            10,
+            f"{YES} = nộp phí, lệ phí trực tuyến ngay khi nộp hồ sơ",
+            choices=(YES, NO),
+            optional=True,
+        ),
         Column("TRANGTHAI", 10, "1 = công bố, 0 = nháp", choices=("1", "0")),
         Column("MALOCAL", 24, "Mã thủ tục của địa phương"),
         Column("KETQUA", 36, f"Kết quả thực hiện, {_LINES}", wrap=True),
@@ -74,6 +82,20 @@ SHEETS: dict[str, tuple[Column, ...]] = {
         Column("SOTIEN", 12, "Số tiền (đồng)", number=True),
         Column("MOTA", 40, "Tên, mô tả", wrap=True),
         Column("CACHTINH", 14, "Để trống = theo hồ sơ; per_copy, per_page, per_item", choices=tuple(FeeBasis)),
+        Column(
+            "TRUONGSOLUONG",
+            16,
+            "Mã trường đơn ghi số đơn vị (số trang, số bản…), với phí tính theo đơn vị",
+            optional=True,
+        ),
+        Column(
+            "TRUONGNHAN",
+            14,
+            "Mã trường đơn nhân với dòng phí (ví dụ số bản, với phí tính theo trang của mỗi bản)",
+            optional=True,
+        ),
+        Column("TUDONVI", 8, "Tính từ đơn vị thứ (để trống = 1)", number=True, optional=True),
+        Column("DENDONVI", 8, "Đến đơn vị thứ (để trống = không giới hạn)", number=True, optional=True),
     ),
     "GiayTo": (
         Column("MATTHC", 12, "Mã thủ tục (có trong trang ThuTuc)"),

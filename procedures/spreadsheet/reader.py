@@ -72,6 +72,13 @@ def read_workbook(data: bytes | IO[bytes]) -> list[tuple[int, dict]]:
         }
         if basis and basis != FeeBasis.PER_DOSSIER:
             fee["MOTCUA_CACHTINH"] = basis
+        if row.text("TRUONGSOLUONG"):
+            fee["MOTCUA_TRUONGSOLUONG"] = row.text("TRUONGSOLUONG")
+        if row.text("TRUONGNHAN"):
+            fee["MOTCUA_TRUONGNHAN"] = row.text("TRUONGNHAN")
+        for column in ("TUDONVI", "DENDONVI"):
+            if row.text(column):
+                fee[f"MOTCUA_{column}"] = row.integer(column, default=0)
         times[(row.code(), channel)][0]["PHILEPHI"].append(fee)
 
     for row in tables["GiayTo"]:
@@ -160,6 +167,7 @@ def _procedure(row: Row) -> dict:
         "MOTCUA_MUCDOTRUCTUYEN": row.text("MUCDOTRUCTUYEN"),
         "MOTCUA_TRAKETQUA": row.items("TRAKETQUA"),
         "MOTCUA_GIOCHOT": row.clock("GIOCHOT"),
+        "MOTCUA_THANHTOANKHINOP": row.flag("THANHTOANKHINOP", default=False),
         "MOTCUA_TRUONGDON": [],
         "MOTCUA_QUYTRINH": [],
     }

@@ -182,14 +182,16 @@ def _table(sheet, name: str, columns: tuple[Column, ...]) -> list[Row]:
             raise SpreadsheetError(f"cột {header} xuất hiện hai lần", sheet=name, row=1)
         if header:
             index[header] = position
-    missing = [column.name for column in columns if column.name not in index]
+    missing = [column.name for column in columns if column.name not in index and not column.optional]
     if missing:
         raise SpreadsheetError(f"thiếu cột {', '.join(missing)} ở dòng tiêu đề", sheet=name, row=1)
     result = []
     for number, values in enumerate(rows, start=2):
         if number > MAX_ROWS_PER_SHEET + 1:
             raise SpreadsheetError(f"quá {MAX_ROWS_PER_SHEET} dòng", sheet=name)
-        cells = {c.name: values[index[c.name]] if index[c.name] < len(values) else None for c in columns}
+        cells = {
+            c.name: values[index[c.name]] if c.name in index and index[c.name] < len(values) else None for c in columns
+        }
         if all(value is None or _cell_text(value) == "" for value in cells.values()):
             continue
         result.append(Row(name, number, cells))

@@ -94,6 +94,7 @@ def _add_record_rows(record: dict, rows: dict[str, list[dict[str, Any]]]) -> Non
             "YEUCAU": record.get("YEUCAU"),
             "TRAKETQUA": _list_cell(record.get("MOTCUA_TRAKETQUA")),
             "GIOCHOT": record.get("MOTCUA_GIOCHOT"),
+            "THANHTOANKHINOP": YES if record.get("MOTCUA_THANHTOANKHINOP") else NO,
             "TRANGTHAI": record.get("TRANGTHAI"),
             "MALOCAL": record.get("MOTCUA_MALOCAL"),
             "KETQUA": _pairs_cell(record.get("KETQUATHUCHIEN"), "MAKETQUA", "TENKETQUA"),
@@ -126,6 +127,10 @@ def _add_record_rows(record: dict, rows: dict[str, list[dict[str, Any]]]) -> Non
                     "SOTIEN": _money_or_text(fee.get("SOTIEN")),
                     "MOTA": fee.get("MOTA"),
                     "CACHTINH": fee.get("MOTCUA_CACHTINH"),
+                    "TRUONGSOLUONG": fee.get("MOTCUA_TRUONGSOLUONG"),
+                    "TRUONGNHAN": fee.get("MOTCUA_TRUONGNHAN"),
+                    "TUDONVI": fee.get("MOTCUA_TUDONVI"),
+                    "DENDONVI": fee.get("MOTCUA_DENDONVI"),
                 }
             )
     for group in _dicts(record.get("THANHPHANHOSO")):

@@ -67,3 +67,23 @@ def test_citizen_cannot_open_the_admin(client, demo_data):
     response = client.get(reverse("admin:index"))
     assert response.status_code == 302
     assert "/admin/login/" in response["Location"]
+
+
+def test_an_agency_admin_sets_the_postage_of_their_agencies_only(client, demo_data):
+    """PostageRule is scoped like the other agency-admin models; a unit without a rule inherits it."""
+    from onestop.fees import postage_quote
+    from onestop.models import PostageRule
+
+    _login(client, "quantri@demo.vn")
+    own, unit, centre = (Agency.objects.get(code=c) for c in (demo.SO_TU_PHAP, demo.P_HCTP, demo.CENTRE))
+    listing = client.get(reverse("admin:onestop_postagerule_changelist"))
+    assert listing.status_code == 200 and "Trung tâm Phục vụ" not in listing.content.decode()
+    centre_rule = PostageRule.objects.get(agency=centre)
+    assert client.get(reverse("admin:onestop_postagerule_change", args=[centre_rule.pk])).status_code == 302
+    form = {"mode": "flat", "flat_amount": 18000, "same_ward_amount": 0, "same_province_amount": 0,
+            "elsewhere_amount": 0}  # fmt: skip
+    refused = client.post(reverse("admin:onestop_postagerule_add"), {**form, "agency": centre.pk})
+    assert refused.status_code == 200 and PostageRule.objects.filter(agency=centre).get().pk == centre_rule.pk
+    added = client.post(reverse("admin:onestop_postagerule_add"), {**form, "agency": own.pk})
+    assert added.status_code == 302, added.content.decode()[-2000:]
+    assert postage_quote(unit) == {"amount": 18000, "zone": "flat"}  # the unit inherits its department's

@@ -70,3 +70,27 @@ def test_the_workflow_refuses_a_result_by_post_without_an_address_or_a_mobile(of
             applicant={"cccd": "074090007777", "full_name": "A", "phone": "0274 3822 222", "address": "Số 1"}, **base
         )
     assert not Dossier.objects.filter(channel=DossierChannel.POST).exists()
+
+
+def test_the_counter_form_asks_the_ward_and_the_postage_zone_is_kept(client, office):
+    """By post at the counter or by postal intake, the ward chosen sets the postage zone (onestop.fees)."""
+    from onestop.models import PostageMode, PostageRule
+    from procedures.models import Agency, AgencyKind
+
+    Agency.objects.filter(pk=office.agency.pk).update(kind=AgencyKind.COMMUNE, province_code="74", ward_code="25747")
+    PostageRule.objects.create(
+        agency=office.agency, mode=PostageMode.ZONE, same_ward_amount=12_000, same_province_amount=20_000,
+        elsewhere_amount=32_000,
+    )  # fmt: skip
+    client.force_login(office.postal_clerk)
+    url = reverse("onestop:counter")
+    address = {
+        "delivery_street": "Số 9 Yersin",
+        "delivery_ward": "Phường Thủ Dầu Một",
+        "delivery_province": "Bình Dương",
+    }
+    response = client.post(url, _post(office, **address, delivery_area="74:25747"))
+    assert response.status_code == 302
+    dossier = Dossier.objects.get(channel=DossierChannel.POST)
+    assert (dossier.delivery_province_code, dossier.delivery_ward_code) == ("74", "25747")
+    assert dossier.snapshot["postage"] == {"amount": 12_000, "zone": "same_ward"}

@@ -76,6 +76,12 @@ EXPECTED: dict[str, set[tuple[str, int | None, str]]] = {
     # The result goes by post here: the postal clerk, or the post's system (operator API).
     "return_result": {(S.RESOLVED, 6, R), (S.RESOLVED, 6, PC), (S.RESOLVED, 6, "system")},
 }
+# A procedure paid at submission (Procedure.pay_at_submission in the snapshot): the system also asks
+# for the payment of a just-submitted dossier; nothing else changes.
+EXPECTED_PAID_AT_SUBMISSION = {
+    **EXPECTED,
+    "request_payment": EXPECTED["request_payment"] | {(S.SUBMITTED, None, "system")},
+}
 
 
 @pytest.fixture
@@ -116,16 +122,20 @@ def _dossier(world, status, step) -> Dossier:
     )
 
 
-def test_every_status_action_and_actor_matches_the_table(world):
+@pytest.mark.parametrize(
+    ("paid_at_submission", "expected"), [(False, EXPECTED), (True, EXPECTED_PAID_AT_SUBMISSION)], ids=["", "paid"]
+)
+def test_every_status_action_and_actor_matches_the_table(world, paid_at_submission, expected):
     _agencies, who, _owner, _process = world
     allowed = {action: set() for action in ACTIONS}
     for (status, step), action, actor in itertools.product(SHAPES, ACTIONS, ACTORS):
         dossier = _dossier(world, status, step)
+        dossier.snapshot["pay_at_submission"] = paid_at_submission
         if refusal(ACTIONS[action].guard, dossier, who[actor]) is None:
             allowed[action].add((status, step, actor))
-    assert set(EXPECTED) == set(ACTIONS), "every action of the registry has its row here"
+    assert set(expected) == set(ACTIONS), "every action of the registry has its row here"
     for action in ACTIONS:
-        assert allowed[action] == EXPECTED[action], action
+        assert allowed[action] == expected[action], action
 
 
 def test_a_step_lists_its_actions_or_allows_all_of_its_role(world):

@@ -79,3 +79,15 @@ def test_the_txn_ref_is_unique_and_plain(awaiting, office):
 
     assert re.fullmatch(r"[A-Za-z0-9-]{1,100}", payment.txn_ref)
     assert payment.txn_ref.endswith("-01")
+
+
+def test_the_querydr_request_is_signed_over_the_published_fields_in_order(awaiting, office):
+    """VNPay's querydr checksum: RequestId|Version|Command|TmnCode|TxnRef|TransactionDate|CreateDate|
+    IpAddr|OrderInfo, HMAC-SHA512 (payments/providers/vnpay.py cites the sources)."""
+    payment = payment_start(dossier=awaiting, user=office.citizen)
+    body = gateway("vnpay").query_request(payment=payment)
+    order = ["vnp_RequestId", "vnp_Version", "vnp_Command", "vnp_TmnCode", "vnp_TxnRef", "vnp_TransactionDate",
+             "vnp_CreateDate", "vnp_IpAddr", "vnp_OrderInfo"]  # fmt: skip
+    data = "|".join(body[key] for key in order)
+    assert body["vnp_Command"] == "querydr" and body["vnp_TxnRef"] == payment.txn_ref
+    assert body["vnp_SecureHash"] == hmac.new(SECRET.encode(), data.encode(), hashlib.sha512).hexdigest()

@@ -113,5 +113,8 @@ def test_the_demo_seed_moves_dossiers_with_the_real_actions(settings, tmp_path):
         assert dossier.paused_at is not None and dossier.supplement_requests == 1, dossier.code
     awaiting = Dossier.objects.filter(status=DossierStatus.AWAITING_PAYMENT)
     assert awaiting.exclude(applicant__email="congdan@demo.vn").count() == 3
-    assert awaiting.filter(applicant__email="congdan@demo.vn").count() == 1  # payable in the sandbox (payments)
+    # Payable in the sandbox (payments): one asked by an officer, one paid at submission (2.000635).
+    mine = awaiting.filter(applicant__email="congdan@demo.vn")
+    assert sorted(d.received_at is None for d in mine) == [False, True]
+    assert mine.get(received_at__isnull=True).procedure.code == "2.000635"
     assert Dossier.objects.filter(events__action="transfer").exists()  # inter-agency dossiers too

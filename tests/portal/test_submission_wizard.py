@@ -286,3 +286,61 @@ def test_page_queries_do_not_grow_with_the_number_of_dossiers(citizen_client, dj
     # A dossier with more events and documents costs no more queries than one with fewer.
     with django_assert_max_num_queries(page_queries):
         citizen_client.get(reverse("portal:dossier", args=[last.public_id]))
+
+
+def test_by_post_the_ward_chosen_sets_the_postage_zone_shown_at_review(citizen_client):
+    """The delivery step asks the ward (its codes); the review adds the zone's postage as its own line."""
+    from onestop.models import PostageMode, PostageRule
+    from procedures.models import Agency, AgencyKind
+
+    desk = Procedure.objects.get(code="1.001193").receiving_agency
+    Agency.objects.filter(pk=desk.pk).update(kind=AgencyKind.COMMUNE, province_code="74", ward_code="25747")
+    Agency.objects.create(code="000.20.02.H12", name="Ủy ban nhân dân phường Dĩ An", kind=AgencyKind.COMMUNE,
+                          province_code="74", ward_code="25942")  # fmt: skip
+    PostageRule.objects.create(
+        agency=desk, mode=PostageMode.ZONE, same_ward_amount=12_000, same_province_amount=20_000,
+        elsewhere_amount=32_000,
+    )  # fmt: skip
+    dossier = start(citizen_client)
+    fill_until_review(citizen_client, dossier, delivery="post")
+    page = citizen_client.get(wizard_url(dossier, "delivery")).content.decode()
+    assert 'value="74:25942"' in page and "Phường Dĩ An" in page
+    for area, postage in (("74:25942", "20.000"), ("74:25747", "12.000"), ("", "32.000")):
+        response = citizen_client.post(
+            wizard_url(dossier, "delivery"),
+            {"delivery_method": "post", "delivery_address": "Số 5 Nguyễn An Ninh", "delivery_area": area,
+             "delivery_phone": "0987654321", "next": "1"},
+        )  # fmt: skip
+        assert response.status_code == 302
+        dossier.refresh_from_db()
+        assert (dossier.delivery_province_code, dossier.delivery_ward_code) == tuple((area or ":").split(":"))
+        review = citizen_client.get(wizard_url(dossier, "review")).content.decode()
+        assert f"{postage} đồng" in review, area
+    submit(citizen_client, dossier)
+    dossier.refresh_from_db()
+    assert dossier.snapshot["postage"] == {"amount": 32_000, "zone": "elsewhere"}
+
+
+def test_delivery_and_review_queries_do_not_grow_with_wards_and_postage_rules(
+    citizen_client, django_assert_max_num_queries
+):
+    from onestop.models import PostageMode, PostageRule
+    from procedures.models import Agency, AgencyKind
+
+    desk = Procedure.objects.get(code="1.001193").receiving_agency
+    PostageRule.objects.create(agency=desk, mode=PostageMode.FLAT, flat_amount=20_000)
+    dossier = start(citizen_client)
+    fill_until_review(citizen_client, dossier, delivery="post")
+    pages = [wizard_url(dossier, "delivery"), wizard_url(dossier, "review")]
+    counts = []
+    for url in pages:
+        with django_assert_max_num_queries(60) as captured:
+            assert citizen_client.get(url).status_code == 200
+        counts.append(len(captured))
+    for n in range(30):
+        ward = Agency.objects.create(code=f"000.21.{n:02d}.H12", name=f"Ủy ban nhân dân xã Số {n}",
+                                     kind=AgencyKind.COMMUNE, province_code="74", ward_code=f"{26000 + n}")  # fmt: skip
+        PostageRule.objects.create(agency=ward, mode=PostageMode.FLAT, flat_amount=10_000 + n)
+    for url, count in zip(pages, counts, strict=True):
+        with django_assert_max_num_queries(count):
+            assert citizen_client.get(url).status_code == 200

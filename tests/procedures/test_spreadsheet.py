@@ -559,3 +559,68 @@ def test_agency_admin_sees_and_edits_only_their_process_definitions(client, agen
     response = client.post(url, {**_change_form_data(page), "name": "Quy trình lý lịch tư pháp"})
     assert response.status_code == 302
     assert ProcessDefinition.objects.get(pk=ours.pk).name == "Quy trình lý lịch tư pháp"
+
+
+TIERED = record(
+    code="2.000815",
+    name="Chứng thực bản sao từ bản chính",
+    MOTCUA_THANHTOANKHINOP=True,
+    CACHTHUCTHUCHIEN=[
+        {
+            "KENH": "2",
+            "THOIGIAN": [
+                {
+                    "THOIGIANGIAIQUYET": "5",
+                    "DONVITINH": "Ngày làm việc",
+                    "MOTA": "",
+                    "PHILEPHI": [
+                        {"MAPHILEPHI": "LP01", "SOTIEN": "2000", "DONVI": "Đồng", "MOTA": "Trang 1–2",
+                         "MOTCUA_CACHTINH": "per_page", "MOTCUA_TRUONGSOLUONG": "so_trang", "MOTCUA_DENDONVI": 2,
+                         "MOTCUA_TRUONGNHAN": "so_ban"},
+                        {"MAPHILEPHI": "LP02", "SOTIEN": "1000", "DONVI": "Đồng", "MOTA": "Từ trang 3",
+                         "MOTCUA_CACHTINH": "per_page", "MOTCUA_TRUONGSOLUONG": "so_trang", "MOTCUA_TUDONVI": 3},
+                    ],
+                }
+            ],
+        }
+    ],
+)  # fmt: skip
+
+
+def test_fee_units_and_payment_at_submission_round_trip_in_json_and_xlsx():
+    first = _imported(TIERED)
+    fees = first[0]["CACHTHUCTHUCHIEN"][0]["THOIGIAN"][0]["PHILEPHI"]
+    assert [(f.get("MOTCUA_TUDONVI"), f.get("MOTCUA_DENDONVI"), f["MOTCUA_TRUONGSOLUONG"]) for f in fees] == [
+        (None, 2, "so_trang"),
+        (3, None, "so_trang"),
+    ]
+    assert first[0]["MOTCUA_THANHTOANKHINOP"] is True
+    procedure = Procedure.objects.get(code="2.000815")
+    assert procedure.pay_at_submission
+    assert [(f.from_unit, f.to_unit) for f in procedure.fees.all()] == [(1, 2), (3, None)]
+    assert [f.multiplier_field for f in procedure.fees.all()] == ["so_ban", ""]
+    records = workbook_to_records(records_to_workbook(first))
+    assert records == first
+    Procedure.objects.all().delete()
+    procedures_import(records=records)
+    assert _exported(["2.000815"]) == first
+
+
+def test_a_workbook_written_before_the_fee_unit_columns_still_reads():
+    first = _imported(record())
+    data = _edited(
+        records_to_workbook(first),
+        *(_without_column("PhiLePhi", c) for c in ("TRUONGSOLUONG", "TRUONGNHAN", "TUDONVI", "DENDONVI")),
+        _without_column("ThuTuc", "THANHTOANKHINOP"),
+    )
+    assert workbook_to_records(data) == first
+
+
+def test_a_range_ending_before_it_starts_is_refused():
+    bad = record(
+        CACHTHUCTHUCHIEN=[{"KENH": "2", "THOIGIAN": [{"THOIGIANGIAIQUYET": "3", "DONVITINH": "Ngày làm việc",
+                          "PHILEPHI": [{"SOTIEN": "1000", "MOTA": "x", "MOTCUA_CACHTINH": "per_page",
+                                        "MOTCUA_TUDONVI": 3, "MOTCUA_DENDONVI": 2}]}]}]
+    )  # fmt: skip
+    report = procedures_import(records=[bad])
+    assert "MOTCUA_DENDONVI" in report.rejected[0].reason

@@ -149,16 +149,17 @@ def processing_time(dossier: Dossier) -> str:
 
 
 def channel_fees(dossier: Dossier) -> tuple[list[dict[str, str]], str, bool]:
-    """The fees of the dossier's channel: lines, total, whether the total is provisional (per-unit fees)."""
-    fees = [
-        f for f in (dossier.snapshot or {}).get("fees") or [] if f.get("channel", dossier.channel) == dossier.channel
-    ]
-    lines = [
-        {"name": f.get("name", ""), "amount": vnd(f.get("amount")) + _FEE_UNIT.get(f.get("basis", ""), "")}
-        for f in fees
-    ]
-    total = sum(int(f.get("amount") or 0) for f in fees)
-    return lines, vnd(total), any(f.get("basis") in _FEE_UNIT for f in fees)
+    """What the dossier owes (onestop.fees.dossier_dues): lines, total, whether the total is
+    provisional (a per-unit count the form did not give). A per-unit line shows its unit price and count."""
+    from ...fees import dossier_dues
+
+    dues = dossier_dues(dossier)
+    lines = []
+    for line in dues.lines:
+        per_unit = line.basis in _FEE_UNIT
+        count = f" ({vnd(line.unit_amount)}{_FEE_UNIT[line.basis]} × {line.quantity})" if per_unit else ""
+        lines.append({"name": line.name, "amount": vnd(line.amount) + count})
+    return lines, vnd(dues.total), dues.provisional
 
 
 def delivery_words(dossier: Dossier) -> str:

@@ -7,7 +7,7 @@ from portal.demo.backoffice import seed_backoffice_dossiers
 from portal.demo.catalogue import seed_catalogue
 from portal.demo.dossiers import seed_citizen_dossiers
 from portal.demo.esign import seed_signing_certificates
-from portal.demo.postal import seed_postal_shipments
+from portal.demo.postal import seed_postage_rules, seed_postal_shipments
 
 
 class Command(BaseCommand):
@@ -21,6 +21,7 @@ class Command(BaseCommand):
     @transaction.atomic
     def handle(self, *args, without_dossiers: bool = False, **options) -> None:
         agencies = seed_agencies()
+        seed_postage_rules(agencies)
         catalogue = seed_catalogue()
         users = seed_accounts(agencies)  # after the catalogue: staff hold the roles its processes need
         seed_signing_certificates()  # before the dossiers: the demo's results are signed
