@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('onestop', '0010_shipment_list_indexes'),
+        ("onestop", "0012_signed_results"),
         ('procedures', '0005_fee_units_pay_at_submission_agency_codes'),
     ]
 
