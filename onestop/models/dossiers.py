@@ -142,6 +142,9 @@ class Dossier(models.Model):
     extensions = models.PositiveSmallIntegerField(default=0)
     # Bumped by every transition: the compare-and-set guard against two actors at once.
     version = models.PositiveIntegerField(default=0)
+    # Code, applicant and organisation without diacritics, lower case (onestop.search): the staff search
+    # on SQLite. PostgreSQL searches its own generated column instead (migration 0011).
+    search_text = models.TextField(editable=False, default="", blank=True)
 
     class Meta:
         verbose_name = _("dossier")
@@ -168,6 +171,17 @@ class Dossier(models.Model):
 
     def __str__(self) -> str:
         return self.code or str(self.public_id)
+
+    def save(self, *args, **kwargs) -> None:
+        """Keep `search_text` with the fields it is made of (every write of a dossier is a save())."""
+        from ..search import SEARCHED_FIELDS, dossier_search_text
+
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or SEARCHED_FIELDS & set(update_fields):
+            self.search_text = dossier_search_text(self)
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "search_text"}
+        super().save(*args, **kwargs)
 
     @property
     def national_status(self) -> int | None:
