@@ -363,24 +363,32 @@ class BulkAssignForm(forms.Form):
 
 
 class CounterStartForm(forms.Form):
-    """Step 1 (GET): where, how, which procedure and who."""
+    """Step 1 (GET): where, how, which procedure and who.
+
+    The procedure is searched by name or code among the chosen desk's own procedures (a plain GET
+    search, accent-insensitive: procedures.search), and picked from the results; whether the desk
+    receives it is checked by the view (counter_views._counter_choice).
+    """
 
     agency = forms.TypedChoiceField(coerce=int, label=_("Receiving desk"))
     channel = forms.TypedChoiceField(coerce=int, label=_("How it was received"), widget=forms.RadioSelect)
-    procedure = forms.ChoiceField(label=_("Procedure"))
+    q = forms.CharField(
+        label=_("Find the procedure"),
+        max_length=100,
+        required=False,
+        help_text=_("Part of its name or its code, with or without diacritics (e.g. “dang ky ket hon”)."),
+    )
+    procedure = forms.CharField(label=_("Procedure"), error_messages={"required": _("Choose a procedure.")})
     cccd = forms.CharField(
         label=_("Applicant's CCCD number"),
         max_length=20,
         help_text=_("12 digits. A known applicant's name and contact details are filled in."),
     )
 
-    def __init__(self, *args, agencies, channels, procedures, **kwargs) -> None:
+    def __init__(self, *args, agencies, channels, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["agency"].choices = [(a.pk, f"{a.name} ({a.code})") for a in agencies]
         self.fields["channel"].choices = [(c, DossierChannel(c).label) for c in channels]
-        self.fields["procedure"].choices = [("", _("Choose a procedure"))] + [
-            (p.code, f"{p.code} — {p.name}") for p in procedures
-        ]
         if len(channels) == 1:
             self.fields["channel"].initial = channels[0]
 
