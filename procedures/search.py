@@ -64,7 +64,6 @@ def procedures_matching_phrase(query: str):
 
     phrase = normalize(query)
     if connection.vendor == "postgresql":
-        return RawSQL(  # noqa: S611 — constant SQL; the phrase goes as a parameter
-            "SELECT id FROM procedures_procedure WHERE search_doc LIKE %s", [_like_contains(phrase)]
-        )
+        sql = "SELECT id FROM procedures_procedure WHERE search_doc LIKE %s"  # the phrase goes as a parameter
+        return RawSQL(sql, [_like_contains(phrase)])  # noqa: S611 — constant SQL
     return Procedure.objects.filter(search_text__contains=phrase).values("pk")

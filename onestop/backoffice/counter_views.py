@@ -46,8 +46,7 @@ def _procedure_search(agency: Agency, query: str) -> tuple[list[Procedure], bool
     """The desk's own procedures whose name or code contains every word typed (the catalogue's
     accent-insensitive search), the first SEARCH_RESULTS by name, and whether there are more."""
     found = list(
-        filter_procedures(procedures_received_at(agency=agency), query)
-        .only("pk", "code", "name")[: SEARCH_RESULTS + 1]
+        filter_procedures(procedures_received_at(agency=agency), query).only("pk", "code", "name")[: SEARCH_RESULTS + 1]
     )
     return found[:SEARCH_RESULTS], len(found) > SEARCH_RESULTS
 

@@ -21,6 +21,13 @@ from procedures.validators import validate_vn_mobile
 from ..models import DossierChannel
 
 SUPPLEMENT_ROWS = 3
+# What the applicant must bring of a document (form 02's column "Yêu cầu (bản chính, bản chứng thực,
+# bản photo)"); the values are those form 02 prints as words (onestop.documents.forms.reception).
+REQUIREMENT_LABELS = {
+    "original": _("original"),
+    "certified_copy": _("certified copy"),
+    "copy": _("photocopy"),
+}
 
 
 class ActionForm(forms.Form):
@@ -100,14 +107,23 @@ class RequestSupplementForm(ActionForm):
             self.fields[f"item_name_{row}"] = forms.CharField(
                 label=_("Document %(number)s") % {"number": row}, required=False, max_length=500
             )
+            self.fields[f"item_requirement_{row}"] = forms.ChoiceField(
+                label=_("Required as (document %(number)s)") % {"number": row},
+                required=False,
+                choices=[("", _("not specified")), *REQUIREMENT_LABELS.items()],
+                help_text=_("Original, certified copy or photocopy: printed in form 02."),
+            )
             self.fields[f"item_detail_{row}"] = forms.CharField(
                 label=_("What is needed (document %(number)s)") % {"number": row}, required=False, max_length=1000
             )
         self.fields["confirm"] = confirm
 
     @property
-    def item_rows(self) -> list[tuple[int, forms.BoundField, forms.BoundField]]:
-        return [(row, self[f"item_name_{row}"], self[f"item_detail_{row}"]) for row in range(1, SUPPLEMENT_ROWS + 1)]
+    def item_rows(self) -> list[tuple[int, forms.BoundField, forms.BoundField, forms.BoundField]]:
+        return [
+            (row, self[f"item_name_{row}"], self[f"item_requirement_{row}"], self[f"item_detail_{row}"])
+            for row in range(1, SUPPLEMENT_ROWS + 1)
+        ]
 
     def clean(self):
         cleaned = super().clean()
@@ -120,7 +136,11 @@ class RequestSupplementForm(ActionForm):
 
     def service_kwargs(self):
         items = [
-            {"name": self.cleaned_data[f"item_name_{row}"], "detail": self.cleaned_data[f"item_detail_{row}"]}
+            {
+                "name": self.cleaned_data[f"item_name_{row}"],
+                "requirement": self.cleaned_data.get(f"item_requirement_{row}", ""),
+                "detail": self.cleaned_data[f"item_detail_{row}"],
+            }
             for row in range(1, SUPPLEMENT_ROWS + 1)
             if self.cleaned_data.get(f"item_name_{row}")
         ]

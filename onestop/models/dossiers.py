@@ -167,6 +167,8 @@ class Dossier(models.Model):
             # The due-soon and overdue queues per desk and per unit (bench/queue_page.py, EXPLAIN).
             models.Index(fields=["agency", "status", "due_at"], name="dossier_agency_status_due"),
             models.Index(fields=["step_agency", "status", "due_at"], name="dossier_unit_status_appt"),
+            # Form 07 and the register line of form 01: an agency's receptions in order.
+            models.Index(fields=["agency", "received_at"], name="dossier_agency_received"),
         ]
 
     def __str__(self) -> str:

@@ -265,8 +265,17 @@ def test_receiving_through_the_page(client, office):
     )
     dossier.refresh_from_db()
     assert dossier.status == S.RECEIVED
-    assert response.redirect_chain[-1][0] == reverse("onestop:dossier", args=[dossier.pk])
-    assert 'class="message message-success"' in response.content.decode()
+    event = dossier.events.get(action="receive")
+    assert (
+        response.redirect_chain[-1][0]
+        == f"{reverse('onestop:dossier', args=[dossier.pk])}?in-phieu={event.pk}#in-phieu"
+    )
+    html = response.content.decode()
+    assert 'class="message message-success"' in html
+    # The receipt is offered at once, for the applicant.
+    assert (
+        'id="in-phieu"' in html and f"{reverse('onestop:form_pdf', args=[dossier.pk, '01'])}?su-kien={event.pk}" in html
+    )
 
 
 def test_an_action_needs_the_confirmation(client, office):
@@ -352,6 +361,7 @@ def test_supplement_request_with_item_rows(client, office):
         {
             "reason": "Bản chụp bị mờ",
             "item_name_1": "Tờ khai",
+            "item_requirement_1": "certified_copy",
             "item_detail_1": "Chụp rõ cả hai mặt",
             "item_name_3": "Giấy xác nhận",
             "confirm": "on",
@@ -362,11 +372,11 @@ def test_supplement_request_with_item_rows(client, office):
     assert dossier.status == S.SUPPLEMENT_REQUESTED
     event = dossier.events.get(action="request_supplement")
     assert event.data["items"] == [
-        {"name": "Tờ khai", "detail": "Chụp rõ cả hai mặt"},
-        {"name": "Giấy xác nhận", "detail": ""},
+        {"name": "Tờ khai", "requirement": "certified_copy", "detail": "Chụp rõ cả hai mặt"},
+        {"name": "Giấy xác nhận", "requirement": "", "detail": ""},
     ]
     html = page(client, reverse("onestop:dossier", args=[dossier.pk]))
-    assert "Tờ khai — Chụp rõ cả hai mặt" in html
+    assert "Tờ khai (bản chứng thực) — Chụp rõ cả hai mặt" in html
 
 
 def test_supplement_request_needs_an_item(client, office):
