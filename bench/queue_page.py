@@ -41,8 +41,11 @@ RUNS = [  # (label, officer, path)
     ("quá hạn (receptionist)", "receptionist", "/mot-cua/hang-doi/qua-han/"),
     ("chờ tiếp nhận, search “Nguyễn”", "receptionist", "/mot-cua/hang-doi/cho-tiep-nhan/?q=Nguy%E1%BB%85n"),
     ("chờ tiếp nhận, search “nguyen van an”", "receptionist", "/mot-cua/hang-doi/cho-tiep-nhan/?q=nguyen+van+an"),
-    ("chờ tiếp nhận, search “dang ky thanh lap”", "receptionist",
-     "/mot-cua/hang-doi/cho-tiep-nhan/?q=dang+ky+thanh+lap"),
+    (
+        "chờ tiếp nhận, search “dang ky thanh lap”",
+        "receptionist",
+        "/mot-cua/hang-doi/cho-tiep-nhan/?q=dang+ky+thanh+lap",
+    ),
     ("quá hạn, search “nguyen” (receptionist)", "receptionist", "/mot-cua/hang-doi/qua-han/?q=nguyen"),
     ("home /mot-cua/ (receptionist)", "receptionist", "/mot-cua/"),
 ]
