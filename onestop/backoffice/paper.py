@@ -21,6 +21,7 @@ from procedures.models import Agency
 from ..access import View, access_scope, dossier_for, may_read_register, register_agencies, staff_required
 from ..models import AccessKind, Dossier, DossierEvent
 from ..workflow.registry import actions_issuing
+from .queues import receiving_agency_ids
 
 # Which events issue which form (01 at reception, 02 supplement, 03 refusal, 04 apology, 05 stop):
 # the `form` of each action in the workflow's registry.
@@ -129,6 +130,9 @@ def register(request: HttpRequest) -> HttpResponse:
         agencies = register_agencies(scope)
         if not agencies:
             raise Http404
+        # The agencies that take dossiers in first: the officer's own desk is the default choice.
+        receiving = receiving_agency_ids(agency_ids=[a.pk for a in agencies])
+        agencies.sort(key=lambda a: a.pk not in receiving)
         return render(
             request,
             "onestop/backoffice/register.html",

@@ -500,7 +500,7 @@ def _dossier_action(request: HttpRequest, dossier_id: int, action: str, limits) 
     if forms_issued(action):  # the form the action issued, offered at once for the applicant
         event = fresh.events.filter(action=action).order_by("-created_at", "-pk").values_list("pk", flat=True).first()
         if event is not None:
-            return redirect(f"{url}?{PRINT_PARAM}={event}#in-phieu")
+            return redirect(f"{url}?{PRINT_PARAM}={event}")
     return redirect(url)
 
 

@@ -95,7 +95,7 @@ def test_a_supplement_request_offers_form_02_at_once_for_the_applicant(office):
     )
     event = dossier.events.get(action="request_supplement")
     html = response.content.decode()
-    offered = html[html.index('id="in-phieu"') : html.index('id="actions-title"')]
+    offered = html[html.index('id="in-phieu"') : html.index('id="forms-title"')]
     assert "In cho người nộp hồ sơ" in offered and form_url(dossier, "02", event) in offered
     assert form_url(dossier, "02", event) in _timeline_entry(html, "Yêu cầu bổ sung hồ sơ (mẫu số 02)")
     # A plain visit of the page lists the form, without the "print now" box.
@@ -112,7 +112,7 @@ def test_a_refusal_offers_form_03_at_once(office):
     )
     event = dossier.events.get(action="refuse")
     html = response.content.decode()
-    offered = html[html.index('id="in-phieu"') : html.index('id="actions-title"')]
+    offered = html[html.index('id="in-phieu"') : html.index('id="forms-title"')]
     assert form_url(dossier, "03", event) in offered
     assert "Mẫu 03 — Phiếu từ chối tiếp nhận giải quyết hồ sơ" in offered
     assert pdf_text(_client(office.receptionist).get(form_url(dossier, "03", event))).count("Không thuộc thẩm quyền")
@@ -159,6 +159,11 @@ def test_the_register_opens_without_an_agency_code(office):
     assert 'value="000.20.09.H12" selected' in html and office.agency.code not in html
     assert _client(office.citizen).get(url).status_code == 403
     assert Client().get(url).status_code == 302
+    # An approver of the desk and of a unit that receives nothing: the desk is the default choice.
+    unit = Agency.objects.create(code="000.20.01.H12.02", name="A Phòng thử", kind=AgencyKind.UNIT)
+    StaffRoleFactory(agency=unit, role=Role.APPROVER, user=office.approver)
+    html = _page(_client(office.approver), url)
+    assert f'<option value="{office.agency.code}" selected>' in html and 'value="000.20.01.H12.02">' in html
     # A postal clerk holds no register.
     assert _client(office.postal_clerk).get(url).status_code == 404
     assert _client(office.postal_clerk).get(url, {"co-quan": office.agency.code}).status_code == 404

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.db import connection
@@ -268,7 +269,7 @@ def test_receiving_through_the_page(client, office):
     event = dossier.events.get(action="receive")
     assert (
         response.redirect_chain[-1][0]
-        == f"{reverse('onestop:dossier', args=[dossier.pk])}?in-phieu={event.pk}#in-phieu"
+        == f"{reverse('onestop:dossier', args=[dossier.pk])}?in-phieu={event.pk}"
     )
     html = response.content.decode()
     assert 'class="message message-success"' in html
@@ -515,6 +516,8 @@ def test_counter_search_keeps_the_pick_and_goes_on(client, office):
     html = page(client, url, **params)  # nothing picked
     assert "Hãy chọn một thủ tục." in html and 'name="full_name"' not in html
     assert 'src="/static/js/counter.js"' in html and "<script>" not in html
+    # The search button searches even while the required CCCD is still empty (no browser validation).
+    assert re.search(r'<button type="submit" name="tim"[^>]*\bformnovalidate\b', html)
 
 
 def test_counter_search_costs_the_same_queries_whatever_the_catalogue(client, office, django_assert_max_num_queries):
