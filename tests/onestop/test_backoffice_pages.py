@@ -267,10 +267,7 @@ def test_receiving_through_the_page(client, office):
     dossier.refresh_from_db()
     assert dossier.status == S.RECEIVED
     event = dossier.events.get(action="receive")
-    assert (
-        response.redirect_chain[-1][0]
-        == f"{reverse('onestop:dossier', args=[dossier.pk])}?in-phieu={event.pk}"
-    )
+    assert response.redirect_chain[-1][0] == f"{reverse('onestop:dossier', args=[dossier.pk])}?in-phieu={event.pk}"
     html = response.content.decode()
     assert 'class="message message-success"' in html
     # The receipt is offered at once, for the applicant.
