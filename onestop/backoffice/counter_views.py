@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
@@ -18,7 +19,7 @@ from ..uploads.handlers import limit_uploads
 from ..workflow import TransitionError, dossier_register
 from .forms import CounterRegisterForm, CounterStartForm
 from .queues import applicant_by_cccd, procedures_received_at
-from .views import SCAN_MAX_BYTES, SCANS_MAX_BYTES, _error_text
+from .views import PRINT_PARAM, SCAN_MAX_BYTES, SCANS_MAX_BYTES, _error_text
 
 
 def _desks(scope: AccessScope) -> tuple[list[Agency], list[int]]:
@@ -198,6 +199,9 @@ def _counter_register(request: HttpRequest, scope: AccessScope, limits) -> HttpR
                     _("Dossier %(code)s registered. Print the receipt (form 01) for the applicant.")
                     % {"code": dossier.code},
                 )
-            return redirect("onestop:dossier", dossier_id=dossier.pk)
+            # The receipt (form 01) offered at once, as after any action that issues a form.
+            event = dossier.events.filter(action="register").order_by("-pk").values_list("pk", flat=True).first()
+            url = reverse("onestop:dossier", kwargs={"dossier_id": dossier.pk})
+            return redirect(f"{url}?{PRINT_PARAM}={event}" if event else url)
     agencies, channels = _desks(scope)
     return _counter_page(request, scope, agencies, channels, register_form=form, choice=choice)

@@ -556,12 +556,15 @@ def test_counter_registers_a_paper_dossier(client, office):
         },
     )
     dossier = Dossier.objects.get(channel=DossierChannel.COUNTER)
-    assert response.status_code == 302 and response["Location"] == reverse("onestop:dossier", args=[dossier.pk])
+    event = dossier.events.get(action="register")
+    assert response.status_code == 302
+    assert response["Location"] == f"{reverse('onestop:dossier', args=[dossier.pk])}?in-phieu={event.pk}"
     assert dossier.status == S.RECEIVED and dossier.applicant == office.citizen
     assert dossier.documents.count() == 1
     html = page(client, response["Location"])
     assert dossier.code in html
-    assert reverse("onestop:form_pdf", args=[dossier.pk, "01"]) in html  # the receipt to print at once
+    offered = html[html.index('id="in-phieu"') : html.index('id="forms-title"')]  # the receipt to print at once
+    assert f"{reverse('onestop:form_pdf', args=[dossier.pk, '01'])}?su-kien={event.pk}" in offered
 
 
 def test_counter_refuses_an_incomplete_dossier_and_keeps_the_form(client, office):
