@@ -416,6 +416,7 @@ def _render_dossier(request: HttpRequest, dossier: Dossier, bound: ActionForm | 
     issued = [link for item in events for link in item["forms"]]
     # Form 06 is one slip for the whole dossier: listed once, under its latest issue.
     issued = [link for link in issued if link["form"] != "06"] + [link for link in issued if link["form"] == "06"][-1:]
+    issued.sort(key=lambda link: link["form"])  # in form order; one form's several issues in time order
     wanted = request.GET.get(PRINT_PARAM, "")
     print_now = [link for link in issued if str(link["event"].pk) == wanted and link["form"] in CITIZEN_FORMS]
     return render(

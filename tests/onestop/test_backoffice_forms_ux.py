@@ -281,6 +281,9 @@ def test_forms_04_and_05_go_out_in_the_name_of_the_unit_whose_head_acted(office)
     header = text[: text.index("Số:")]
     assert "PHÒNG TƯ PHÁP THỬ" in header, header
     assert "THỦ TRƯỞNG ĐƠN VỊ" in text and "THỦ TRƯỞNG CƠ QUAN" not in text and "Đỗ Văn Trưởng" in text
+    # The desk still received it: the letter says who received it and who processes it.
+    body = " ".join(text.split())
+    assert "Ủy ban nhân dân phường Thủ Dầu Một tiếp nhận hồ sơ của Ông/Bà (do Phòng Tư pháp thử giải quyết)" in body
     # The desk's own head stops it: the ward's header, its chairman's title.
     dossier.refresh_from_db()
     bo.dossier_stop(dossier=dossier, actor=office.approver, reason="Có tranh chấp", legal_basis="Luật Hộ tịch 2014")
