@@ -40,6 +40,13 @@ RUNS = [  # (label, officer, path)
     ("chờ phê duyệt (head of unit)", "approver", "/mot-cua/hang-doi/cho-phe-duyet/"),
     ("quá hạn (receptionist)", "receptionist", "/mot-cua/hang-doi/qua-han/"),
     ("chờ tiếp nhận, search “Nguyễn”", "receptionist", "/mot-cua/hang-doi/cho-tiep-nhan/?q=Nguy%E1%BB%85n"),
+    ("chờ tiếp nhận, search “nguyen van an”", "receptionist", "/mot-cua/hang-doi/cho-tiep-nhan/?q=nguyen+van+an"),
+    (
+        "chờ tiếp nhận, search “dang ky thanh lap”",
+        "receptionist",
+        "/mot-cua/hang-doi/cho-tiep-nhan/?q=dang+ky+thanh+lap",
+    ),
+    ("quá hạn, search “nguyen” (receptionist)", "receptionist", "/mot-cua/hang-doi/qua-han/?q=nguyen"),
     ("home /mot-cua/ (receptionist)", "receptionist", "/mot-cua/"),
 ]
 
@@ -114,6 +121,39 @@ def explain() -> None:
                 plan = [row[0] for row in cursor.fetchall()]
             print(f"\n{queue.key} rows: {plan[-1].strip()}")
             print("\n".join("    " + line for line in plan[:12]))
+    explain_searches()
+
+
+def explain_searches() -> None:
+    """EXPLAIN ANALYZE of the searched pages' rows and count (the staff search, onestop.search)."""
+    from urllib.parse import parse_qs, urlsplit
+
+    from django.db import connection
+
+    from onestop.access import access_scope
+    from onestop.backoffice.filters import DossierQueueFilter
+    from onestop.backoffice.queues import QUEUES_BY_SLUG, as_rows, queue_dossiers
+    from portal.models import User
+
+    for label, officer, path in RUNS:
+        parts = urlsplit(path)
+        if "q=" not in parts.query:
+            continue
+        queue = QUEUES_BY_SLUG[parts.path.rstrip("/").rsplit("/", 1)[-1]]
+        scope = access_scope(User.objects.get(email=OFFICERS[officer]))
+        params = {k: v[0] for k, v in parse_qs(parts.query).items()}
+        found = DossierQueueFilter(
+            params, queryset=queue_dossiers(queue=queue, scope=scope), scope=scope, deadline=queue.deadline
+        ).qs
+        for what, query in (("rows", as_rows(found)[:25]), ("count", found.order_by().values("pk"))):
+            sql, sql_params = query.query.sql_with_params()
+            if what == "count":
+                sql = f"SELECT COUNT(*) FROM ({sql}) AS found"
+            with connection.cursor() as cursor:
+                cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, sql_params)
+                plan = [row[0] for row in cursor.fetchall()]
+            print(f"\n{label} {what}: {plan[-1].strip()}")
+            print("\n".join("    " + line for line in plan[:14]))
 
 
 def load(base: str, path: str, cookie: str, *, label: str, concurrency: int, seconds: float) -> http_load.Result:

@@ -216,6 +216,23 @@ def document_for(*, user, public_id, document_id: int, request: HttpRequest | No
     return document
 
 
+# ------------------------------------------------------------------------- the register (form 07)
+
+
+def may_read_register(scope: AccessScope, agency_id: int) -> bool:
+    """Form 07 lists every dossier an agency received: its processing staff (the desk keeps it, the
+    units read it) and its leaders read it — the same people who may open those dossiers."""
+    return agency_id in scope.processing_ids or agency_id in scope.led
+
+
+def register_agencies(scope: AccessScope) -> list[Agency]:
+    """The agencies of the user's own roles whose register they may read (the back office's link and
+    the register's chooser), receiving desks first, then by name (no query: the scope has them)."""
+    desks = set(scope.where(Role.RECEPTIONIST))
+    mine = [agency for pk, agency in scope.agencies.items() if may_read_register(scope, pk)]
+    return sorted(mine, key=lambda a: (a.pk not in desks, a.name))
+
+
 def dossiers_visible(*, user) -> QuerySet[Dossier]:
     """Every dossier the user may open in the back office (for lists and the API)."""
     return Dossier.objects.filter(access_scope(user).visible())

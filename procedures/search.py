@@ -47,3 +47,23 @@ def filter_procedures(queryset: QuerySet, query: str) -> QuerySet:
     for term in terms:
         queryset = queryset.filter(search_text__contains=term)
     return queryset
+
+
+def _like_contains(text: str) -> str:
+    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def procedures_matching_phrase(query: str):
+    """The ids of the procedures whose code or name contains the whole query, as something to put
+    after `procedure__in=` in another model's query (the back office's dossier search).
+
+    PostgreSQL: a plain sub-select on the generated column, written out so that it names its own
+    table — an alias of `search_doc` in a sub-query would read the outer query's procedure.
+    """
+    from .models import Procedure
+
+    phrase = normalize(query)
+    if connection.vendor == "postgresql":
+        sql = "SELECT id FROM procedures_procedure WHERE search_doc LIKE %s"  # the phrase goes as a parameter
+        return RawSQL(sql, [_like_contains(phrase)])  # noqa: S611 — constant SQL
+    return Procedure.objects.filter(search_text__contains=phrase).values("pk")

@@ -6,10 +6,12 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from procedures.models import Agency, Procedure
+from procedures.search import filter_procedures
 
 from ..access import AccessScope, access_scope, staff_required
 from ..models import DossierChannel, Role
@@ -17,7 +19,7 @@ from ..uploads.handlers import limit_uploads
 from ..workflow import TransitionError, dossier_register
 from .forms import CounterRegisterForm, CounterStartForm
 from .queues import applicant_by_cccd, procedures_received_at
-from .views import SCAN_MAX_BYTES, SCANS_MAX_BYTES, _error_text
+from .views import PRINT_PARAM, SCAN_MAX_BYTES, SCANS_MAX_BYTES, _error_text
 
 
 def _desks(scope: AccessScope) -> tuple[list[Agency], list[int]]:
@@ -31,12 +33,23 @@ def _desks(scope: AccessScope) -> tuple[list[Agency], list[int]]:
     return sorted((scope.agencies[i] for i in desk_ids), key=lambda a: a.name), channels
 
 
-def _counter_procedures(agencies: list[Agency]) -> list[Procedure]:
-    seen: dict[str, Procedure] = {}
-    for agency in agencies:
-        for procedure in procedures_received_at(agency=agency).only("pk", "code", "name"):
-            seen.setdefault(procedure.code, procedure)
-    return sorted(seen.values(), key=lambda p: p.name)
+# How many procedures the search lists at once (a desk may receive hundreds).
+SEARCH_RESULTS = 20
+
+
+def _chosen_desk(agencies: list[Agency], data) -> Agency:
+    """The desk named in the query string, if it is one of the user's; else their first."""
+    by_pk = {str(a.pk): a for a in agencies}
+    return by_pk.get(str(data.get("agency", "")), agencies[0])
+
+
+def _procedure_search(agency: Agency, query: str) -> tuple[list[Procedure], bool]:
+    """The desk's own procedures whose name or code contains every word typed (the catalogue's
+    accent-insensitive search), the first SEARCH_RESULTS by name, and whether there are more."""
+    found = list(
+        filter_procedures(procedures_received_at(agency=agency), query).only("pk", "code", "name")[: SEARCH_RESULTS + 1]
+    )
+    return found[:SEARCH_RESULTS], len(found) > SEARCH_RESULTS
 
 
 def _counter_choice(scope: AccessScope, data) -> tuple[Agency, int, Procedure] | None:
@@ -70,13 +83,23 @@ def counter(request: HttpRequest) -> HttpResponse:
 
 
 def _counter_page(request, scope, agencies, channels, register_form=None, choice=None) -> HttpResponse:
+    data = request.GET
+    # "Tìm thủ tục" only searches; "continue" checks the whole step.
+    searching = "tim" in data or "cccd" not in data
     start = CounterStartForm(
-        request.GET if "procedure" in request.GET else None,
+        None if searching else data,
         agencies=agencies,
         channels=channels,
-        procedures=_counter_procedures(agencies),
-        initial={"agency": agencies[0].pk, "channel": channels[0]},
+        initial={
+            "agency": _chosen_desk(agencies, data).pk,
+            "channel": data.get("channel") or channels[0],
+            "q": data.get("q", ""),
+            "cccd": data.get("cccd", ""),
+        },
     )
+    desk = choice[0] if choice else _chosen_desk(agencies, data)
+    query = data.get("q", "").strip()[:100]
+    results, more = _procedure_search(desk, query)
     applicant = None
     if register_form is None and start.is_bound and start.is_valid():
         choice = _counter_choice(scope, start.cleaned_data)
@@ -109,6 +132,11 @@ def _counter_page(request, scope, agencies, channels, register_form=None, choice
             "choice": choice,
             "applicant": applicant,
             "looked_up": register_form is not None and not register_form.is_bound,
+            "desk": desk,
+            "query": query,
+            "results": results,
+            "more_results": more,
+            "picked": data.get("procedure", ""),
         },
     )
 
@@ -173,6 +201,9 @@ def _counter_register(request: HttpRequest, scope: AccessScope, limits) -> HttpR
                     _("Dossier %(code)s registered. Print the receipt (form 01) for the applicant.")
                     % {"code": dossier.code},
                 )
-            return redirect("onestop:dossier", dossier_id=dossier.pk)
+            # The receipt (form 01) offered at once, as after any action that issues a form.
+            event = dossier.events.filter(action="register").order_by("-pk").values_list("pk", flat=True).first()
+            url = reverse("onestop:dossier", kwargs={"dossier_id": dossier.pk})
+            return redirect(f"{url}?{PRINT_PARAM}={event}" if event else url)
     agencies, channels = _desks(scope)
     return _counter_page(request, scope, agencies, channels, register_form=form, choice=choice)

@@ -18,6 +18,7 @@ from procedures.models import Procedure
 
 from ..access import AccessScope
 from ..models import DossierChannel, DossierStatus
+from ..search import filter_dossiers
 from .queues import procedures_in_scope
 
 # (value, label, ORDER BY): the deadline of the queue is the default, added by the view.
@@ -96,13 +97,8 @@ class DossierQueueFilter(django_filters.FilterSet):
                 | Q(code__contains=value)
                 | Q(procedure__code=value)
             )
-        return queryset.filter(
-            Q(code__icontains=value)
-            | Q(applicant_name__icontains=value)
-            | Q(organisation_name__icontains=value)
-            | Q(procedure__name__icontains=value)
-            | Q(procedure__code__iexact=value)
-        )
+        # Accent- and case-insensitive, on an index (onestop.search).
+        return filter_dossiers(queryset, value)
 
     def filter_agency(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return queryset.filter(Q(agency_id=value) | Q(step_agency_id=value))

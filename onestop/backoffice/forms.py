@@ -21,6 +21,13 @@ from procedures.validators import validate_vn_mobile
 from ..models import DossierChannel
 
 SUPPLEMENT_ROWS = 3
+# What the applicant must bring of a document (form 02's column "Yêu cầu (bản chính, bản chứng thực,
+# bản photo)"); the values are those form 02 prints as words (onestop.documents.forms.reception).
+REQUIREMENT_LABELS = {
+    "original": _("original"),
+    "certified_copy": _("certified copy"),
+    "copy": _("photocopy"),
+}
 
 
 class ActionForm(forms.Form):
@@ -100,14 +107,23 @@ class RequestSupplementForm(ActionForm):
             self.fields[f"item_name_{row}"] = forms.CharField(
                 label=_("Document %(number)s") % {"number": row}, required=False, max_length=500
             )
+            self.fields[f"item_requirement_{row}"] = forms.ChoiceField(
+                label=_("Required as (document %(number)s)") % {"number": row},
+                required=False,
+                choices=[("", _("not specified")), *REQUIREMENT_LABELS.items()],
+                help_text=_("Original, certified copy or photocopy: printed in form 02."),
+            )
             self.fields[f"item_detail_{row}"] = forms.CharField(
                 label=_("What is needed (document %(number)s)") % {"number": row}, required=False, max_length=1000
             )
         self.fields["confirm"] = confirm
 
     @property
-    def item_rows(self) -> list[tuple[int, forms.BoundField, forms.BoundField]]:
-        return [(row, self[f"item_name_{row}"], self[f"item_detail_{row}"]) for row in range(1, SUPPLEMENT_ROWS + 1)]
+    def item_rows(self) -> list[tuple[int, forms.BoundField, forms.BoundField, forms.BoundField]]:
+        return [
+            (row, self[f"item_name_{row}"], self[f"item_requirement_{row}"], self[f"item_detail_{row}"])
+            for row in range(1, SUPPLEMENT_ROWS + 1)
+        ]
 
     def clean(self):
         cleaned = super().clean()
@@ -120,7 +136,11 @@ class RequestSupplementForm(ActionForm):
 
     def service_kwargs(self):
         items = [
-            {"name": self.cleaned_data[f"item_name_{row}"], "detail": self.cleaned_data[f"item_detail_{row}"]}
+            {
+                "name": self.cleaned_data[f"item_name_{row}"],
+                "requirement": self.cleaned_data.get(f"item_requirement_{row}", ""),
+                "detail": self.cleaned_data[f"item_detail_{row}"],
+            }
             for row in range(1, SUPPLEMENT_ROWS + 1)
             if self.cleaned_data.get(f"item_name_{row}")
         ]
@@ -363,24 +383,32 @@ class BulkAssignForm(forms.Form):
 
 
 class CounterStartForm(forms.Form):
-    """Step 1 (GET): where, how, which procedure and who."""
+    """Step 1 (GET): where, how, which procedure and who.
+
+    The procedure is searched by name or code among the chosen desk's own procedures (a plain GET
+    search, accent-insensitive: procedures.search), and picked from the results; whether the desk
+    receives it is checked by the view (counter_views._counter_choice).
+    """
 
     agency = forms.TypedChoiceField(coerce=int, label=_("Receiving desk"))
     channel = forms.TypedChoiceField(coerce=int, label=_("How it was received"), widget=forms.RadioSelect)
-    procedure = forms.ChoiceField(label=_("Procedure"))
+    q = forms.CharField(
+        label=_("Find the procedure"),
+        max_length=100,
+        required=False,
+        help_text=_("Part of its name or its code, with or without diacritics (e.g. “dang ky ket hon”)."),
+    )
+    procedure = forms.CharField(label=_("Procedure"), error_messages={"required": _("Choose a procedure.")})
     cccd = forms.CharField(
         label=_("Applicant's CCCD number"),
         max_length=20,
         help_text=_("12 digits. A known applicant's name and contact details are filled in."),
     )
 
-    def __init__(self, *args, agencies, channels, procedures, **kwargs) -> None:
+    def __init__(self, *args, agencies, channels, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["agency"].choices = [(a.pk, f"{a.name} ({a.code})") for a in agencies]
         self.fields["channel"].choices = [(c, DossierChannel(c).label) for c in channels]
-        self.fields["procedure"].choices = [("", _("Choose a procedure"))] + [
-            (p.code, f"{p.code} — {p.name}") for p in procedures
-        ]
         if len(channels) == 1:
             self.fields["channel"].initial = channels[0]
 

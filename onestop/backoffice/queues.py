@@ -362,6 +362,21 @@ def procedures_received_at(*, agency: Agency) -> QuerySet[Procedure]:
     )
 
 
+def receiving_agency_ids(*, agency_ids: Iterable[int]) -> set[int]:
+    """Which of these agencies take dossiers in (a procedure's receiving agency, or a reception step
+    there): their registers (form 07) have lines. One query on the catalogue."""
+    ids = list(agency_ids)
+    received = (
+        Procedure.objects.filter(receiving_agency_id__in=ids).order_by().values_list("receiving_agency_id", flat=True)
+    )
+    at_steps = (
+        ProcessStep.objects.filter(agency_id__in=ids, role=Role.RECEPTIONIST)
+        .order_by()
+        .values_list("agency_id", flat=True)
+    )
+    return set(received.union(at_steps))
+
+
 def staff_of_units(*, agency_ids: Iterable[int], roles: Iterable[str]) -> QuerySet:
     """Active users holding one of `roles` in one of the units (the assignee choices)."""
     return (

@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -21,15 +21,24 @@ from django.views.decorators.http import require_POST
 
 from procedures.models import Agency, Delivery, StepRole
 
-from ..access import AccessScope, View, access_scope, dossier_for, staff_required
-from ..models import Dossier, DossierChannel, DossierStatus, Role
+from ..access import (
+    AccessScope,
+    View,
+    access_scope,
+    dossier_for,
+    may_read_register,
+    register_agencies,
+    staff_required,
+)
+from ..models import Dossier, DossierChannel, DossierEvent, DossierStatus, Role
 from ..uploads.handlers import limit_uploads
 from ..workflow import TransitionError, allowed_actions, dossiers_assign, perform
 from ..workflow.closing import RESULT_MAX_BYTES, return_methods
-from ..workflow.registry import staff_label
+from ..workflow.registry import forms_issued, staff_label
 from ..workflow.steps import current_step, steps_of, transfer_targets
 from .filters import DossierQueueFilter, select_options
-from .forms import ACTION_FORMS, RETURN_METHODS, ActionForm, BulkAssignForm
+from .forms import ACTION_FORMS, REQUIREMENT_LABELS, RETURN_METHODS, ActionForm, BulkAssignForm
+from .paper import CITIZEN_FORMS, register_url
 from .queues import (
     QUEUES,
     QUEUES_BY_KEY,
@@ -57,6 +66,18 @@ METHOD_LABELS = {
 CHANNEL_LABELS = dict(DossierChannel.choices)
 ROLE_LABELS = dict(StepRole.choices)
 CLOSED = {DossierStatus.RETURNED, DossierStatus.REJECTED, DossierStatus.WITHDRAWN, DossierStatus.STOPPED}
+# The seven forms of Circular 03/2025/TT-VPCP as the back office names its print links.
+FORM_LABELS = {
+    "01": gettext_lazy("Form 01 — receipt and appointment"),
+    "02": gettext_lazy("Form 02 — request to supplement the dossier"),
+    "03": gettext_lazy("Form 03 — refusal to receive the dossier"),
+    "04": gettext_lazy("Form 04 — apology and new appointment"),
+    "05": gettext_lazy("Form 05 — notice that processing stops"),
+    "06": gettext_lazy("Form 06 — control slip of the processing"),
+    "07": gettext_lazy("Form 07 — register of dossiers, the day of reception"),
+}
+# The query parameter that asks the dossier page to offer an event's form for printing at once.
+PRINT_PARAM = "in-phieu"
 
 # ------------------------------------------------------------------------------ the queues
 
@@ -139,10 +160,9 @@ def home_context(request: HttpRequest) -> dict[str, Any]:
         "sections": sections,
         "can_register": scope.holds(Role.RECEPTIONIST) or scope.holds(Role.POSTAL_CLERK),
         "is_postal_clerk": scope.holds(Role.POSTAL_CLERK),
-        # Form 07 is kept by the desk (and read by its leaders, onestop.backoffice.paper.register).
-        "register_agencies": sorted(
-            (scope.agencies[i] for i in scope.where(Role.RECEPTIONIST) if i in scope.agencies), key=lambda a: a.name
-        ),
+        # Form 07: the register view's own rule (onestop.access.may_read_register).
+        "register_agencies": register_agencies(scope),
+        "register_link": bool(register_agencies(scope)),
     }
 
 
@@ -182,6 +202,7 @@ def queue(request: HttpRequest, slug: str) -> HttpResponse:
             "rows": _rows(page.object_list, current, now),
             "querystring": query.urlencode(),
             "bulk": bulk,
+            "register_link": bool(register_agencies(scope)),
         },
     )
 
@@ -242,7 +263,23 @@ def _form_for(action: str, dossier: Dossier, data=None, files=None, *, user=None
     return form_class(data, files, dossier=dossier, **extra)
 
 
-def _events(dossier: Dossier) -> list[dict]:
+def _form_links(dossier: Dossier, event: DossierEvent, scope: AccessScope) -> list[dict]:
+    """The print links of the forms an event issued (registry.forms_issued), in form order."""
+    links = []
+    for form in forms_issued(event.action):
+        if form == "07":
+            if dossier.received_at is None or not may_read_register(scope, dossier.agency_id):
+                continue
+            url = register_url(dossier.agency, timezone.localdate(dossier.received_at))
+        elif form == "06":
+            url = reverse("onestop:form_pdf", args=[dossier.pk, form])
+        else:
+            url = f"{reverse('onestop:form_pdf', args=[dossier.pk, form])}?su-kien={event.pk}"
+        links.append({"form": form, "label": FORM_LABELS[form], "url": url, "event": event})
+    return links
+
+
+def _events(dossier: Dossier, scope: AccessScope) -> list[dict]:
     events = []
     for event in dossier.events.select_related("actor").order_by("created_at", "pk"):
         data = event.data or {}
@@ -250,6 +287,8 @@ def _events(dossier: Dossier) -> list[dict]:
         for item in data.get("items", []) or []:
             if isinstance(item, dict):
                 name, detail = item.get("name", ""), item.get("detail") or item.get("note") or ""
+                if item.get("requirement") in REQUIREMENT_LABELS:
+                    name = f"{name} ({REQUIREMENT_LABELS[item['requirement']]})"
                 details.append(f"{name} — {detail}" if detail else name)
             else:
                 details.append(str(item))
@@ -283,6 +322,7 @@ def _events(dossier: Dossier) -> list[dict]:
                 "from_status": STATUS_LABELS.get(event.from_status, ""),
                 "to_status": STATUS_LABELS.get(event.to_status, event.to_status),
                 "details": details,
+                "forms": _form_links(dossier, event, scope),
             }
         )
     return events
@@ -348,15 +388,6 @@ def _due_explanation(dossier: Dossier) -> list[str]:
     return lines
 
 
-def _form_01_url(dossier: Dossier) -> str | None:
-    if dossier.received_at is None:
-        return None
-    try:
-        return reverse("onestop:form_pdf", args=[dossier.pk, "01"])
-    except NoReverseMatch:
-        return None
-
-
 def _render_dossier(request: HttpRequest, dossier: Dossier, bound: ActionForm | None = None) -> HttpResponse:
     from ..fees import dossier_dues
     from ..workflow.fields import display_value
@@ -380,6 +411,14 @@ def _render_dossier(request: HttpRequest, dossier: Dossier, bound: ActionForm | 
         else []
     )
     now = timezone.now()
+    scope = access_scope(request.user)
+    events = _events(dossier, scope) if full else []
+    issued = [link for item in events for link in item["forms"]]
+    # Form 06 is one slip for the whole dossier: listed once, under its latest issue.
+    issued = [link for link in issued if link["form"] != "06"] + [link for link in issued if link["form"] == "06"][-1:]
+    issued.sort(key=lambda link: link["form"])  # in form order; one form's several issues in time order
+    wanted = request.GET.get(PRINT_PARAM, "")
+    print_now = [link for link in issued if str(link["event"].pk) == wanted and link["form"] in CITIZEN_FORMS]
     return render(
         request,
         "onestop/backoffice/dossier.html",
@@ -388,12 +427,13 @@ def _render_dossier(request: HttpRequest, dossier: Dossier, bound: ActionForm | 
             "full": full,
             "forms": forms,
             "documents": list(dossier.documents.select_related("file").order_by("created_at", "pk")) if full else [],
-            "events": _events(dossier) if full else [],
+            "events": events,
+            "issued_forms": issued,
+            "print_now": print_now,
             "steps": _steps(dossier),
             "due_lines": _due_explanation(dossier),
             "answers": answers,
             "dues": dues,
-            "form_01_url": _form_01_url(dossier) if full else None,
             "delivery_label": dict(Delivery.choices).get(dossier.delivery_method, dossier.delivery_method),
             "late": {
                 name: bool(getattr(dossier, name) and getattr(dossier, name) < now and dossier.is_open)
@@ -456,7 +496,12 @@ def _dossier_action(request: HttpRequest, dossier_id: int, action: str, limits) 
     # A forward or a transfer may take the dossier out of the user's agencies.
     if access_scope(request.user).view_of(fresh) < View.POSTAL:
         return redirect("onestop:home")
-    return redirect("onestop:dossier", dossier_id=dossier.pk)
+    url = reverse("onestop:dossier", kwargs={"dossier_id": dossier.pk})
+    if forms_issued(action):  # the form the action issued, offered at once for the applicant
+        event = fresh.events.filter(action=action).order_by("-created_at", "-pk").values_list("pk", flat=True).first()
+        if event is not None:
+            return redirect(f"{url}?{PRINT_PARAM}={event}")
+    return redirect(url)
 
 
 # ---------------------------------------------------------------------------- the counter

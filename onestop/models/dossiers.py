@@ -145,6 +145,9 @@ class Dossier(models.Model):
     extensions = models.PositiveSmallIntegerField(default=0)
     # Bumped by every transition: the compare-and-set guard against two actors at once.
     version = models.PositiveIntegerField(default=0)
+    # Code, applicant and organisation without diacritics, lower case (onestop.search): the staff search
+    # on SQLite. PostgreSQL searches its own generated column instead (migration 0011).
+    search_text = models.TextField(editable=False, default="", blank=True)
 
     class Meta:
         verbose_name = _("dossier")
@@ -167,10 +170,23 @@ class Dossier(models.Model):
             # The due-soon and overdue queues per desk and per unit (bench/queue_page.py, EXPLAIN).
             models.Index(fields=["agency", "status", "due_at"], name="dossier_agency_status_due"),
             models.Index(fields=["step_agency", "status", "due_at"], name="dossier_unit_status_appt"),
+            # Form 07 and the register line of form 01: an agency's receptions in order.
+            models.Index(fields=["agency", "received_at"], name="dossier_agency_received"),
         ]
 
     def __str__(self) -> str:
         return self.code or str(self.public_id)
+
+    def save(self, *args, **kwargs) -> None:
+        """Keep `search_text` with the fields it is made of (every write of a dossier is a save())."""
+        from ..search import SEARCHED_FIELDS, dossier_search_text
+
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or SEARCHED_FIELDS & set(update_fields):
+            self.search_text = dossier_search_text(self)
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "search_text"}
+        super().save(*args, **kwargs)
 
     @property
     def national_status(self) -> int | None:

@@ -15,7 +15,7 @@ from ..models import DocumentRole, Dossier, DossierDocument, Role
 from ._engine import begin, finish
 from .errors import TransitionError
 from .registry import performs
-from .steps import handover, step_values, steps_of
+from .steps import handover, issuing_agency, step_values, steps_of
 
 RESULT_MAX_BYTES = 20 * 1024 * 1024
 RETURN_METHODS = ("counter", "online", "post")
@@ -84,12 +84,13 @@ def dossier_stop(
     if not (reason or "").strip() or not (legal_basis or "").strip():
         raise ValidationError(_("Give the reason and the legal basis for stopping."))
     locked = begin(dossier, "stop", actor=actor, expected_version=expected_version)
+    issuer = issuing_agency(locked, actor)
     return finish(
         locked,
         "stop",
         actor=actor,
         note=reason.strip(),
-        data={"form": "05", "legal_basis": legal_basis.strip()},
+        data={"form": "05", "legal_basis": legal_basis.strip(), "issuer": issuer.code},
         updates={"closed_at": timezone.now(), "assignee": None},
         caller=dossier,
     )

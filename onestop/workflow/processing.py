@@ -17,7 +17,7 @@ from ..models import Dossier, Role
 from ._engine import begin, finish
 from .errors import TransitionError
 from .registry import performs
-from .steps import current_step, handover, later_step_at, step_values
+from .steps import current_step, handover, issuing_agency, later_step_at, step_values
 
 
 def _move_to_step(locked: Dossier, *, actor, action: str, number: int, note: str, caller: Dossier) -> Dossier:
@@ -110,12 +110,18 @@ def dossier_extend(
     locked = begin(dossier, "extend", actor=actor, expected_version=expected_version)
     if new_due_at <= locked.due_at:
         raise ValidationError(_("The new appointment must be later than the current one."))
+    issuer = issuing_agency(locked, actor)
     return finish(
         locked,
         "extend",
         actor=actor,
         note=reason.strip(),
-        data={"form": "04", "old_due_at": locked.due_at.isoformat(), "new_due_at": new_due_at.isoformat()},
+        data={
+            "form": "04",
+            "old_due_at": locked.due_at.isoformat(),
+            "new_due_at": new_due_at.isoformat(),
+            "issuer": issuer.code,
+        },
         updates={"due_at": new_due_at, "extensions": locked.extensions + 1},
         caller=dossier,
     )

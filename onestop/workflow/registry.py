@@ -271,6 +271,15 @@ def notification_kind(action: str) -> tuple[str | None, bool]:
     return None, False
 
 
+def forms_issued(action: str) -> tuple[str, ...]:
+    """The Circular 03/2025 forms printed from an action's event: its own form and, at reception, the
+    control slip (06) that travels with the dossier from then on and the register line (07)."""
+    spec = ACTIONS.get(action)
+    if spec is None or not spec.form:
+        return ()
+    return (spec.form, "06", "07") if spec.form == "01" else (spec.form,)
+
+
 def actions_issuing(form: str) -> tuple[str, ...]:
     """The actions whose event a Circular 03/2025 form is printed from ("01" → register, receive)."""
     return tuple(name for name, spec in ACTIONS.items() if spec.form == form)

@@ -85,3 +85,17 @@ def handover(dossier: Dossier, actor, to_values: dict[str, Any]) -> dict[str, An
         "step_due_at": dossier.step_due_at.isoformat() if dossier.step_due_at else None,
         "new_step_due_at": to_values["step_due_at"].isoformat() if to_values.get("step_due_at") else None,
     }
+
+
+def issuing_agency(dossier: Dossier, actor) -> Agency:
+    """The agency in whose name an approver's letter to the applicant goes out (forms 04 and 05): the
+    unit of the current step when the actor heads it — the unit that holds the dossier answers for its
+    delay or its stop (Decree 61/2018/NĐ-CP art. 19 practice, kept by Decree 118/2025/NĐ-CP) — else
+    the receiving agency, whose head they are (the action's guard: May(APPROVER, UNIT | DESK))."""
+    from ..access import access_scope
+    from ..models import Role
+
+    scope = access_scope(actor)
+    if dossier.step_agency_id and scope.holds(Role.APPROVER, dossier.step_agency_id):
+        return dossier.step_agency
+    return dossier.agency

@@ -7,16 +7,15 @@ import datetime as dt
 import random
 from collections.abc import Callable
 
-from django.db.models import F
-
 from onestop import workflow as bo
-from onestop.models import Dossier, DossierEvent, Role
+from onestop.models import Dossier, Role
 from onestop.models import DossierStatus as S
 from onestop.workflow.snapshot import procedure_snapshot
 from onestop.workflow.steps import current_step
 from portal.models import User
 from procedures.models import Procedure, ProcedureStatus
 
+from .clock import working_clock
 from .dossiers import demo_dossier
 from .walk import DemoStaff, walk
 
@@ -55,14 +54,6 @@ def _citizens(rng: random.Random, n: int) -> list[User]:
     return people
 
 
-def _age(dossier: Dossier, days: float) -> None:
-    """Move a demo dossier back in time, deadlines and events included (demo only)."""
-    delta = dt.timedelta(days=days)
-    fields = ["submitted_at", "check_due_at", "received_at", "due_at", "step_due_at", "created_at"]
-    Dossier.objects.filter(pk=dossier.pk).update(**{f: F(f) - delta for f in fields})
-    DossierEvent.objects.filter(dossier=dossier).update(created_at=F("created_at") - delta)
-
-
 def _role_at_step(role: str) -> Callable[[Dossier], bool]:
     def reached(dossier: Dossier) -> bool:
         step = current_step(dossier)
@@ -89,7 +80,6 @@ def seed_backoffice_dossiers(*, total_hint: int = 200) -> int:
         return 0
     rng = random.Random(2026)  # noqa: S311 — demo data, not security
     staff = DemoStaff()
-    desk, specialist, approver = staff.desk, staff.by_role[Role.SPECIALIST], staff.by_role[Role.APPROVER]
     procedures = [
         p
         for p in Procedure.objects.filter(
@@ -98,12 +88,26 @@ def seed_backoffice_dossiers(*, total_hint: int = 200) -> int:
         if any(c.channel == 2 for c in p.channels.all())
     ]
     citizens = _citizens(rng, 40)
+    with working_clock(rng) as clock:
+        made = _seed_plan(rng, clock, procedures, citizens, staff)
+        made += _seed_awaiting_payment(rng, clock, procedures, citizens, staff)
+    return made
+
+
+def _seed_plan(rng, clock, procedures, citizens, staff: DemoStaff) -> int:
+    """PLAN's dossiers, each started at a working moment up to twelve days back (portal.demo.clock):
+    its submission, its actions and their deadlines are those of the real calendar."""
+    desk, specialist, approver = staff.desk, staff.by_role[Role.SPECIALIST], staff.by_role[Role.APPROVER]
     made = 0
     for state, count in PLAN:
         for _ in range(count):
             procedure = rng.choice(procedures)
-            dossier = demo_dossier(procedure=procedure, applicant=rng.choice(citizens))
+            applicant = rng.choice(citizens)
             age = rng.uniform(0, 12)
+            if state == "submitted" and rng.random() < 0.3:
+                age = rng.uniform(1.5, 4)  # not checked within 8 working hours
+            clock.start(days_back=age)
+            dossier = demo_dossier(procedure=procedure, applicant=applicant)
             if state == "withdrawn":
                 bo.dossier_withdraw(dossier=dossier, actor=dossier.applicant, reason="Nộp nhầm thủ tục.")
             elif state == "rejected":
@@ -111,8 +115,8 @@ def seed_backoffice_dossiers(*, total_hint: int = 200) -> int:
             elif state == "supplement":
                 dossier = walk(dossier, until=UNTIL["received"], staff=staff)
                 bo.dossier_request_supplement(
-                    dossier=dossier, actor=desk, items=[{"name": "Bản sao giấy tờ tùy thân", "detail": "rõ nét"}],
-                    reason="Bản chụp không đọc được.",
+                    dossier=dossier, actor=desk, reason="Bản chụp không đọc được.",
+                    items=[{"name": "Bản sao giấy tờ tùy thân", "requirement": "certified_copy", "detail": "rõ nét"}],
                 )  # fmt: skip
             elif state == "stopped":
                 dossier = walk(dossier, until=UNTIL["processing_unassigned"], staff=staff)
@@ -123,10 +127,11 @@ def seed_backoffice_dossiers(*, total_hint: int = 200) -> int:
                 dossier = walk(dossier, until=UNTIL[state], staff=staff)
                 if state == "processing_assigned":
                     bo.dossier_assign(dossier=dossier, actor=approver, assignee=specialist)
-            if state == "submitted" and rng.random() < 0.3:
-                age = rng.uniform(1.5, 4)  # not checked within 8 working hours
-            _age(dossier, age)
             made += 1
+    return made
+
+
+def _seed_awaiting_payment(rng, clock, procedures, citizens, staff: DemoStaff) -> int:
     # A few wait for payment (national 6), so that every status is represented: dossiers of the
     # procedures whose process lets a step ask for it, walked to that step, asked by its holder.
     payable = [
@@ -139,8 +144,11 @@ def seed_backoffice_dossiers(*, total_hint: int = 200) -> int:
             bo.allowed_actions(dossier=d, user=holder(d), actions=("request_payment",))
         )
 
+    made = 0
     for _ in range(3 if payable else 0):
-        dossier = demo_dossier(procedure=rng.choice(payable), applicant=rng.choice(citizens))
+        procedure, applicant = rng.choice(payable), rng.choice(citizens)
+        clock.start(days_back=rng.uniform(0, 3))
+        dossier = demo_dossier(procedure=procedure, applicant=applicant)
         dossier = walk(dossier, until=may_ask, staff=staff)
         bo.dossier_request_payment(dossier=dossier, actor=holder(dossier), note="Nộp lệ phí", amount=50_000)
         made += 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.db import connection
@@ -265,8 +266,14 @@ def test_receiving_through_the_page(client, office):
     )
     dossier.refresh_from_db()
     assert dossier.status == S.RECEIVED
-    assert response.redirect_chain[-1][0] == reverse("onestop:dossier", args=[dossier.pk])
-    assert 'class="message message-success"' in response.content.decode()
+    event = dossier.events.get(action="receive")
+    assert response.redirect_chain[-1][0] == f"{reverse('onestop:dossier', args=[dossier.pk])}?in-phieu={event.pk}"
+    html = response.content.decode()
+    assert 'class="message message-success"' in html
+    # The receipt is offered at once, for the applicant.
+    assert (
+        'id="in-phieu"' in html and f"{reverse('onestop:form_pdf', args=[dossier.pk, '01'])}?su-kien={event.pk}" in html
+    )
 
 
 def test_an_action_needs_the_confirmation(client, office):
@@ -352,6 +359,7 @@ def test_supplement_request_with_item_rows(client, office):
         {
             "reason": "Bản chụp bị mờ",
             "item_name_1": "Tờ khai",
+            "item_requirement_1": "certified_copy",
             "item_detail_1": "Chụp rõ cả hai mặt",
             "item_name_3": "Giấy xác nhận",
             "confirm": "on",
@@ -362,11 +370,11 @@ def test_supplement_request_with_item_rows(client, office):
     assert dossier.status == S.SUPPLEMENT_REQUESTED
     event = dossier.events.get(action="request_supplement")
     assert event.data["items"] == [
-        {"name": "Tờ khai", "detail": "Chụp rõ cả hai mặt"},
-        {"name": "Giấy xác nhận", "detail": ""},
+        {"name": "Tờ khai", "requirement": "certified_copy", "detail": "Chụp rõ cả hai mặt"},
+        {"name": "Giấy xác nhận", "requirement": "", "detail": ""},
     ]
     html = page(client, reverse("onestop:dossier", args=[dossier.pk]))
-    assert "Tờ khai — Chụp rõ cả hai mặt" in html
+    assert "Tờ khai (bản chứng thực) — Chụp rõ cả hai mặt" in html
 
 
 def test_supplement_request_needs_an_item(client, office):
@@ -443,6 +451,88 @@ def test_counter_finds_the_applicant_by_cccd(client, office):
     assert 'name="full_name"' in unknown and "Nguyễn Văn An" not in unknown
 
 
+def _more_procedures(office):
+    """Three more procedures: two at this desk, one at the other agency's (received there only)."""
+    from procedures.services import procedures_import
+    from tests.procedures.records import record
+
+    elsewhere = {"MADONVI": "000.20.09.H12", "TENDONVI": "Ủy ban nhân dân xã Khác"}
+    steps = [
+        {"TEN": "Tiếp nhận", "MADONVI": "000.20.09.H12", "VAITRO": "receptionist", "SOGIO": 4, "HANHDONG": ["forward"]},
+        {"TEN": "Phê duyệt", "MADONVI": "000.20.09.H12", "VAITRO": "approver", "SOGIO": 4, "HANHDONG": ["approve"]},
+    ]
+    report = procedures_import(
+        records=[
+            record(code="1.000001", name="Đăng ký thành lập hộ kinh doanh"),
+            record(code="1.000002", name="Đăng ký khai sinh"),
+            record(
+                code="1.000003", name="Đăng ký kết hôn có yếu tố nước ngoài",
+                COQUANTHUCHIEN=[elsewhere], MOTCUA_COQUANTIEPNHAN=elsewhere, MOTCUA_QUYTRINH=steps,
+            ),
+        ]
+    )  # fmt: skip
+    assert not report.rejected, report.rejected
+
+
+def _listed(html: str) -> set[str]:
+    import re
+
+    return set(re.findall(r'name="procedure" value="([^"]+)"', html))
+
+
+def test_counter_searches_the_desks_own_procedures(client, office):
+    """Issue #15: a plain GET search by name or code, accent-insensitive, limited to the chosen desk."""
+    _more_procedures(office)
+    client.force_login(office.receptionist)
+    url = reverse("onestop:counter")
+    assert _listed(page(client, url)) == {"1.001193", "1.000001", "1.000002"}  # not the other desk's
+    search = {"agency": office.agency.pk, "channel": 1, "tim": "1"}
+    assert _listed(page(client, url, q="dang ky thanh lap", **search)) == {"1.000001"}
+    assert _listed(page(client, url, q="ĐĂNG KÝ KẾT HÔN", **search)) == {"1.001193"}
+    assert _listed(page(client, url, q="ket hon", **search)) == {"1.001193"}
+    assert _listed(page(client, url, q="1.000002", **search)) == {"1.000002"}
+    html = page(client, url, q="nuoc ngoai", **search)
+    assert _listed(html) == set() and "Không có thủ tục nào của bộ phận này khớp với" in html
+    # A desk the user does not hold is not searched (their own first desk instead).
+    other = Agency.objects.get(code="000.20.09.H12")
+    assert _listed(page(client, url, agency=other.pk, tim="1")) == {"1.001193", "1.000001", "1.000002"}
+    client.force_login(office.outsider)
+    assert _listed(page(client, url, q="ket hon", agency=other.pk, tim="1")) == {"1.000003"}
+
+
+def test_counter_search_keeps_the_pick_and_goes_on(client, office):
+    """The search button only searches; "continue" with a picked procedure opens step 2 (no JavaScript)."""
+    _more_procedures(office)
+    client.force_login(office.receptionist)
+    url = reverse("onestop:counter")
+    params = {"agency": office.agency.pk, "channel": 1, "q": "khai sinh", "cccd": "074090001234"}
+    html = page(client, url, procedure="1.000002", tim="1", **params)
+    assert 'value="1.000002" id="procedure-1" checked' in html and 'name="full_name"' not in html
+    html = page(client, url, procedure="1.000002", **params)
+    assert 'name="full_name"' in html and "1.000002 — Đăng ký khai sinh" in html
+    html = page(client, url, **params)  # nothing picked
+    assert "Hãy chọn một thủ tục." in html and 'name="full_name"' not in html
+    assert 'src="/static/js/counter.js"' in html and "<script>" not in html
+    # The search button searches even while the required CCCD is still empty (no browser validation).
+    assert re.search(r'<button type="submit" name="tim"[^>]*\bformnovalidate\b', html)
+
+
+def test_counter_search_costs_the_same_queries_whatever_the_catalogue(client, office, django_assert_max_num_queries):
+    _more_procedures(office)
+    client.force_login(office.receptionist)
+    url = reverse("onestop:counter")
+    with CaptureQueriesContext(connection) as few:
+        page(client, url, q="dang ky", tim="1")
+    from procedures.services import procedures_import
+    from tests.procedures.records import record
+
+    procedures_import(records=[record(code=f"1.0009{i:02d}", name=f"Đăng ký thử {i}") for i in range(30)])
+    with CaptureQueriesContext(connection) as many:
+        html = page(client, url, q="dang ky", tim="1")
+    assert len(_listed(html)) == 20 and "Chỉ hiện 20 thủ tục đầu tiên" in html
+    assert len(many.captured_queries) == len(few.captured_queries)
+
+
 def test_counter_registers_a_paper_dossier(client, office):
     # The applicant's CCCD is proven (VNeID): the paper dossier goes to their account.
     User.objects.filter(pk=office.citizen.pk).update(cccd_verified_at=timezone.now(), cccd_verified_by="vneid")
@@ -466,12 +556,15 @@ def test_counter_registers_a_paper_dossier(client, office):
         },
     )
     dossier = Dossier.objects.get(channel=DossierChannel.COUNTER)
-    assert response.status_code == 302 and response["Location"] == reverse("onestop:dossier", args=[dossier.pk])
+    event = dossier.events.get(action="register")
+    assert response.status_code == 302
+    assert response["Location"] == f"{reverse('onestop:dossier', args=[dossier.pk])}?in-phieu={event.pk}"
     assert dossier.status == S.RECEIVED and dossier.applicant == office.citizen
     assert dossier.documents.count() == 1
     html = page(client, response["Location"])
     assert dossier.code in html
-    assert reverse("onestop:form_pdf", args=[dossier.pk, "01"]) in html  # the receipt to print at once
+    offered = html[html.index('id="in-phieu"') : html.index('id="forms-title"')]  # the receipt to print at once
+    assert f"{reverse('onestop:form_pdf', args=[dossier.pk, '01'])}?su-kien={event.pk}" in offered
 
 
 def test_counter_refuses_an_incomplete_dossier_and_keeps_the_form(client, office):

@@ -282,3 +282,51 @@ def test_dossiers_waiting_for_payment_have_their_queue(office):
     assert ids("awaiting_payment", office.receptionist) == {dossier.pk}
     assert ids("awaiting_payment", office.specialist) == {dossier.pk}
     assert not ids("awaiting_payment", office.approver) and not ids("awaiting_payment", office.outsider)
+
+
+def test_search_ignores_diacritics_and_case(office):
+    """Issue #15: "nguyen van an" finds what "Nguyễn Văn An" finds, "dang ky ket hon" the procedure's dossiers."""
+    an = make(office, applicant_name="Nguyễn Văn An")
+    firm = make(office, applicant_name="Trần Thị Bình", organisation_name="Công ty TNHH Đặng Gia")
+    other = make(office, applicant_name="Lê Văn Anh Đào")
+    user = office.receptionist
+    for typed in ("Nguyễn Văn An", "nguyen van an", "NGUYEN VAN AN", "nguyễn văn an", "  Nguyen  Van An "):
+        assert _filtered(office, user, "inbox", q=typed) == [an], typed
+    assert _filtered(office, user, "inbox", q="dang gia") == [firm]  # đ → d, in the organisation
+    assert _filtered(office, user, "inbox", q="anh dao") == [other]
+    everyone = {an, firm, other}
+    # The procedure's name ("Đăng ký kết hôn"), typed without its marks.
+    assert set(_filtered(office, user, "inbox", q="dang ky ket hon")) == everyone
+    assert set(_filtered(office, user, "inbox", q="Đăng ký kết hôn")) == everyone
+    assert _filtered(office, user, "inbox", q="dang ky khai sinh") == []
+    # The code, in any case.
+    assert _filtered(office, user, "inbox", q=an.code.lower()) == [an]
+
+
+def test_search_follows_a_renamed_applicant(office):
+    dossier = make(office, applicant_name="Phạm Thu Hà")
+    dossier.applicant_name = "Võ Thu Hằng"
+    dossier.save(update_fields=["applicant_name"])
+    assert _filtered(office, office.receptionist, "inbox", q="vo thu hang") == [dossier]
+    assert _filtered(office, office.receptionist, "inbox", q="pham thu") == []
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL only: index check (CI runs on PostgreSQL)")
+def test_postgres_search_uses_the_trigram_indexes(office):
+    """Over a wide scope (a province's leader), the search reads the generated column's GIN trigram
+    index, and the catalogue's for the procedure, not every row (a desk's queue may instead walk its own
+    composite index: bench/queue_page.py --explain, docs/performance.md)."""
+    from onestop.search import filter_dossiers
+
+    dossier = make(office, applicant_name="Nguyễn  Văn An")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT search_doc FROM onestop_dossier")
+        assert [row[0] for row in cursor.fetchall()] == [f"{dossier.code.lower()} nguyen van an "]
+    sql, params = filter_dossiers(Dossier.objects.all(), "nguyen van an").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("SET enable_seqscan = off")
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+        cursor.execute("SET enable_seqscan = on")
+    assert "dossier_search_trgm" in plan, plan
+    assert "procedure_search_trgm" in plan, plan

@@ -118,3 +118,36 @@ def test_the_demo_seed_moves_dossiers_with_the_real_actions(settings, tmp_path):
     assert sorted(d.received_at is None for d in mine) == [False, True]
     assert mine.get(received_at__isnull=True).procedure.code == "2.000635"
     assert Dossier.objects.filter(events__action="transfer").exists()  # inter-agency dossiers too
+    assert_demo_times_are_working_moments()
+
+
+def _at_work(moment, calendar) -> bool:
+    """`moment` falls on a working day, inside (or at an end of) one of its working periods."""
+    from django.utils import timezone
+
+    local = timezone.localtime(moment)
+    info = calendar.day_info(local.date())
+    return info.is_working and any(p.start <= local.time().replace(tzinfo=None) <= p.end for p in info.periods)
+
+
+def assert_demo_times_are_working_moments() -> None:
+    """Issue #15: seeded times come from the working calendar like real ones — no deadline at 03:36 or
+    on a Sunday: every open dossier's deadlines, and every submission and reception, at a working moment."""
+    from onestop.models import OPEN_STATUSES
+    from onestop.workcalendar.django_calendar import calendar_for_agency
+
+    calendars: dict[int, object] = {}
+    checked = 0
+    for dossier in Dossier.objects.exclude(status=DossierStatus.DRAFT).select_related("agency", "step_agency"):
+        fields = ["submitted_at", "received_at"]
+        if dossier.status in OPEN_STATUSES:
+            fields += ["check_due_at", "due_at", "step_due_at"]
+        for name in fields:
+            value = getattr(dossier, name)
+            if value is None:
+                continue
+            owner = dossier.step_agency if name == "step_due_at" and dossier.step_agency else dossier.agency
+            calendar = calendars.setdefault(owner.pk, calendar_for_agency(owner))
+            assert _at_work(value, calendar), f"{dossier.code} {name} {value:%H:%M %a %d/%m/%Y}"
+            checked += 1
+    assert checked > 400

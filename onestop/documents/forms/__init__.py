@@ -20,10 +20,19 @@ and ``agency`` (the issuer, default the receiving agency).
 
 from .common import FORM_TITLES
 from .control import ON_TIME_WINDOW, Row, form06_control_slip_pdf, handover_rows, timeliness
-from .notices import form04_apology_pdf, form05_stop_pdf
+from .notices import form04_apology_pdf, form05_stop_pdf, head_title
 from .receipt import form01_receipt_pdf
 from .reception import form02_supplement_pdf, form03_refusal_pdf
-from .register import form07_register_pdf, form07_register_xlsx, register_dossiers, register_rows
+from .register import (
+    form07_register_pdf,
+    form07_register_xlsx,
+    register_book,
+    register_books,
+    register_dossiers,
+    register_first_numbers,
+    register_number,
+    register_rows,
+)
 
 __all__ = [
     "FORM_TITLES",
@@ -38,7 +47,12 @@ __all__ = [
     "form07_register_pdf",
     "form07_register_xlsx",
     "handover_rows",
+    "head_title",
+    "register_book",
+    "register_books",
     "register_dossiers",
+    "register_first_numbers",
+    "register_number",
     "register_rows",
     "timeliness",
 ]

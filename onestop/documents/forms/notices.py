@@ -11,7 +11,7 @@ import datetime as dt
 from typing import Any
 
 from onestop.models import Dossier
-from procedures.models import Agency
+from procedures.models import Agency, AgencyKind
 
 from ..layout import vn_date, vn_datetime
 from ..render import render_pdf
@@ -20,6 +20,20 @@ from .common import BLANK, applicant, form_meta, person_name, procedure_code, pr
 APOLOGY_TEMPLATE = "pdf/forms/04_apology.html"
 STOP_TEMPLATE = "pdf/forms/05_stop.html"
 HEAD_TITLE = "Thủ trưởng cơ quan"
+# Who signs for the issuing agency (Decree 30/2020/NĐ-CP: the head's title): a People's Committee's
+# chairman, a department's or a centre's director, a unit's head.
+HEAD_TITLES = {
+    AgencyKind.PROVINCE: "Chủ tịch",
+    AgencyKind.COMMUNE: "Chủ tịch",
+    AgencyKind.DEPARTMENT: "Giám đốc",
+    AgencyKind.SERVICE_CENTRE: "Giám đốc",
+    AgencyKind.UNIT: "Thủ trưởng đơn vị",
+}
+
+
+def head_title(agency: Agency) -> str:
+    """The signatory's title under the issuing agency's letters (forms 04 and 05)."""
+    return HEAD_TITLES.get(agency.kind, HEAD_TITLE)
 
 
 def _letter(

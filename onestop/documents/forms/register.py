@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from onestop.models import Dossier, DossierEvent, DossierStatus
 from procedures.models import Agency
@@ -95,6 +95,43 @@ def register_dossiers(*, agency: Agency, date_from: dt.date, date_to: dt.date) -
     )
 
 
+# ------------------------------------------------------------ the book and the line numbers
+# One book per receiving agency per calendar year (Vietnam dates), its lines numbered from 1 in order
+# of reception (time, then code). Form 01 prints the book and the line of its dossier ("Vào Sổ theo
+# dõi hồ sơ, Quyển số … Số thứ tự …"), form 07 the same numbers, whatever period it is printed for.
+
+
+def _year_start(year: int) -> dt.datetime:
+    return dt.datetime(year, 1, 1, tzinfo=VIETNAM_TZ)
+
+
+def register_book(received_at: dt.datetime) -> str:
+    """The book a dossier received at `received_at` is entered in: "01/2026"."""
+    return f"01/{local(received_at).year}"
+
+
+def register_number(dossier: Dossier) -> int:
+    """The dossier's line in its agency's book of the year (one COUNT on the agency's receptions)."""
+    received = dossier.received_at
+    earlier = Dossier.objects.filter(
+        agency_id=dossier.agency_id, received_at__gte=_year_start(local(received).year), received_at__lte=received
+    ).exclude(pk=dossier.pk)
+    same_moment = Q(received_at=received) & Q(code__gt=dossier.code or "")
+    return earlier.exclude(same_moment).count() + 1
+
+
+def register_first_numbers(*, agency: Agency, date_from: dt.date) -> dict[int, int]:
+    """How many lines the book of `date_from`'s year has before `date_from` (a period starting in the
+    middle of a year continues its numbering; a later year starts a new book at 1)."""
+    start = dt.datetime.combine(date_from, dt.time.min, VIETNAM_TZ)
+    before = Dossier.objects.filter(agency=agency, received_at__gte=_year_start(date_from.year), received_at__lt=start)
+    return {date_from.year: before.count()}
+
+
+def register_books(date_from: dt.date, date_to: dt.date) -> str:
+    return ", ".join(f"01/{year}" for year in range(date_from.year, date_to.year + 1))
+
+
 def _row(number: int, dossier: Dossier) -> RegisterRow:
     events = sorted(dossier.events.all(), key=lambda e: e.created_at)  # the prefetch, when made
     transferred: dict[str, dt.datetime] = {}
@@ -136,12 +173,23 @@ def _row(number: int, dossier: Dossier) -> RegisterRow:
     )
 
 
-def register_rows(*, date_from: dt.date, date_to: dt.date, dossiers: Iterable[Dossier]) -> list[RegisterRow]:
+def register_rows(
+    *, date_from: dt.date, date_to: dt.date, dossiers: Iterable[Dossier], first_numbers: dict[int, int] | None = None
+) -> list[RegisterRow]:
     """The register's lines: the dossiers received from `date_from` to `date_to` (Vietnam dates,
-    inclusive) — others are left out, whatever the caller passed — in order of reception."""
+    inclusive) — others are left out, whatever the caller passed — in order of reception.
+
+    Lines are numbered within each year's book; `first_numbers` (register_first_numbers) gives the
+    lines of a year before the period (none: the period is numbered from 1)."""
     chosen = [d for d in dossiers if d.received_at is not None and date_from <= local(d.received_at).date() <= date_to]
     chosen.sort(key=lambda d: (d.received_at, d.code or ""))
-    return [_row(number, dossier) for number, dossier in enumerate(chosen, start=1)]
+    counters = dict(first_numbers or {})
+    rows = []
+    for dossier in chosen:
+        year = local(dossier.received_at).year
+        counters[year] = counters.get(year, 0) + 1
+        rows.append(_row(counters[year], dossier))
+    return rows
 
 
 def _period(date_from: dt.date, date_to: dt.date) -> str:
@@ -149,7 +197,13 @@ def _period(date_from: dt.date, date_to: dt.date) -> str:
 
 
 def form07_context(
-    *, agency: Agency, date_from: dt.date, date_to: dt.date, dossiers: Iterable[Dossier], book: str = ""
+    *,
+    agency: Agency,
+    date_from: dt.date,
+    date_to: dt.date,
+    dossiers: Iterable[Dossier],
+    book: str = "",
+    first_numbers: dict[int, int] | None = None,
 ) -> dict[str, Any]:
     if date_to < date_from:
         raise ValueError("The register's period ends before it starts.")
@@ -159,16 +213,24 @@ def form07_context(
         "doc": form_meta("07", agency=agency, at=None, with_date=False),
         "period": _period(date_from, date_to),
         "book": book,
-        "rows": register_rows(date_from=date_from, date_to=date_to, dossiers=dossiers),
+        "rows": register_rows(date_from=date_from, date_to=date_to, dossiers=dossiers, first_numbers=first_numbers),
     }
 
 
 def form07_register_pdf(
-    *, agency: Agency, date_from: dt.date, date_to: dt.date, dossiers: Iterable[Dossier], book: str = ""
+    *,
+    agency: Agency,
+    date_from: dt.date,
+    date_to: dt.date,
+    dossiers: Iterable[Dossier],
+    book: str = "",
+    first_numbers: dict[int, int] | None = None,
 ) -> bytes:
     """Form 07 as PDF bytes (A4 landscape). Pass ``register_dossiers(...)`` or any dossiers with
     ``procedure`` selected and ``events`` prefetched; those received outside the period are left out."""
-    context = form07_context(agency=agency, date_from=date_from, date_to=date_to, dossiers=dossiers, book=book)
+    context = form07_context(
+        agency=agency, date_from=date_from, date_to=date_to, dossiers=dossiers, book=book, first_numbers=first_numbers
+    )
     return render_pdf(TEMPLATE, context)
 
 
@@ -178,7 +240,13 @@ def _naive(value: dt.datetime | None) -> dt.datetime | None:
 
 
 def form07_register_xlsx(
-    *, agency: Agency, date_from: dt.date, date_to: dt.date, dossiers: Iterable[Dossier], book: str = ""
+    *,
+    agency: Agency,
+    date_from: dt.date,
+    date_to: dt.date,
+    dossiers: Iterable[Dossier],
+    book: str = "",
+    first_numbers: dict[int, int] | None = None,
 ) -> bytes:
     """Form 07 as an XLSX workbook: the same lines as the PDF, dates as real date cells."""
     from openpyxl import Workbook  # only when a workbook is asked for (STYLE §12)
@@ -187,7 +255,7 @@ def form07_register_xlsx(
 
     if date_to < date_from:
         raise ValueError("The register's period ends before it starts.")
-    rows = register_rows(date_from=date_from, date_to=date_to, dossiers=dossiers)
+    rows = register_rows(date_from=date_from, date_to=date_to, dossiers=dossiers, first_numbers=first_numbers)
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = FORM_TITLES["07"]

@@ -1,3 +1,5 @@
+import random
+
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
@@ -5,6 +7,7 @@ from portal.demo.accounts import DEMO_PASSWORD, seed_accounts
 from portal.demo.agencies import seed_agencies
 from portal.demo.backoffice import seed_backoffice_dossiers
 from portal.demo.catalogue import seed_catalogue
+from portal.demo.clock import working_clock
 from portal.demo.dossiers import seed_citizen_dossiers
 from portal.demo.esign import seed_signing_certificates
 from portal.demo.postal import seed_postage_rules, seed_postal_shipments
@@ -25,9 +28,12 @@ class Command(BaseCommand):
         catalogue = seed_catalogue()
         users = seed_accounts(agencies)  # after the catalogue: staff hold the roles its processes need
         seed_signing_certificates()  # before the dossiers: the demo's results are signed
-        dossiers = (
-            0 if without_dossiers else seed_citizen_dossiers() + seed_backoffice_dossiers() + seed_postal_shipments()
-        )
+        dossiers = 0
+        if not without_dossiers:
+            # Dossiers happen at working moments, their deadlines computed by the calendar (portal.demo.clock);
+            # the back office's ones each start some days back on a clock of their own.
+            with working_clock(random.Random(15)):  # noqa: S311 — demo data, not security
+                dossiers = seed_citizen_dossiers() + seed_backoffice_dossiers() + seed_postal_shipments()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready: {len(agencies)} agencies, {len(users)} accounts (password {DEMO_PASSWORD}), "

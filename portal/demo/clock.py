@@ -1,0 +1,71 @@
+"""The demo's clock: seeded dossiers happen at working moments, like real ones.
+
+The workflow reads `django.utils.timezone.now()` for every time it records (submission, reception,
+events) and computes every deadline from those with the working calendar (onestop.workcalendar). The
+demo used to run all of them at the moment of seeding — at night, say — and then shift the rows back
+by a number of days, so that deadlines fell at 03:36 or on a Sunday. Instead, while the demo seeds,
+`timezone.now()` reads this clock: each dossier starts at a working moment some days back (a working
+day, inside its working hours, never later than the real now) and the clock moves on by a few
+milliseconds per reading, so the actions keep their order and every deadline is the calendar's.
+Demo only: nothing else patches the clock.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import random
+from collections.abc import Iterator
+from unittest import mock
+
+from django.utils import timezone
+
+from onestop.workcalendar.django_calendar import calendar_for_agency
+
+TICK = dt.timedelta(milliseconds=5)
+# A dossier's walk reads the clock a few hundred times (seconds of demo time), a whole seed some tens
+# of thousands (minutes): each start leaves this much of its working period, so that nothing runs
+# into the lunch break or the evening.
+ROOM = dt.timedelta(minutes=20)
+
+
+class WorkingClock:
+    def __init__(self, rng: random.Random) -> None:
+        self.rng = rng
+        self.real_now = timezone.now()
+        self.calendar = calendar_for_agency(None)
+        self.current = self.moment(days_back=0.2)
+
+    def now(self) -> dt.datetime:
+        self.current += TICK
+        return self.current
+
+    def start(self, *, days_back: float) -> dt.datetime:
+        """Move the clock to a working moment about `days_back` calendar days ago."""
+        self.current = self.moment(days_back=days_back)
+        return self.current
+
+    def moment(self, *, days_back: float) -> dt.datetime:
+        """A random working moment on the last working day at or before `days_back` days ago, with ROOM
+        left in its working period, before the real now."""
+        calendar = self.calendar
+        day = (timezone.localtime(self.real_now) - dt.timedelta(days=days_back)).date()
+        per_day = calendar.working_hours.minutes_per_day
+        for _ in range(60):
+            midnight = dt.datetime.combine(day, dt.time.min, tzinfo=calendar.tz)
+            if calendar.is_working_day(day):
+                for _try in range(10):
+                    at = calendar.add_working_time(midnight, self.rng.randrange(0, per_day))
+                    fits = calendar.working_minutes_between(at, at + ROOM) == ROOM.total_seconds() // 60
+                    if fits and at + ROOM < self.real_now:
+                        return at.astimezone(dt.UTC)
+            day -= dt.timedelta(days=1)
+        raise RuntimeError("no working day in the last two months: check the working calendar")
+
+
+@contextlib.contextmanager
+def working_clock(rng: random.Random) -> Iterator[WorkingClock]:
+    """While inside, `timezone.now()` reads a WorkingClock (the demo seed only)."""
+    clock = WorkingClock(rng)
+    with mock.patch("django.utils.timezone.now", clock.now):
+        yield clock
