@@ -380,6 +380,12 @@ def _render_dossier(request: HttpRequest, dossier: Dossier, bound: ActionForm | 
         else []
     )
     now = timezone.now()
+    satisfaction = None
+    if full and dossier.status == DossierStatus.RETURNED:
+        from ..satisfaction.forms import AnswerForm
+        from ..satisfaction.selectors import evaluation_state
+
+        satisfaction = evaluation_state(dossier=dossier, user=request.user, as_owner=False)
     return render(
         request,
         "onestop/backoffice/dossier.html",
@@ -396,6 +402,10 @@ def _render_dossier(request: HttpRequest, dossier: Dossier, bound: ActionForm | 
             "fee_total": fee_total,
             "form_01_url": _form_01_url(dossier) if full else None,
             "delivery_label": dict(Delivery.choices).get(dossier.delivery_method, dossier.delivery_method),
+            "satisfaction": satisfaction,
+            "answer_form": AnswerForm(initial={"reply": satisfaction.evaluation.reply})
+            if satisfaction and satisfaction.may_answer
+            else None,
             "late": {
                 name: bool(getattr(dossier, name) and getattr(dossier, name) < now and dossier.is_open)
                 for name in ("check_due_at", "step_due_at", "due_at")

@@ -31,8 +31,21 @@ from .notifications import (
 )
 from .postal import PostalApiClient, PostalScope, PostalSerial, Shipment, ShipmentEvent, ShipmentState
 from .roles import Role, StaffRole
+from .satisfaction import (
+    COUNTER_SOURCES,
+    CRITERIA,
+    CRITERIA_BY_KEY,
+    CRITERION_KEYS,
+    EvaluationSource,
+    SatisfactionEvaluation,
+    SatisfactionHandler,
+)
 
 __all__ = [
+    "COUNTER_SOURCES",
+    "CRITERIA",
+    "CRITERIA_BY_KEY",
+    "CRITERION_KEYS",
     "NATIONAL_STATUS_CODE",
     "OPEN_STATUSES",
     "PERIOD_FIELDS",
@@ -52,6 +65,7 @@ __all__ = [
     "DossierDocument",
     "DossierEvent",
     "DossierStatus",
+    "EvaluationSource",
     "Notification",
     "NotificationChannel",
     "NotificationPreference",
@@ -60,6 +74,8 @@ __all__ = [
     "PostalScope",
     "PostalSerial",
     "Role",
+    "SatisfactionEvaluation",
+    "SatisfactionHandler",
     "Shipment",
     "ShipmentEvent",
     "ShipmentState",
