@@ -504,3 +504,10 @@ POSTAL_ITEM_PREFIXES = env.dict("POSTAL_ITEM_PREFIXES", default={})
 # Failed delivery attempts before the post returns the result to the agency.
 POSTAL_MAX_ATTEMPTS = env.int("POSTAL_MAX_ATTEMPTS", default=3)
 # --- end Postal ----------------------------------------------------------------------------
+
+# --- Satisfaction evaluation (onestop/satisfaction/, issue #12) ---------------------------------
+# How long the applicant may change an evaluation after giving it (days), and which overall answers
+# count as "satisfied" in the figures (Decision 766/QĐ-TTg; onestop/satisfaction/rules.py).
+SATISFACTION_REVISION_DAYS = env.int("SATISFACTION_REVISION_DAYS", default=7)
+SATISFACTION_SATISFIED_ANSWERS = env.list("SATISFACTION_SATISFIED_ANSWERS", default=["very_satisfied", "satisfied"])
+# --- end Satisfaction ---------------------------------------------------------------------------

@@ -344,9 +344,15 @@ def test_wrong_users_on_the_staff_urls(office):
         assert _client(office.outsider).post(url, {**BEST, "source": "paper", "reply": "x"}).status_code == 404
     # The postal clerk of the desk sees only the delivery of a dossier by post: 404 here.
     assert _client(office.postal_clerk).post(reply, {"reply": "x"}).status_code == 404
-    # Staff who see the dossier but may not do this: 403.
-    assert _client(office.specialist).get(counter).status_code == 403
-    assert _client(office.specialist).post(reply, {"reply": "x"}).status_code == 403
+    # Staff who see the dossier but may not do this: 403 — the specialist, and a leader (read-only).
+    leader = StaffRoleFactory(agency=office.agency, role=Role.LEADER).user
+    for user in (office.specialist, leader):
+        assert _client(user).get(counter).status_code == 403
+        assert _client(user).post(counter, {**BEST, "source": "paper"}).status_code == 403
+        assert _client(user).post(reply, {"reply": "x"}).status_code == 403
+    assert (
+        "Ý kiến" in _client(leader).get(reverse("onestop:dossier", kwargs={"dossier_id": dossier.pk})).content.decode()
+    )
     # Citizens (the applicant included) are not staff: 403; anonymous: to the login page.
     assert _client(office.citizen).post(reply, {"reply": "x"}).status_code == 403
     assert _client(UserFactory()).get(counter).status_code == 403
