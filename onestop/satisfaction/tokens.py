@@ -15,11 +15,18 @@ def tracking_pass(*, dossier) -> str:
     return signing.dumps({"d": dossier.pk}, salt=SALT, compress=False)
 
 
+class PassExpired(Exception):
+    """A genuine pass, too old: the applicant looks the dossier up again."""
+
+
 def tracking_pass_dossier_id(token: str) -> int | None:
-    """The dossier id of a valid, unexpired pass; None otherwise."""
+    """The dossier id of a valid, unexpired pass; None for anything forged or foreign; raises
+    PassExpired for a genuine pass past its time."""
     try:
         value = signing.loads(token or "", salt=SALT, max_age=MAX_AGE_SECONDS)
-    except signing.BadSignature:  # SignatureExpired included
+    except signing.SignatureExpired as exc:
+        raise PassExpired from exc
+    except signing.BadSignature:
         return None
     pk = value.get("d") if isinstance(value, dict) else None
     return pk if isinstance(pk, int) else None

@@ -4,7 +4,8 @@
 * ``/tra-cuu/danh-gia/`` — without an account, with the dossier code and the applicant's phone (or
   the last 4 ID digits): the same lookup as /tra-cuu/ (onestop.submission.selectors.dossier_track,
   with its per-code lock) behind the same per-client limit (tracking.track_allowed); a match gives a
-  short-lived signed pass (onestop.satisfaction.tokens) that the form carries instead of the verifier.
+  short-lived signed pass (onestop.satisfaction.tokens) that the form carries instead of the verifier
+  (a forged pass: 404; an expired one: back to the lookup).
   The link in the "result returned" messages points here with ``?ma=<code>``; a signed-in applicant
   who owns that dossier goes straight to their own form.
 
@@ -18,7 +19,7 @@ import uuid
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -29,7 +30,7 @@ from onestop.models import Dossier, DossierStatus
 from onestop.satisfaction import selectors as satisfaction
 from onestop.satisfaction.forms import EvaluationForm
 from onestop.satisfaction.services import evaluation_submit
-from onestop.satisfaction.tokens import tracking_pass, tracking_pass_dossier_id
+from onestop.satisfaction.tokens import PassExpired, tracking_pass, tracking_pass_dossier_id
 from onestop.submission import selectors
 from onestop.workflow import TransitionError
 
@@ -96,10 +97,13 @@ def track_evaluate(request: HttpRequest) -> HttpResponse:
 
     token = request.POST.get("pass", "")
     if request.method == "POST" and token:
-        dossier = TRACKED.filter(pk=tracking_pass_dossier_id(token) or 0).first()
-        if dossier is None:  # expired or forged: look it up again
+        try:
+            dossier = TRACKED.filter(pk=tracking_pass_dossier_id(token) or 0).first()
+        except PassExpired:  # look it up again
             messages.error(request, _("Your session on this page has expired: enter the code and phone again."))
             return redirect("portal:track_evaluate")
+        if dossier is None:  # forged or foreign: nothing here without the verifier
+            raise Http404
         state = satisfaction.evaluation_state(dossier=dossier, user=request.user, as_owner=False, verified=True)
         if "save" not in request.POST:  # from the /tra-cuu/ result: show the form
             form = EvaluationForm(evaluation=state.evaluation)

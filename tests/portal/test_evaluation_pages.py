@@ -165,11 +165,12 @@ def test_without_the_verifier_nothing_is_shown_or_saved(office):  # noqa: F811
     assert "Không tìm thấy hồ sơ" in wrong and dossier.procedure.name not in wrong and 'type="radio"' not in wrong
     # A forged or foreign pass: nothing about the dossier, nothing saved.
     forged = anonymous.post(url, {"pass": "1:forged", "save": "1", **_form()})
-    assert forged.status_code == 302 and forged["Location"] == url
+    assert forged.status_code == 404 and dossier.code not in forged.content.decode()
     from django.core import signing
 
     other_salt = signing.dumps({"d": dossier.pk}, salt="another.purpose")
-    assert anonymous.post(url, {"pass": other_salt, "save": "1", **_form()}).status_code == 302
+    assert anonymous.post(url, {"pass": other_salt, "save": "1", **_form()}).status_code == 404
+    assert anonymous.post(url, {"pass": other_salt}).status_code == 404
     assert not SatisfactionEvaluation.objects.exists()
 
 
@@ -180,7 +181,8 @@ def test_an_expired_pass_is_refused(office, monkeypatch):  # noqa: F811
 
     monkeypatch.setattr(tokens, "MAX_AGE_SECONDS", -1)
     response = _client().post(reverse("portal:track_evaluate"), {"pass": token, "save": "1", **_form()})
-    assert response.status_code == 302 and not SatisfactionEvaluation.objects.exists()
+    assert response.status_code == 302 and response["Location"] == reverse("portal:track_evaluate")
+    assert not SatisfactionEvaluation.objects.exists()
 
 
 def test_the_verifier_door_is_rate_limited_like_tracking(office):  # noqa: F811
