@@ -65,8 +65,9 @@ def _after_return(dossier: Dossier) -> None:
 
 
 def _handlers(evaluation: SatisfactionEvaluation, dossier: Dossier) -> None:
-    """Who handled the dossier: the officers who took a workflow action on it, at the units of the
-    dossier (its desk and its process's units) where they hold a processing role. Three queries."""
+    """Who handled the dossier: the officers who took a workflow action on it while holding a
+    processing role at one of the dossier's units (its desk and its process's units), and those
+    units. Four queries."""
     actor_ids = set(
         DossierEvent.objects.filter(dossier=dossier, action__in=list(ACTIONS), actor__isnull=False)
         .exclude(actor_id=dossier.applicant_id)
@@ -81,8 +82,10 @@ def _handlers(evaluation: SatisfactionEvaluation, dossier: Dossier) -> None:
         .values_list("agency_id", "user_id")
         .distinct()
     )
+    copied = {"evaluation": evaluation, "created_at": evaluation.created_at, "overall": evaluation.overall}
     SatisfactionHandler.objects.bulk_create(
-        [SatisfactionHandler(evaluation=evaluation, unit_id=unit, officer_id=officer) for unit, officer in pairs]
+        [SatisfactionHandler(unit_id=unit, **copied) for unit in sorted({unit for unit, _ in pairs})]
+        + [SatisfactionHandler(officer_id=officer, **copied) for officer in sorted({officer for _, officer in pairs})]
     )
 
 
@@ -113,6 +116,8 @@ def _store(
     evaluation.save()
     if existing is None:
         _handlers(evaluation, locked)
+    else:  # the figures per unit and officer follow the revised answer
+        SatisfactionHandler.objects.filter(evaluation=evaluation).update(overall=evaluation.overall)
     return evaluation
 
 

@@ -74,12 +74,14 @@ def test_the_applicant_evaluates_a_returned_dossier_once_and_it_is_in_the_timeli
     assert event.public and event.actor == office.citizen and event.data["source"] == "online"
     assert event.to_status == event.from_status == "returned"
     # The officers who acted on it, at the unit where they hold their role (here all one agency).
-    handlers = set(SatisfactionHandler.objects.values_list("unit_id", "officer_id"))
+    handlers = set(SatisfactionHandler.objects.values_list("unit_id", "officer_id", "overall"))
     assert handlers == {
-        (office.agency.pk, office.receptionist.pk),
-        (office.agency.pk, office.specialist.pk),
-        (office.agency.pk, office.approver.pk),
+        (office.agency.pk, None, "satisfied"),
+        (None, office.receptionist.pk, "satisfied"),
+        (None, office.specialist.pk, "satisfied"),
+        (None, office.approver.pk, "satisfied"),
     }
+    assert {h.created_at for h in SatisfactionHandler.objects.all()} == {evaluation.created_at}
     dossier.refresh_from_db()
     assert dossier.status == "returned"  # an evaluation changes no status
 
@@ -123,6 +125,7 @@ def test_revisable_for_seven_days_then_refused_in_vietnamese(office, settings):
     revised = services.evaluation_submit(dossier=dossier, actor=office.citizen, answers=answers(), comment="Sửa lại")
     assert SatisfactionEvaluation.objects.count() == 1
     assert (revised.overall, revised.revisions, revised.comment) == ("very_satisfied", 1, "Sửa lại")
+    assert set(SatisfactionHandler.objects.values_list("overall", flat=True)) == {"very_satisfied"}
     assert list(
         DossierEvent.objects.filter(action="satisfaction_evaluated").values_list("data__revision", flat=True)
     ) == [0, 1]
@@ -212,7 +215,9 @@ def test_the_returned_message_links_to_the_evaluation_form(office, settings):
 def _evaluated(office, overall: str, *, at: dt.datetime, citizen=None):
     dossier = returned(office, citizen=citizen)
     evaluation = services.evaluation_submit(dossier=dossier, actor=dossier.applicant, answers=answers(overall=overall))
+    # Back-date it (the handler rows carry the evaluation's first moment too).
     SatisfactionEvaluation.objects.filter(pk=evaluation.pk).update(created_at=at)
+    SatisfactionHandler.objects.filter(evaluation=evaluation).update(created_at=at)
     return dossier
 
 
