@@ -14,6 +14,11 @@ downloads, PDFs, the API — asks here, and the workflow's guards read the same 
 * nobody else — agency administrators manage the catalogue and staff, not dossiers, and staff
   never see drafts.
 
+Satisfaction evaluations (onestop.satisfaction): the applicant evaluates their own returned dossier;
+a receptionist of the receiving desk records an evaluation given at the counter; the agency answers
+a comment through the receptionists or the heads (approvers) of the receiving desk
+(`FEEDBACK_ANSWER_ROLES`) — leaders read it, read-only, like the rest of the dossier.
+
 Roles count only while active, in an active agency. `access_scope(user)` reads them once per
 request (one query, plus one for the agency tree when the user is a leader). `dossier_for` fetches
 and authorises in one call and answers the same 404 for "missing" and "not yours". Every staff read
@@ -53,6 +58,12 @@ from .selectors import user_is_staff_member
 # Roles that process dossiers and see all of them in their agencies.
 PROCESSING_ROLES = (Role.RECEPTIONIST, Role.SPECIALIST, Role.APPROVER)
 POST = "post"
+# Who answers an applicant's comment on their evaluation, at the receiving desk (dossier.agency): the
+# one-stop officers who served them, or the heads of that agency. The workflow's guard for the
+# answer is built from this (onestop.workflow.registry, "satisfaction_answered").
+FEEDBACK_ANSWER_ROLES = (Role.RECEPTIONIST, Role.APPROVER)
+# Who records an evaluation the applicant gave at the counter (paper form or kiosk): the desk.
+COUNTER_EVALUATION_ROLES = (Role.RECEPTIONIST,)
 
 
 class View(enum.IntEnum):

@@ -547,3 +547,9 @@ ESIGN_TRUST_ROOTS = env.list(
 # /xac-thuc/: uploads checked per client address and window (like /tra-cuu/).
 ESIGN_VERIFY_LIMIT = env.int("ESIGN_VERIFY_LIMIT", default=20)
 # --- end Signed e-results -------------------------------------------------------------------
+# --- Satisfaction evaluation (onestop/satisfaction/, issue #12) ---------------------------------
+# How long the applicant may change an evaluation after giving it (days), and which overall answers
+# count as "satisfied" in the figures (Decision 766/QĐ-TTg; onestop/satisfaction/rules.py).
+SATISFACTION_REVISION_DAYS = env.int("SATISFACTION_REVISION_DAYS", default=7)
+SATISFACTION_SATISFIED_ANSWERS = env.list("SATISFACTION_SATISFIED_ANSWERS", default=["very_satisfied", "satisfied"])
+# --- end Satisfaction ---------------------------------------------------------------------------

@@ -419,6 +419,12 @@ def _render_dossier(request: HttpRequest, dossier: Dossier, bound: ActionForm | 
     issued.sort(key=lambda link: link["form"])  # in form order; one form's several issues in time order
     wanted = request.GET.get(PRINT_PARAM, "")
     print_now = [link for link in issued if str(link["event"].pk) == wanted and link["form"] in CITIZEN_FORMS]
+    satisfaction = None
+    if full and dossier.status == DossierStatus.RETURNED:
+        from ..satisfaction.forms import AnswerForm
+        from ..satisfaction.selectors import evaluation_state
+
+        satisfaction = evaluation_state(dossier=dossier, user=request.user, as_owner=False)
     return render(
         request,
         "onestop/backoffice/dossier.html",
@@ -435,6 +441,10 @@ def _render_dossier(request: HttpRequest, dossier: Dossier, bound: ActionForm | 
             "answers": answers,
             "dues": dues,
             "delivery_label": dict(Delivery.choices).get(dossier.delivery_method, dossier.delivery_method),
+            "satisfaction": satisfaction,
+            "answer_form": AnswerForm(initial={"reply": satisfaction.evaluation.reply})
+            if satisfaction and satisfaction.may_answer
+            else None,
             "late": {
                 name: bool(getattr(dossier, name) and getattr(dossier, name) < now and dossier.is_open)
                 for name in ("check_due_at", "step_due_at", "due_at")

@@ -42,8 +42,21 @@ from .postal import (
     ShipmentState,
 )
 from .roles import Role, StaffRole
+from .satisfaction import (
+    COUNTER_SOURCES,
+    CRITERIA,
+    CRITERIA_BY_KEY,
+    CRITERION_KEYS,
+    EvaluationSource,
+    SatisfactionEvaluation,
+    SatisfactionHandler,
+)
 
 __all__ = [
+    "COUNTER_SOURCES",
+    "CRITERIA",
+    "CRITERIA_BY_KEY",
+    "CRITERION_KEYS",
     "NATIONAL_STATUS_CODE",
     "OPEN_STATUSES",
     "PERIOD_FIELDS",
@@ -63,6 +76,7 @@ __all__ = [
     "DossierDocument",
     "DossierEvent",
     "DossierStatus",
+    "EvaluationSource",
     "NationalService",
     "NationalSyncRecord",
     "NationalSyncState",
@@ -76,6 +90,8 @@ __all__ = [
     "PostalScope",
     "PostalSerial",
     "Role",
+    "SatisfactionEvaluation",
+    "SatisfactionHandler",
     "Shipment",
     "ShipmentEvent",
     "ShipmentState",

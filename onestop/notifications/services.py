@@ -69,6 +69,19 @@ def staff_dossier_url(dossier: Dossier) -> str:
     return site_url() + path
 
 
+def evaluation_url(dossier: Dossier) -> str:
+    """The satisfaction evaluation form of a dossier (issue #12): the public door with the code
+    (portal.submission.evaluation) — a signed-in owner goes straight to their own form, anyone else
+    confirms with the phone or ID digits, so that the link works for counter applicants too."""
+    from urllib.parse import urlencode
+
+    try:
+        path = reverse("portal:track_evaluate")
+    except NoReverseMatch:
+        path = "/tra-cuu/danh-gia/"
+    return site_url() + path + "?" + urlencode({"ma": dossier.code or ""})
+
+
 def preferences_url() -> str:
     try:
         path = reverse("notifications:preferences")
@@ -99,6 +112,7 @@ def dossier_context(*, dossier: Dossier, event: DossierEvent | None = None, for_
         "amount": data.get("amount"),
         "tracking_code": data.get("tracking_code", ""),
         "link": staff_dossier_url(dossier) if for_staff else citizen_dossier_url(dossier),
+        "evaluation_link": "" if for_staff or status != DossierStatus.RETURNED else evaluation_url(dossier),
         "preferences_link": "" if for_staff else preferences_url(),
     }
 

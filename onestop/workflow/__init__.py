@@ -12,7 +12,8 @@ when its guard (registry.py) does not pass, writes the event, and returns the fr
     closing     dossier_resolve, dossier_stop, dossier_return_result
     citizen     dossier_draft_create/update, dossier_document_attach/detach, dossier_submit,
                 dossier_withdraw, dossier_supplement
-    events      dossier_record_event (no status change: shipments, payment attempts)
+    events      dossier_record_event (no status change: shipments, payment attempts, evaluations),
+                event_allowed (its guard, for the pages)
 
 `allowed_actions(dossier=, user=)` is what the dossier page offers: the same guards, no query.
 """
@@ -35,7 +36,7 @@ from .citizen import (
 )
 from .closing import dossier_resolve, dossier_return_result, dossier_stop
 from .errors import TransitionError
-from .events import dossier_record_event
+from .events import dossier_record_event, event_allowed
 from .guards import Who, refusal
 from .payment import dossier_confirm_payment, dossier_request_payment
 from .processing import (
@@ -99,6 +100,7 @@ __all__ = [
     "dossier_transfer",
     "dossier_withdraw",
     "dossiers_assign",
+    "event_allowed",
     "may_withdraw",
     "perform",
     "procedure_accepts_online",

@@ -35,3 +35,14 @@ def dossier_record_event(
     if not any(qualifies(may, guard, locked, who) for may in spec.may):
         raise TransitionError(_("You are not allowed to do this on this dossier."))
     return record(locked, kind, actor=None if system else actor, note=note, data=data)
+
+
+def event_allowed(*, dossier: Dossier, kind: str, user) -> bool:
+    """Whether `user` may record an event of `kind` on `dossier` now — the guard that
+    dossier_record_event applies, read from the request's scope (no query): pages offer what passes."""
+    spec = EVENT_KINDS.get(kind)
+    if spec is None:
+        return False
+    who = Who.of(user)
+    guard = Guard(action=kind, may=spec.may)
+    return any(qualifies(may, guard, dossier, who) for may in spec.may)

@@ -25,6 +25,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from ..access import COUNTER_EVALUATION_ROLES, FEEDBACK_ANSWER_ROLES
 from ..models import Dossier, DossierChannel, Role
 from ..models import DossierStatus as S
 from . import clock
@@ -136,6 +137,7 @@ def _a(name: str, may, *, rules=(), **words) -> ActionSpec:
 
 RECEIVED_OR_PROCESSING = frozenset({S.RECEIVED, S.PROCESSING})
 AFTER_RECEPTION = frozenset({S.RECEIVED, S.PROCESSING, S.RESOLVED})
+RETURNED = frozenset({S.RETURNED})
 
 ACTIONS: dict[str, ActionSpec] = {
     spec.name: spec
@@ -234,6 +236,19 @@ EVENT_KINDS: dict[str, EventKind] = {
         # desk records it with a reason and the bank's reference (payments.payment_refund_record).
         EventKind("payment_refunded", (May(R.RECEPTIONIST, DESK), May(SYSTEM)),
                   _("Payment refunded"), _("Payment refunded"), "payment.refunded"),
+        # Satisfaction evaluation (onestop.satisfaction), only once the result is returned (national
+        # 10): the applicant from their account, or the system for the public tracking page once the
+        # code and verifier matched (onestop.submission.selectors.dossier_track) …
+        EventKind("satisfaction_evaluated", (May(OWNER, statuses=RETURNED), May(SYSTEM, statuses=RETURNED)),
+                  _("Satisfaction evaluated"), _("You evaluated your satisfaction")),
+        # … the desk typing in a paper or kiosk answer given at the counter …
+        EventKind("satisfaction_recorded",
+                  tuple(May(role, DESK, statuses=RETURNED) for role in COUNTER_EVALUATION_ROLES),
+                  _("Satisfaction evaluation recorded at the counter"),
+                  _("Your evaluation given at the counter was recorded")),
+        # … and the agency answering the applicant's comment (onestop.access.FEEDBACK_ANSWER_ROLES).
+        EventKind("satisfaction_answered", tuple(May(role, DESK) for role in FEEDBACK_ANSWER_ROLES),
+                  _("Comment answered"), _("The agency answered your comment"), "satisfaction.answered"),
     ]
 }  # fmt: skip
 

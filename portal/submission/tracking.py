@@ -58,7 +58,13 @@ def track(request: HttpRequest) -> HttpResponse:
                 from onestop.postal.selectors import shipment_events_public
 
                 shipment, shipment_events = shipment_events_public(dossier=dossier)
+                from .evaluation import tracking_context
+
                 context.update(
-                    dossier=dossier, events=citizen_events(dossier), shipment=shipment, shipment_events=shipment_events
+                    dossier=dossier,
+                    events=citizen_events(dossier),
+                    shipment=shipment,
+                    shipment_events=shipment_events,
+                    **tracking_context(dossier),
                 )
     return render(request, "portal/submission/track.html", context, status=status)

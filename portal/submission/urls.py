@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import tracking, views
+from . import evaluation, tracking, views
 
 urlpatterns = [
     path("nop-ho-so/<str:code>/", views.apply_start, name="apply"),
@@ -15,5 +15,7 @@ urlpatterns = [
     path("ho-so/<uuid:public_id>/tai-lieu/<int:document_id>/", views.dossier_document, name="dossier_document"),
     path("kho-du-lieu/", views.vault, name="vault"),
     path("kho-du-lieu/<int:file_id>/", views.vault_file, name="vault_file"),
+    path("ho-so/<uuid:public_id>/danh-gia/", evaluation.evaluate, name="evaluate"),
     path("tra-cuu/", tracking.track, name="track"),
+    path("tra-cuu/danh-gia/", evaluation.track_evaluate, name="track_evaluate"),
 ]

@@ -266,7 +266,11 @@ def dossier_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     dues = dossier_dues(dossier)
     events = citizen_events(dossier)
     answers = [(d["label"], display_value(d, dossier.form_data.get(d["key"]))) for d in snapshot.get("form_fields", [])]
-    supplement = None
+    supplement = satisfaction = None
+    if dossier.status == DossierStatus.RETURNED:
+        from onestop.satisfaction.selectors import evaluation_state
+
+        satisfaction = evaluation_state(dossier=dossier, user=request.user, as_owner=True)
     if dossier.status == DossierStatus.SUPPLEMENT_REQUESTED:
         supplement = selectors.latest_supplement_request(dossier=dossier)
     return render(
@@ -281,6 +285,7 @@ def dossier_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
             "can_withdraw": may_withdraw(dossier=dossier, user=request.user),
             "withdraw_form": WithdrawForm(),
             "supplement": supplement,
+            "satisfaction": satisfaction,
             "snapshot_documents": snapshot.get("documents", []),
             **_shipment(dossier),
         },

@@ -25,6 +25,19 @@ def test_seed_demo_is_idempotent_and_complete():
     assert Dossier.objects.filter(status=DossierStatus.SUBMITTED, check_due_at__lt=timezone.now()).exists()
     assert Dossier.objects.filter(assignee__email="chuyenvien@demo.vn", status=DossierStatus.PROCESSING).exists()
     assert Dossier.objects.filter(applicant__email="congdan@demo.vn").count() >= 4
+    # Satisfaction (issue #12): congdan@ has returned dossiers waiting for an evaluation, and one
+    # evaluated with a comment the agency answered; other returned dossiers feed the figures.
+    from onestop.models import SatisfactionEvaluation
+
+    returned = Dossier.objects.filter(applicant__email="congdan@demo.vn", status=DossierStatus.RETURNED)
+    assert returned.filter(evaluation__isnull=True).count() >= 2
+    answered = SatisfactionEvaluation.objects.get(dossier__in=returned)
+    assert answered.comment and answered.reply and answered.replied_by.email == "tiepnhan@demo.vn"
+    sources = set(SatisfactionEvaluation.objects.values_list("source", flat=True))
+    assert {"online", "tracking", "paper", "kiosk"} <= sources
+    evaluations = SatisfactionEvaluation.objects.count()
+    call_command("seed_demo")
+    assert SatisfactionEvaluation.objects.count() == evaluations
 
     assert Agency.objects.filter(kind=AgencyKind.DEPARTMENT).count() >= 4
     assert Agency.objects.filter(kind=AgencyKind.COMMUNE).count() >= 3

@@ -11,6 +11,7 @@ from portal.demo.clock import working_clock
 from portal.demo.dossiers import seed_citizen_dossiers
 from portal.demo.esign import seed_signing_certificates
 from portal.demo.postal import seed_postage_rules, seed_postal_shipments
+from portal.demo.satisfaction import seed_satisfaction
 
 
 class Command(BaseCommand):
@@ -34,6 +35,7 @@ class Command(BaseCommand):
             # the back office's ones each start some days back on a clock of their own.
             with working_clock(random.Random(15)):  # noqa: S311 — demo data, not security
                 dossiers = seed_citizen_dossiers() + seed_backoffice_dossiers() + seed_postal_shipments()
+                dossiers += seed_satisfaction()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready: {len(agencies)} agencies, {len(users)} accounts (password {DEMO_PASSWORD}), "
