@@ -337,7 +337,7 @@ class FormField(models.Model):
     required = models.BooleanField(_("required"), default=False)
     help_text = models.CharField(_("help text"), max_length=500, blank=True)
     choices = models.JSONField(_("choices"), default=list, blank=True)
-    # {"max_length": 100} · {"min": 0, "max": 10} · {"regex": "^…$"}
+    # {"max_length": 100} · {"min": 0, "max": 10} · {"regex": "^…$", "message": "what the pattern asks, in words"}
     validation = models.JSONField(_("validation"), default=dict, blank=True)
     order = models.PositiveSmallIntegerField(default=0)
 
@@ -353,7 +353,7 @@ class FormField(models.Model):
     def clean(self) -> None:
         if self.kind == FieldKind.CHOICE and not self.choices:
             raise ValidationError({"choices": _("A choice field needs its list of choices.")})
-        unknown = set(self.validation or {}) - {"max_length", "min", "max", "regex"}
+        unknown = set(self.validation or {}) - {"max_length", "min", "max", "regex", "message"}
         if unknown:
             raise ValidationError({"validation": _("Unknown validation rules: %s") % ", ".join(sorted(unknown))})
         if "regex" in (self.validation or {}):

@@ -20,7 +20,7 @@ from . import clock
 from ._engine import begin, finish
 from .codes import dossier_code_next
 from .errors import TransitionError
-from .fields import application_form_class
+from .fields import applicant_answers, application_form_class
 from .guards import Who, refusal
 from .registry import ACTIONS, performs
 from .snapshot import form_field_definitions, procedure_snapshot
@@ -82,11 +82,36 @@ def dossier_draft_update(*, dossier: Dossier, step: str, **values) -> Dossier:
     locked = _editable(dossier)
     for name, value in values.items():
         setattr(locked, name, value)
+    if step in ("applicant", "form"):  # the form's copies of the applicant's details follow step 1
+        answers = applicant_answers(form_field_definitions(locked.procedure), locked)
+        if answers:
+            locked.form_data = {**(locked.form_data or {}), **answers}
     steps = list(WIZARD_STEPS)
     if steps.index(step) + 1 > steps.index(locked.wizard_step):
         locked.wizard_step = steps[min(steps.index(step) + 1, len(steps) - 1)]
     locked.save()
     return locked
+
+
+@transaction.atomic
+def dossier_draft_delete(*, dossier: Dossier, actor) -> None:
+    """The applicant deletes a draft never submitted (it has no code, no event, no deadline): its
+    document rows go, the files stay in the applicant's data store."""
+    locked = Dossier.objects.select_for_update().filter(pk=dossier.pk).first()
+    if locked is None:  # deleted already (a double click): nothing left to do
+        return
+    if locked.applicant_id != getattr(actor, "pk", None):
+        raise TransitionError(_("You are not allowed to do this on this dossier."))
+    if locked.status != DossierStatus.DRAFT:
+        raise TransitionError(_("Only a draft can be deleted; a submitted dossier can be withdrawn."))
+    locked.delete()
+
+
+def drafts_of(*, applicant, procedure: Procedure):
+    """The applicant's drafts of one procedure, the most recently edited first (offered to resume)."""
+    return Dossier.objects.filter(applicant=applicant, procedure=procedure, status=DossierStatus.DRAFT).order_by(
+        "-updated_at", "-pk"
+    )
 
 
 @transaction.atomic
@@ -136,16 +161,15 @@ def dossier_problems(dossier: Dossier) -> list[Problem]:
         problems.append(Problem("applicant", _("Enter a valid mobile phone number.")))
 
     definitions = form_field_definitions(procedure)
-    form = application_form_class(definitions)(data=_as_form_data(definitions, dossier.form_data))
+    data = {**(dossier.form_data or {}), **applicant_answers(definitions, dossier)}
+    form = application_form_class(definitions)(data=_as_form_data(definitions, data))
     if not form.is_valid():
         for key, errors in form.errors.items():
             label = form.fields[key].label if key in form.fields else key
             problems.append(Problem("form", f"{label}: {' '.join(errors)}"))
 
-    attached = set(dossier.documents.values_list("requirement_code", flat=True))
-    for requirement in procedure.documents.all():
-        if requirement.required and requirement.code not in attached:
-            problems.append(Problem("documents", _("Missing document: %(name)s") % {"name": requirement.name}))
+    for requirement in missing_documents(dossier):
+        problems.append(Problem("documents", _("Missing document: %(name)s") % {"name": requirement.name}))
 
     if dossier.delivery_method not in procedure.delivery_methods:
         problems.append(Problem("delivery", _("Choose how to receive the result.")))
@@ -157,6 +181,13 @@ def dossier_problems(dossier: Dossier) -> list[Problem]:
         except ValidationError:
             problems.append(Problem("delivery", _("Enter a mobile number the postman can call.")))
     return problems
+
+
+def missing_documents(dossier: Dossier) -> list:
+    """The procedure's required documents that the draft does not carry yet (the documents step
+    says so at once; submission refuses them again)."""
+    attached = set(dossier.documents.values_list("requirement_code", flat=True))
+    return [r for r in dossier.procedure.documents.all() if r.required and r.code not in attached]
 
 
 def _as_form_data(definitions: list[dict], data: dict) -> dict:
@@ -199,6 +230,10 @@ def dossier_submit(*, dossier: Dossier, actor, declaration: bool) -> Dossier:
             "check_due_at": check_due,
             "declaration_accepted": True,
             "applicant_phone": normalize_phone(locked.applicant_phone),
+            "form_data": {
+                **(locked.form_data or {}),
+                **applicant_answers(form_field_definitions(locked.procedure), locked),
+            },
         },
     )
 
