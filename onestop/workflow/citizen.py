@@ -20,7 +20,7 @@ from . import clock
 from ._engine import begin, finish
 from .codes import dossier_code_next
 from .errors import TransitionError
-from .fields import applicant_answers, application_form_class
+from .fields import applicant_answers, application_form_class, label_prefix
 from .guards import Who, refusal
 from .registry import ACTIONS, performs
 from .snapshot import form_field_definitions, procedure_snapshot
@@ -166,7 +166,7 @@ def dossier_problems(dossier: Dossier) -> list[Problem]:
     if not form.is_valid():
         for key, errors in form.errors.items():
             label = form.fields[key].label if key in form.fields else key
-            problems.append(Problem("form", f"{label}: {' '.join(errors)}"))
+            problems.append(Problem("form", f"{label_prefix(label)}: {' '.join(errors)}"))
 
     for requirement in missing_documents(dossier):
         problems.append(Problem("documents", _("Missing document: %(name)s") % {"name": requirement.name}))

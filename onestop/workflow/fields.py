@@ -120,6 +120,12 @@ def applicant_answers(definitions: list[dict[str, Any]], dossier) -> dict[str, s
     }
 
 
+def label_prefix(label: Any) -> str:
+    """A label as the start of "label: message" — without its own closing punctuation (a long
+    declaration ends with a full stop, which would read "…pháp luật.: …")."""
+    return str(label).rstrip().rstrip(".:;,!?…").rstrip()
+
+
 def to_json(cleaned: dict[str, Any]) -> dict[str, Any]:
     """Form values as JSON (dates ISO, numbers as strings)."""
     out = {}
