@@ -122,6 +122,9 @@ class EventKind:
     citizen_label: str | Promise | None = None
     notification: str | None = None
     public: bool = True
+    # As for actions: its note is written to the applicant (why the post could not deliver, why the
+    # money was paid back).
+    note_to_applicant: bool = False
 
 
 def _a(name: str, may, *, rules=(), **words) -> ActionSpec:
@@ -211,7 +214,7 @@ EVENT_KINDS: dict[str, EventKind] = {
         EventKind("shipment_delivered", (May(R.POSTAL_CLERK, DESK), May(SYSTEM)),
                   _("Delivered by the post"), _("Delivered by the post"), "shipment.delivered"),
         EventKind("shipment_failed", (May(R.POSTAL_CLERK, DESK), May(SYSTEM)),
-                  _("Delivery failed"), _("Delivery failed"), "shipment.failed"),
+                  _("Delivery failed"), _("Delivery failed"), "shipment.failed", note_to_applicant=True),
         EventKind("shipment_out_for_delivery", (May(R.POSTAL_CLERK, DESK), May(SYSTEM)),
                   _("Out for delivery"), _("Out for delivery"), "shipment.out_for_delivery"),
         EventKind("shipment_returned_to_agency", (May(R.POSTAL_CLERK, DESK), May(SYSTEM)),
@@ -221,9 +224,18 @@ EVENT_KINDS: dict[str, EventKind] = {
         # The agency paid the money back (a payment made twice, or after the dossier moved on): the
         # desk records it with a reason and the bank's reference (payments.payment_refund_record).
         EventKind("payment_refunded", (May(R.RECEPTIONIST, DESK), May(SYSTEM)),
-                  _("Payment refunded"), _("Payment refunded"), "payment.refunded"),
+                  _("Payment refunded"), _("Payment refunded"), "payment.refunded", note_to_applicant=True),
     ]
 }  # fmt: skip
+
+
+def note_for_applicant(event) -> str:
+    """The note of `event` as the applicant may read it — on their dossier page, the public tracking
+    page, e-mails and SMS: the note itself when the action or event kind writes it to them
+    (note_to_applicant), else nothing (officers' notes to each other stay in the back office)."""
+    spec = ACTIONS.get(event.action) or EVENT_KINDS.get(event.action)
+    return event.note if spec is not None and spec.note_to_applicant else ""
+
 
 _FUNCTIONS: dict[str, Callable[..., Dossier]] = {}
 
