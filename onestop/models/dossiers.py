@@ -11,6 +11,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class DossierStatus(models.TextChoices):
@@ -214,7 +215,7 @@ class StoredFile(models.Model):
 class DocumentRole(models.TextChoices):
     SUBMITTED = "submitted", _("Submitted with the application")
     SUPPLEMENT = "supplement", _("Supplement")
-    RESULT = "result", _("Result")
+    RESULT = "result", pgettext_lazy("result document", "Result")
 
 
 class DossierDocument(models.Model):
