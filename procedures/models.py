@@ -296,7 +296,14 @@ class DocumentRequirement(models.Model):
     max_size_mb = models.PositiveSmallIntegerField(_("size limit (MB)"), default=10)
     template_name = models.CharField(_("form template"), max_length=500, blank=True)
     template_url = models.URLField(_("template address"), max_length=1000, blank=True)
-    template_file = models.FileField(_("template file"), upload_to="templates/", blank=True)
+    # The form itself (DOCX or PDF, checked by content), downloaded from the procedure page and the
+    # wizard; it travels with the catalogue (interchange: MOTCUA_TEPMAU).
+    template_file = models.FileField(
+        _("template file"),
+        upload_to="templates/",
+        blank=True,
+        help_text=_("A Word document (DOCX) or a PDF, at most 5 MB."),
+    )
     order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -314,6 +321,18 @@ class DocumentRequirement(models.Model):
             raise ValidationError({"accepted_types": _("Allowed file types: pdf, jpg, png, docx, xlsx.")})
         if not self.required and not self.condition:
             raise ValidationError({"condition": _("Say in words when a conditional document is needed.")})
+        upload = self.template_file
+        if upload and not getattr(upload, "_committed", True):  # a file just uploaded (admin)
+            from .validators import template_filename, validate_template
+
+            upload.file.seek(0)
+            content = upload.file.read()
+            upload.file.seek(0)
+            try:
+                kind = validate_template(content, name=upload.name)
+            except ValidationError as exc:
+                raise ValidationError({"template_file": exc.messages}) from None
+            upload.name = template_filename(self.template_name or self.name, kind)
 
 
 class FieldKind(models.TextChoices):

@@ -32,3 +32,10 @@ def fee_name(fee) -> str:
     if isinstance(fee, dict):
         return fee_label(fee.get("name", ""), fee.get("amount"))
     return fee_label(fee.name, fee.amount)
+
+
+@register.filter
+def file_kind(file) -> str:
+    """ "DOCX", "PDF"… — the extension of a stored file's name, to say what a download is."""
+    name = getattr(file, "name", "") or ""
+    return name.rsplit(".", 1)[-1].upper() if "." in name else ""
