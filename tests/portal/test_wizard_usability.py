@@ -155,7 +155,7 @@ def test_starting_again_offers_the_existing_draft(citizen_client):
     dossier = start(citizen_client, token="t1")
     citizen_client.post(wizard_url(dossier, "applicant"), {**APPLICANT, "next": "1"})
     html = citizen_client.get(reverse("portal:apply", args=["1.001193"])).content.decode()
-    assert "Bạn đã có một hồ sơ nháp của thủ tục này" in html
+    assert "Bạn đã có hồ sơ nháp của thủ tục này" in html
     assert wizard_url(dossier, "form") in html  # continue where it was left
     assert "Vẫn bắt đầu một hồ sơ mới khác" in html
     # The start button of an old page (no deliberate "new"): the draft is resumed, nothing is added.
