@@ -110,3 +110,12 @@ def test_the_procedure_page_does_not_print_the_fee_twice(client):
     html = client.get(reverse("procedures:detail", args=["1.001193"])).content.decode()
     assert "Phí cấp bản sao Trích lục hộ tịch: <strong>8.000 đồng</strong>" in html
     assert "8.000 đồng/bản: " not in html
+
+
+@pytest.mark.django_db
+def test_the_profile_says_which_date_format(client):
+    client.force_login(UserFactory(full_name="Nguyễn Văn An"))
+    html = client.post(
+        reverse("portal:profile"), {"full_name": "Nguyễn Văn An", "date_of_birth": "31-31-1990", "address": "x"}
+    ).content.decode()
+    assert "dd/mm/yyyy" in html
