@@ -93,6 +93,8 @@ def test_no_error_summary_joins_a_raw_label_with_a_colon():
             "Từ trang thứ ba trở lên, tối đa không quá 200.000 đồng/bản",
         ),
         ("Lệ phí đăng ký kết hôn", 30000, "Lệ phí đăng ký kết hôn"),
+        # The PDFs pass the amount already written with its unit (form 01, the confirmation).
+        ("Phí cấp bản sao Trích lục hộ tịch: 8.000 đồng/bản", "8.000 đồng/bản", "Phí cấp bản sao Trích lục hộ tịch"),
         ("Phí: 5.000 đồng/Phiếu", 8000, "Phí: 5.000 đồng/Phiếu"),  # another amount stays
     ],
 )
