@@ -114,10 +114,15 @@ APPLICANT_KEYS = {
 
 
 def applicant_answers(definitions: list[dict[str, Any]], dossier) -> dict[str, str]:
-    """The answers of the form fields in APPLICANT_KEYS, taken from the dossier's applicant."""
-    return {
-        d["key"]: getattr(dossier, APPLICANT_KEYS[d["key"]]) or "" for d in definitions if d["key"] in APPLICANT_KEYS
-    }
+    """The answers of the form fields in APPLICANT_KEYS that the applicant step gave (a detail left
+    empty there, such as an optional e-mail, is asked in the form as usual)."""
+    answers = {}
+    for definition in definitions:
+        attribute = APPLICANT_KEYS.get(definition["key"])
+        value = getattr(dossier, attribute, "") if attribute else ""
+        if value:
+            answers[definition["key"]] = value
+    return answers
 
 
 def label_prefix(label: Any) -> str:

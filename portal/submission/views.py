@@ -33,7 +33,7 @@ from onestop.workflow import (
     procedure_accepts_online,
 )
 from onestop.workflow.citizen import WIZARD_STEPS
-from onestop.workflow.fields import APPLICANT_KEYS, application_form_class, display_value, to_json
+from onestop.workflow.fields import applicant_answers, application_form_class, display_value, to_json
 from onestop.workflow.snapshot import fees_for_channel, form_field_definitions, procedure_snapshot
 from procedures.models import Procedure, ProcedureStatus
 
@@ -169,8 +169,9 @@ def _step_applicant(request: HttpRequest, dossier: Dossier):
 def _step_form(request: HttpRequest, dossier: Dossier):
     definitions = form_field_definitions(dossier.procedure)
     # What step 1 already asked (name, ID number…) is not asked again: shown, and copied by the workflow.
-    known = [d for d in definitions if d["key"] in APPLICANT_KEYS]
-    form_class = application_form_class(definitions, leave_out={d["key"] for d in known})
+    given = applicant_answers(definitions, dossier)
+    known = [d for d in definitions if d["key"] in given]
+    form_class = application_form_class(definitions, leave_out=set(given))
     if request.method == "POST":
         form = form_class(request.POST)
         if form.is_valid():
@@ -183,7 +184,7 @@ def _step_form(request: HttpRequest, dossier: Dossier):
             return True
     else:
         form = form_class(initial=dossier.form_data)
-    from_applicant = [(d["label"], getattr(dossier, APPLICANT_KEYS[d["key"]])) for d in known]
+    from_applicant = [(d["label"], given[d["key"]]) for d in known]
     return {"form": form, "from_applicant": from_applicant}
 
 

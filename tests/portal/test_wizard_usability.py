@@ -166,3 +166,18 @@ def test_starting_again_offers_the_existing_draft(citizen_client):
     response = citizen_client.post(reverse("portal:apply", args=["1.001193"]), {"token": "t3", "new": "1"})
     assert Dossier.objects.count() == 2
     assert response["Location"] != wizard_url(dossier, "applicant")
+
+
+def test_a_detail_left_empty_in_step_1_is_asked_in_the_form(citizen_client):
+    from procedures.models import FormField, Procedure
+
+    FormField.objects.create(
+        procedure=Procedure.objects.get(code="1.001193"), key="email", label="Thư điện tử", required=True, order=9
+    )
+    dossier = start(citizen_client)
+    citizen_client.post(wizard_url(dossier, "applicant"), {**APPLICANT, "applicant_email": "", "next": "1"})
+    html = citizen_client.get(wizard_url(dossier, "form")).content.decode()
+    assert 'name="email"' in html and 'name="ho_ten"' not in html
+    citizen_client.post(wizard_url(dossier, "form"), {**FORM, "email": "an@example.vn", "next": "1"})
+    dossier.refresh_from_db()
+    assert dossier.form_data["email"] == "an@example.vn"  # kept, not emptied by the applicant's blank
