@@ -181,3 +181,49 @@ def test_a_detail_left_empty_in_step_1_is_asked_in_the_form(citizen_client):
     citizen_client.post(wizard_url(dossier, "form"), {**FORM, "email": "an@example.vn", "next": "1"})
     dossier.refresh_from_db()
     assert dossier.form_data["email"] == "an@example.vn"  # kept, not emptied by the applicant's blank
+
+
+def test_documents_step_and_start_page_queries_do_not_grow(client, django_assert_max_num_queries, settings, tmp_path):
+    """More documents (each with a template) and more drafts cost no more queries."""
+    import base64
+
+    from django.db import reset_queries
+
+    from portal.demo.files import minimal_pdf
+
+    settings.MEDIA_ROOT = tmp_path
+    pdf = {"TENTEP": "mau.pdf", "NOIDUNG": base64.b64encode(minimal_pdf("Mau")).decode()}
+
+    def catalogue(code, count):
+        rec = record(code=code, MOTCUA_TRAKETQUA=["counter", "online"])
+        rec["THANHPHANHOSO"][0]["GIAYTO"] = [
+            {"MAGIAYTO": f"GT{i:02d}", "TENGIAYTO": f"Giấy tờ {i}", "MOTCUA_TEPMAU": pdf} for i in range(count)
+        ]
+        return rec
+
+    assert not procedures_import(records=[catalogue("1.001193", 1), catalogue("1.000894", 12)]).rejected
+    client.force_login(UserFactory(full_name="Nguyễn Văn An", cccd="074090001234", phone="0912345678"))
+
+    def documents_page(code):
+        dossier = start(client, code=code, token=code)
+        client.post(wizard_url(dossier, "applicant"), {**APPLICANT, "next": "1"})
+        client.post(wizard_url(dossier, "form"), {**FORM, "next": "1"})
+        return wizard_url(dossier, "documents")
+
+    small, big = documents_page("1.001193"), documents_page("1.000894")
+    reset_queries()  # the connection's query log is bounded: measure from an empty one
+    with django_assert_max_num_queries(60) as captured:
+        assert "Tải mẫu: Giấy tờ 0" in client.get(small).content.decode()
+    with django_assert_max_num_queries(len(captured)):
+        assert "Tải mẫu: Giấy tờ 11" in client.get(big).content.decode()
+
+    reset_queries()
+    with django_assert_max_num_queries(60) as captured:
+        client.get(reverse("portal:apply", args=["1.001193"]))
+    start_queries = len(captured)  # read now: later requests clear the connection's log
+    for token in ("n1", "n2", "n3"):
+        client.post(reverse("portal:apply", args=["1.001193"]), {"token": token, "new": "1"})
+    with django_assert_max_num_queries(start_queries):
+        assert (
+            "Vẫn bắt đầu một hồ sơ mới khác" in client.get(reverse("portal:apply", args=["1.001193"])).content.decode()
+        )
