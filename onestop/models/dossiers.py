@@ -108,7 +108,7 @@ class Dossier(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
-    # Decree 118/2025/NĐ-CP: an online dossier is checked within 8 working hours.
+    # Decree 118/2025/NĐ-CP practice: an online dossier is checked within 8 working hours.
     check_due_at = models.DateTimeField(_("check due at"), null=True, blank=True)
     received_at = models.DateTimeField(_("received at"), null=True, blank=True)
     due_at = models.DateTimeField(_("due date"), null=True, blank=True)
@@ -134,7 +134,7 @@ class Dossier(models.Model):
         related_name="assigned_dossiers",
     )
     step_due_at = models.DateTimeField(_("step due at"), null=True, blank=True)
-    # Supplement time does not count (Decree 118/2025/NĐ-CP): the clock pauses at the request
+    # Supplement time does not count (Decree 118/2025/NĐ-CP practice): the clock pauses at the request
     # with the working minutes that were left, and resumes with them.
     paused_at = models.DateTimeField(null=True, blank=True)
     remaining_minutes = models.IntegerField(null=True, blank=True)

@@ -19,7 +19,7 @@ Rules (DESIGN §4.3; where they come from):
 * Durations: N working days = N × ``hours_per_day`` working hours, added period by period (never
   minute by minute). The due moment is the instant the last working minute is used, so a period
   ending at 17:00 gives 17:00 that day, not the next opening.
-* Supplement (Decree 118/2025/NĐ-CP): the citizen's supplement time does not count. At the pause
+* Supplement (Decree 118/2025/NĐ-CP practice): the citizen's supplement time does not count. At the pause
   the remaining working minutes are kept (``remaining_minutes``); at the supplement the clock
   restarts with them (``resume``).
 * Resolution: one minute. Inputs are truncated to the minute, as form 01 (receipt and appointment
@@ -208,7 +208,7 @@ class WorkingCalendar:
     ) -> Explanation:
         """New due moment when the citizen supplements at ``resumed_at`` with ``remaining_minutes`` left.
 
-        The supplement time does not count (Decree 118/2025/NĐ-CP). Counting restarts at
+        The supplement time does not count (Decree 118/2025/NĐ-CP practice). Counting restarts at
         ``resumed_at`` with the same placement rules as a receipt (lunch → 13:00, after closing or on
         a day off → next working period) but, by default, WITHOUT the cut-off: the cut-off exists
         so that a dossier received late in the day is not charged to that day's intake work; on

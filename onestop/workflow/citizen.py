@@ -25,7 +25,7 @@ from .guards import Who, refusal
 from .registry import ACTIONS, performs
 from .snapshot import form_field_definitions, procedure_snapshot
 
-# Decree 118/2025/NĐ-CP (configurable later): an online dossier is checked within 8 working hours.
+# Decree 118/2025/NĐ-CP practice (configurable later): an online dossier is checked within 8 working hours.
 CHECK_HOURS = 8
 WIZARD_STEPS = ("applicant", "form", "documents", "delivery", "review")
 
@@ -266,7 +266,7 @@ def may_withdraw(*, dossier: Dossier, user) -> bool:
 def dossier_supplement(*, dossier: Dossier, actor, files: list[tuple[str, StoredFile]], note: str = "") -> Dossier:
     """The applicant sends what the officer asked for (form 02) — online, or handing the papers in
     at the counter (the desk records them); the dossier keeps its code and the clock resumes with
-    the working time that was left (Decree 118/2025/NĐ-CP: the supplement time does not count)."""
+    the working time that was left (Decree 118/2025/NĐ-CP practice: the supplement time does not count)."""
     if not files:
         raise IncompleteDossier([_("Attach at least one document.")])
     current = Dossier.objects.filter(pk=dossier.pk).values_list("status", flat=True).first()

@@ -34,7 +34,7 @@ from .table import OWNER, SYSTEM, TRANSITIONS
 
 R = Role
 
-# Decree 118/2025/NĐ-CP (configurable later): the appointment is reset only once, and at least
+# Decree 118/2025/NĐ-CP practice (configurable later): the appointment is reset only once, and at least
 # one working day before it falls.
 MAX_EXTENSIONS = 1
 # More than one supplement request counts as overdue in national statistics (REFERENCE.md).
@@ -63,7 +63,7 @@ def _has_other_agency_later(dossier: Dossier) -> str | None:
 
 
 def _extension_possible(dossier: Dossier) -> str | None:
-    """Form 04: once, and at least one working day before the due date (Decree 118/2025/NĐ-CP)."""
+    """Form 04: once, and at least one working day before the due date (Decree 118/2025/NĐ-CP practice)."""
     if dossier.extensions >= MAX_EXTENSIONS:
         return gettext("The appointment has already been extended once.")
     if dossier.due_at is None:
