@@ -10,7 +10,7 @@ when its guard (registry.py) does not pass, writes the event, and returns the fr
                 dossier_extend
     payment     dossier_request_payment, dossier_confirm_payment
     closing     dossier_resolve, dossier_stop, dossier_return_result
-    citizen     dossier_draft_create/update/delete (drafts_of), dossier_document_attach/detach, dossier_submit,
+    citizen     dossier_draft_create/update/delete, dossier_document_attach/detach, dossier_submit,
                 dossier_withdraw, dossier_supplement
     events      dossier_record_event (no status change: shipments, payment attempts)
 
@@ -31,7 +31,6 @@ from .citizen import (
     dossier_submit,
     dossier_supplement,
     dossier_withdraw,
-    drafts_of,
     may_withdraw,
     missing_documents,
     procedure_accepts_online,
@@ -103,7 +102,6 @@ __all__ = [
     "dossier_transfer",
     "dossier_withdraw",
     "dossiers_assign",
-    "drafts_of",
     "may_withdraw",
     "missing_documents",
     "perform",

@@ -107,13 +107,6 @@ def dossier_draft_delete(*, dossier: Dossier, actor) -> None:
     locked.delete()
 
 
-def drafts_of(*, applicant, procedure: Procedure):
-    """The applicant's drafts of one procedure, the most recently edited first (offered to resume)."""
-    return Dossier.objects.filter(applicant=applicant, procedure=procedure, status=DossierStatus.DRAFT).order_by(
-        "-updated_at", "-pk"
-    )
-
-
 @transaction.atomic
 def dossier_document_attach(*, dossier: Dossier, requirement_code: str, stored: StoredFile) -> DossierDocument:
     """Attach a stored file (just uploaded, or from the citizen's vault) to a document slot."""

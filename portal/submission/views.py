@@ -28,7 +28,6 @@ from onestop.workflow import (
     dossier_submit,
     dossier_supplement,
     dossier_withdraw,
-    drafts_of,
     may_withdraw,
     procedure_accepts_online,
 )
@@ -71,7 +70,7 @@ def apply_start(request: HttpRequest, code: str) -> HttpResponse:
         messages.error(request, _("This procedure cannot be submitted online."))
         return redirect("procedures:detail", code=code)
     tokens = request.session.get(START_TOKENS, {})
-    drafts = list(drafts_of(applicant=request.user, procedure=procedure))
+    drafts = list(selectors.drafts_of(applicant=request.user, procedure=procedure))
     if request.method == "POST":
         token = request.POST.get("token", "")
         existing = tokens.get(token)
@@ -151,8 +150,6 @@ def _wizard(request: HttpRequest, public_id: uuid.UUID, step: str) -> HttpRespon
         "steps": _steps_nav(dossier, step),
         "step_title": STEP_TITLES[step],
         "previous_step": _previous(step) if step != WIZARD_STEPS[0] else None,
-        "step_number": WIZARD_STEPS.index(step) + 1,
-        "step_count": len(WIZARD_STEPS),
         **result,
     }
     return render(request, f"portal/submission/step_{step}.html", context)
