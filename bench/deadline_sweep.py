@@ -56,7 +56,7 @@ def master_data(agency_count: int):
     from procedures.models import Agency, AgencyKind, Procedure, Sector
 
     province, _ = Agency.objects.get_or_create(
-        code=PROVINCE_CODE, defaults={"name": "UBND tỉnh (bench)", "kind": AgencyKind.PROVINCE}
+        code=PROVINCE_CODE, defaults={"name": "UBND Thành phố (bench)", "kind": AgencyKind.PROVINCE}
     )
     agencies = [
         Agency.objects.get_or_create(

@@ -33,7 +33,7 @@ def one(count: int, layout: str) -> dict:
     from onestop.postal.slips import slips_pdf
     from procedures.models import Agency
 
-    agency = Agency(code="000.00.01.H12", name="Trung tâm Phục vụ hành chính công tỉnh", address="Số 1 Hùng Vương")
+    agency = Agency(code="000.00.01.H12", name="Trung tâm Phục vụ hành chính công Thành phố", address="Số 1 Hùng Vương")
     shipments = []
     for i in range(count):
         dossier = Dossier(code=f"000.00.01.H12-261128-{i:04d}", agency=agency)
@@ -42,7 +42,7 @@ def one(count: int, layout: str) -> dict:
                 dossier=dossier, agency=agency, item_number=s10.item_number("RR", i + 1),
                 sender_name=agency.name, sender_address=agency.address, sender_phone="0274 3822 222",
                 recipient_name=f"Nguyễn Thị Hồng Nhung {i}", recipient_phone="0912345678",
-                recipient_address="Số 12 đường Yersin, phường Thủ Dầu Một, tỉnh Bình Dương",
+                recipient_address="Số 12 đường Yersin, phường Thủ Dầu Một, Thành phố Hồ Chí Minh",
                 contents="Kết quả giải quyết TTHC: Đăng ký kết hôn", cod_amount=(i % 3) * 25_000,
             )
         )  # fmt: skip

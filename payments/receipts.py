@@ -31,7 +31,7 @@ TITLE = "Biên lai thu phí, lệ phí"
 TEMPLATE = "pdf/payment_receipt.html"
 METHOD_WORDS = {
     PaymentMethod.ONLINE: "Thanh toán trực tuyến",
-    PaymentMethod.CASH: "Tiền mặt tại Bộ phận Tiếp nhận và Trả kết quả",
+    PaymentMethod.CASH: "Tiền mặt tại Bộ phận Một cửa",
     PaymentMethod.TRANSFER: "Chuyển khoản",
 }
 

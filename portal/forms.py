@@ -24,6 +24,8 @@ class ProfileForm(forms.ModelForm):
             "cccd": _("12 digits, as printed on your citizen ID card."),
             "phone": _("Vietnamese mobile number, e.g. 0912345678."),
         }
+        # Say which format, not only that it is wrong (issue #15).
+        error_messages = {"date_of_birth": {"invalid": _("Enter the date as dd/mm/yyyy (e.g. 25/12/1990).")}}
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)

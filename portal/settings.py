@@ -24,8 +24,16 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 SITE_ID = 1
 
-# The province this deployment serves (shown in the header, on paper and in e-mails).
-PROVINCE_NAME = env.str("PROVINCE_NAME", default="Bình Dương")
+# The province this deployment serves (onestop/province.py: the header, paper, e-mails). Its full
+# name carries its kind ("Thành phố Hồ Chí Minh", "Tỉnh Đồng Nai"): since 1/7/2025 (two-tier local
+# government) the demo's communes and wards belong to Thành phố Hồ Chí Minh.
+PROVINCE_NAME = env.str("PROVINCE_NAME", default="Thành phố Hồ Chí Minh")
+PROVINCE_PLACE = env.str("PROVINCE_PLACE", default="")  # empty: PROVINCE_NAME
+PROVINCE_EMBLEM = env.str("PROVINCE_EMBLEM", default="img/emblem.svg")
+PROVINCE_HOTLINE = env.str("PROVINCE_HOTLINE", default="1022")
+PROVINCE_ADDRESS = env.str(
+    "PROVINCE_ADDRESS", default="Số 86 đường Lê Thánh Tôn, phường Sài Gòn, Thành phố Hồ Chí Minh"
+)
 
 INSTALLED_APPS = [
     "django.contrib.admin",

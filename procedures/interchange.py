@@ -7,11 +7,16 @@ export(import(x)) round-trips.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import datetime as dt
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from pathlib import Path
 from typing import Any
+
+from django.core.exceptions import ValidationError
 
 from .models import (
     Agency,
@@ -28,6 +33,14 @@ from .models import (
     normalise_step_actions,
 )
 from .search import normalize
+from .validators import TEMPLATE_MAX_BYTES, template_filename, validate_template
+
+# A document's form template (mẫu đơn, tờ khai) travels in MOTCUA_TEPMAU:
+#   {"TENTEP": "to-khai-dang-ky-khai-sinh.docx", "NOIDUNG": "<base64>"}   — what export writes
+#   {"TENTEP": "…", "DUONGDAN": "mau/to-khai-dang-ky-khai-sinh.docx"}    — a file beside the JSON
+# (the path form only when the importer names the folder: the command line, the demo seed).
+# Absent: the document keeps the file it has (a national record, an XLSX row); null: it has none.
+KEEP_TEMPLATE = object()
 
 
 class RecordError(ValueError):
@@ -154,8 +167,58 @@ def _fee_units_record(fee: FeeItem) -> dict[str, Any]:
     return out
 
 
-def parse_record(record: Any) -> ParsedProcedure:
-    """Check and convert one national record; raise RecordError with the reason."""
+def _template(doc: dict, doc_code: str, base_dir: Path | None):
+    """MOTCUA_TEPMAU → (file name, bytes), None (no template) or KEEP_TEMPLATE (key absent)."""
+    if "MOTCUA_TEPMAU" not in doc:
+        return KEEP_TEMPLATE
+    value = doc["MOTCUA_TEPMAU"]
+    if not value:
+        return None
+    if not isinstance(value, dict):
+        raise RecordError(f"giấy tờ {doc_code}: MOTCUA_TEPMAU phải gồm TENTEP và NOIDUNG (hoặc DUONGDAN)")
+    name = str(value.get("TENTEP") or "").strip()
+    if value.get("NOIDUNG"):
+        try:
+            content = base64.b64decode(str(value["NOIDUNG"]), validate=True)
+        except (binascii.Error, ValueError):
+            raise RecordError(f"giấy tờ {doc_code}: MOTCUA_TEPMAU.NOIDUNG không phải base64") from None
+    elif value.get("DUONGDAN"):
+        if base_dir is None:
+            raise RecordError(f"giấy tờ {doc_code}: MOTCUA_TEPMAU.DUONGDAN chỉ dùng khi nhập từ tệp (dùng NOIDUNG)")
+        root = base_dir.resolve()
+        path = (root / str(value["DUONGDAN"])).resolve()
+        if not path.is_relative_to(root) or not path.is_file():
+            raise RecordError(f"giấy tờ {doc_code}: không tìm thấy tệp mẫu {value['DUONGDAN']!r} cạnh tệp nhập")
+        if path.stat().st_size > TEMPLATE_MAX_BYTES:
+            raise RecordError(f"giấy tờ {doc_code}: tệp mẫu lớn hơn 5 MB")
+        content = path.read_bytes()
+        name = name or path.name
+    else:
+        raise RecordError(f"giấy tờ {doc_code}: MOTCUA_TEPMAU thiếu NOIDUNG (hoặc DUONGDAN)")
+    try:
+        kind = validate_template(content, name=name)
+    except ValidationError as exc:
+        raise RecordError(f"giấy tờ {doc_code}: {' '.join(exc.messages)}") from None
+    stem = name.rsplit(".", 1)[0] if name else doc_code
+    return template_filename(stem, kind), content
+
+
+def template_to_record(document) -> dict[str, str] | None:
+    """The MOTCUA_TEPMAU of a document (the file itself, base64: one JSON carries the catalogue)."""
+    if not document.template_file:
+        return None
+    with document.template_file.open("rb") as fh:
+        content = fh.read()
+    kind = document.template_file.name.rsplit(".", 1)[-1].lower()
+    # Named after the template's title, not the stored name (which storage may have suffixed).
+    name = template_filename(document.template_name or document.name, kind)
+    return {"TENTEP": name, "NOIDUNG": base64.b64encode(content).decode()}
+
+
+def parse_record(record: Any, *, base_dir: Path | None = None) -> ParsedProcedure:
+    """Check and convert one national record; raise RecordError with the reason.
+
+    `base_dir`: the folder of the file being imported, where MOTCUA_TEPMAU.DUONGDAN paths point."""
     if not isinstance(record, dict):
         raise RecordError("bản ghi không phải một đối tượng JSON")
     code = _text(record, "MATTHC")
@@ -238,6 +301,7 @@ def parse_record(record: Any) -> ParsedProcedure:
                     "max_size_mb": int(doc.get("MOTCUA_DUNGLUONGMB") or 10),
                     "template_name": str(doc.get("TENMAUDON") or "").strip(),
                     "template_url": str(doc.get("URL") or "").strip(),
+                    "template_upload": _template(doc, doc_code, base_dir),
                     "order": len(documents),
                 }
             )
@@ -376,6 +440,7 @@ def procedure_to_record(procedure: Procedure) -> dict[str, Any]:
                 "MOTCUA_DIEUKIEN": doc.condition,
                 "MOTCUA_DINHDANG": doc.accepted_types,
                 "MOTCUA_DUNGLUONGMB": doc.max_size_mb,
+                **({"MOTCUA_TEPMAU": template_to_record(doc)} if doc.template_file else {}),
             }
         )
     applicants = []

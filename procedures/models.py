@@ -334,7 +334,14 @@ class DocumentRequirement(models.Model):
     max_size_mb = models.PositiveSmallIntegerField(_("size limit (MB)"), default=10)
     template_name = models.CharField(_("form template"), max_length=500, blank=True)
     template_url = models.URLField(_("template address"), max_length=1000, blank=True)
-    template_file = models.FileField(_("template file"), upload_to="templates/", blank=True)
+    # The form itself (DOCX or PDF, checked by content), downloaded from the procedure page and the
+    # wizard; it travels with the catalogue (interchange: MOTCUA_TEPMAU).
+    template_file = models.FileField(
+        _("template file"),
+        upload_to="templates/",
+        blank=True,
+        help_text=_("A Word document (DOCX) or a PDF, at most 5 MB."),
+    )
     order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -352,6 +359,18 @@ class DocumentRequirement(models.Model):
             raise ValidationError({"accepted_types": _("Allowed file types: pdf, jpg, png, docx, xlsx.")})
         if not self.required and not self.condition:
             raise ValidationError({"condition": _("Say in words when a conditional document is needed.")})
+        upload = self.template_file
+        if upload and not getattr(upload, "_committed", True):  # a file just uploaded (admin)
+            from .validators import template_filename, validate_template
+
+            upload.file.seek(0)
+            content = upload.file.read()
+            upload.file.seek(0)
+            try:
+                kind = validate_template(content, name=upload.name)
+            except ValidationError as exc:
+                raise ValidationError({"template_file": exc.messages}) from None
+            upload.name = template_filename(self.template_name or self.name, kind)
 
 
 class FieldKind(models.TextChoices):
@@ -375,7 +394,7 @@ class FormField(models.Model):
     required = models.BooleanField(_("required"), default=False)
     help_text = models.CharField(_("help text"), max_length=500, blank=True)
     choices = models.JSONField(_("choices"), default=list, blank=True)
-    # {"max_length": 100} · {"min": 0, "max": 10} · {"regex": "^…$"}
+    # {"max_length": 100} · {"min": 0, "max": 10} · {"regex": "^…$", "message": "what the pattern asks, in words"}
     validation = models.JSONField(_("validation"), default=dict, blank=True)
     order = models.PositiveSmallIntegerField(default=0)
 
@@ -391,7 +410,7 @@ class FormField(models.Model):
     def clean(self) -> None:
         if self.kind == FieldKind.CHOICE and not self.choices:
             raise ValidationError({"choices": _("A choice field needs its list of choices.")})
-        unknown = set(self.validation or {}) - {"max_length", "min", "max", "regex"}
+        unknown = set(self.validation or {}) - {"max_length", "min", "max", "regex", "message"}
         if unknown:
             raise ValidationError({"validation": _("Unknown validation rules: %s") % ", ".join(sorted(unknown))})
         if "regex" in (self.validation or {}):

@@ -88,3 +88,18 @@ def sectors_with_published_counts() -> QuerySet:
         .filter(published__gt=0)
         .order_by("name")
     )
+
+
+def document_template_link(requirement) -> dict | None:
+    """Where to download a document's form template (mẫu đơn, tờ khai): the catalogue's own file
+    (served by procedures:template), else the address the record gives; None when it has neither."""
+    from django.urls import reverse
+
+    name = requirement.template_name or requirement.name
+    if requirement.template_file:
+        extension = requirement.template_file.name.rsplit(".", 1)[-1].upper()
+        url = reverse("procedures:template", args=[requirement.procedure.code, requirement.pk])
+        return {"url": url, "name": name, "format": extension, "external": False}
+    if requirement.template_url:
+        return {"url": requirement.template_url, "name": name, "format": "", "external": True}
+    return None

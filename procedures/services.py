@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext
 
-from .interchange import ParsedProcedure, RecordError, agency_from_ref, parse_record
+from .interchange import KEEP_TEMPLATE, ParsedProcedure, RecordError, agency_from_ref, parse_record
 from .models import (
     Agency,
     Channel,
@@ -71,6 +71,31 @@ def _messages(exc: ValidationError) -> str:
     return " ".join(exc.messages)
 
 
+def _template_name(upload, kept: str) -> str:
+    """The stored name of a document's template after an import: the file the record carries (written
+    once — the same content keeps its name, so importing twice stores nothing twice), the file the
+    document had when the record says nothing about it, or none."""
+    if upload is KEEP_TEMPLATE:
+        return kept
+    if upload is None:
+        return ""
+    import hashlib
+
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    filename, content = upload
+    if kept:
+        try:
+            with default_storage.open(kept, "rb") as fh:
+                if hashlib.sha256(fh.read()).digest() == hashlib.sha256(content).digest():
+                    return kept
+        except OSError:
+            pass
+    field = DocumentRequirement._meta.get_field("template_file")
+    return default_storage.save(field.generate_filename(None, filename), ContentFile(content))
+
+
 @transaction.atomic
 def procedure_upsert(*, parsed: ParsedProcedure) -> tuple[Procedure, bool]:
     """Create or update one procedure and replace its children from a parsed record."""
@@ -91,6 +116,7 @@ def procedure_upsert(*, parsed: ParsedProcedure) -> tuple[Procedure, bool]:
 
     # Children are replaced as a whole. Dossiers never read them live: they keep a snapshot
     # taken at submission (DESIGN §4.1), so editing a published procedure changes no dossier.
+    kept_templates = {d.code: d.template_file.name for d in procedure.documents.all() if d.template_file}
     procedure.channels.all().delete()
     procedure.fees.all().delete()
     procedure.documents.all().delete()
@@ -110,7 +136,12 @@ def procedure_upsert(*, parsed: ParsedProcedure) -> tuple[Procedure, bool]:
         channels.append(channel)
     ProcedureChannel.objects.bulk_create(channels)
     fees = [FeeItem(procedure=procedure, channel=c.channel, **fee) for c in parsed.channels for fee in c.fees]
-    documents = [DocumentRequirement(procedure=procedure, **doc) for doc in parsed.documents]
+    documents = []
+    for doc in parsed.documents:
+        upload = doc.get("template_upload", KEEP_TEMPLATE)
+        document = DocumentRequirement(procedure=procedure, **{k: v for k, v in doc.items() if k != "template_upload"})
+        document.template_file.name = _template_name(upload, kept_templates.get(doc["code"], ""))
+        documents.append(document)
     form_fields = [FormField(procedure=procedure, **item) for item in parsed.form_fields]
     for obj in (*fees, *documents, *form_fields):
         obj.full_clean(exclude=["procedure"], validate_unique=False)
@@ -166,7 +197,7 @@ def admin_agency_scope(*, user) -> set[int] | None:
 
 
 def procedures_import(
-    *, records: Sequence[Any], scope: set[int] | None = None, allow_updates: bool = True
+    *, records: Sequence[Any], scope: set[int] | None = None, allow_updates: bool = True, base_dir=None
 ) -> ImportReport:
     """Import national records one by one: a bad record is reported and does not stop the others.
 
@@ -179,7 +210,7 @@ def procedures_import(
     parsed: dict[int, ParsedProcedure] = {}
     for position, record in enumerate(records, start=1):
         try:
-            parsed[position] = parse_record(record)
+            parsed[position] = parse_record(record, base_dir=base_dir)
         except (RecordError, ValidationError) as exc:
             report.lines.append(ImportLine(position, _record_code(record), "rejected", _reason(exc)))
     refused = _import_refusals(parsed=parsed, scope=scope, allow_updates=allow_updates)

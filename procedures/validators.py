@@ -78,3 +78,53 @@ def validate_vn_mobile(value: str) -> None:
             _("Enter a Vietnamese mobile number: 10 digits starting with 03, 05, 07, 08 or 09 (e.g. 0912345678)."),
             code="phone_format",
         )
+
+
+# Form templates (mẫu đơn, tờ khai) of the catalogue: Word documents or PDFs, small.
+TEMPLATE_MIME = {
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "pdf": "application/pdf",
+}
+TEMPLATE_MAX_BYTES = 5 * 1024 * 1024
+
+
+def template_kind(content: bytes) -> str | None:
+    """ "docx" or "pdf" when `content` really is one (read, never trusted from the name), else None."""
+    import io
+    import zipfile
+
+    if content.startswith(b"%PDF-"):
+        return "pdf"
+    if content.startswith(b"PK\x03\x04"):
+        try:
+            with zipfile.ZipFile(io.BytesIO(content)) as archive:
+                names = set(archive.namelist())
+                if "[Content_Types].xml" in names and "word/document.xml" in names and archive.testzip() is None:
+                    return "docx"
+        except (zipfile.BadZipFile, ValueError, OSError):
+            return None
+    return None
+
+
+def validate_template(content: bytes, *, name: str = "") -> str:
+    """The kind of a form template, or ValidationError saying what is wrong, in words."""
+    if len(content) > TEMPLATE_MAX_BYTES:
+        raise ValidationError(
+            _("The form template “%(name)s” is larger than %(limit)s MB.") % {"name": name, "limit": 5}
+        )
+    kind = template_kind(content)
+    if kind is None:
+        raise ValidationError(
+            _("The form template “%(name)s” must be a Word document (DOCX) or a PDF.") % {"name": name}
+        )
+    return kind
+
+
+def template_filename(title: str, kind: str) -> str:
+    """A safe download name from a template's title: "Tờ khai đăng ký khai sinh" → to-khai-dang-ky-khai-sinh.docx."""
+    import unicodedata
+
+    text = (title or "").replace("đ", "d").replace("Đ", "D")
+    ascii_text = "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c)).lower()
+    stem = re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")[:80].strip("-") or "mau"
+    return f"{stem}.{kind}"

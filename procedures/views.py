@@ -10,6 +10,7 @@ from django.urls import NoReverseMatch, reverse
 from .filters import ProcedureFilter
 from .models import Agency, DocumentRequirement, Procedure, ProcedureStatus, Sector
 from .selectors import procedure_public_detail, procedures_public
+from .validators import TEMPLATE_MIME, template_filename
 
 PAGE_SIZE = 20
 
@@ -119,5 +120,17 @@ def document_template(request: HttpRequest, code: str, document_id: int) -> File
     )
     if not document.template_file:
         raise Http404
-    filename = document.template_file.name.rsplit("/", 1)[-1]
-    return FileResponse(document.template_file.open("rb"), as_attachment=True, filename=filename)
+    kind = document.template_file.name.rsplit(".", 1)[-1].lower()
+    if kind not in TEMPLATE_MIME:  # only what the catalogue accepts is ever served
+        raise Http404
+    # The name comes from the template's title, in ASCII (no quote, slash or line break can reach the
+    # header); the type from the checked kind, never guessed from a name.
+    response = FileResponse(
+        document.template_file.open("rb"),
+        as_attachment=True,
+        filename=template_filename(document.template_name or document.name, kind),
+        content_type=TEMPLATE_MIME[kind],
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "public, max-age=3600"
+    return response

@@ -101,7 +101,7 @@ class RequestSupplementForm(ActionForm):
         super().__init__(*args, **kwargs)
         confirm = self.fields.pop("confirm")
         self.fields["reason"] = _text(
-            _("Reason"), help_text=_("Guide the applicant once, completely and in writing (Decree 61/2018 practice).")
+            _("Reason"), help_text=_("Guide the applicant once, completely and in writing (Decree 118/2025/NĐ-CP).")
         )
         for row in range(1, SUPPLEMENT_ROWS + 1):
             self.fields[f"item_name_{row}"] = forms.CharField(

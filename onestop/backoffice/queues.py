@@ -8,7 +8,7 @@ they hold an active role — as the receiving agency (`agency`) or as the unit o
 queue                     dossiers
 ========================  =================================================================================
 chờ tiếp nhận (inbox)     status submitted (online dossiers waiting for the check) at an agency where I am
-                          receptionist; oldest check deadline first (Decree 61/2018 practice: within 8
+                          receptionist; oldest check deadline first (Decree 118/2025/NĐ-CP practice: within 8
                           working hours)
 việc của tôi (mine)       assigned to me, status received or processing
 chờ phân công (pool)      nobody assigned, status received or processing, at a unit where I am approver or

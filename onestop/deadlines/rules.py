@@ -1,7 +1,7 @@
 """Which deadline crosses when: one rule per kind of crossing (data, read by the sweep's SQL).
 
 Statuses (DESIGN §4.1): the processing clock runs while the dossier is `received`, `processing` or
-`awaiting_payment`; it pauses in `supplement_requested` (Decree 61/2018 practice: the citizen's
+`awaiting_payment`; it pauses in `supplement_requested` (Decree 118/2025/NĐ-CP practice: the citizen's
 supplement time does not count), so a paused dossier never crosses — the rules leave that status
 out and the SQL also requires `paused_at IS NULL`. Step deadlines exist only while a process step
 runs (`processing`). The 8-working-hour check applies to online dossiers still `submitted`.
@@ -42,11 +42,11 @@ class Rule:
 
 
 RULES: tuple[Rule, ...] = (
-    # Decree 61/2018 practice: online dossiers are checked (accepted or supplement asked) within
+    # Decree 118/2025/NĐ-CP practice: online dossiers are checked (accepted or supplement asked) within
     # 8 working hours; `check_due_at` is stored at submission.
     Rule(DeadlineKind.CHECK_OVERDUE, "check_due_at", (DossierStatus.SUBMITTED,), Window.PASSED),
     Rule(DeadlineKind.DUE_SOON, "due_at", CLOCK_RUNNING, Window.SOON, "DEADLINE_DUE_SOON_WORKING_HOURS"),
-    # Circular 03/2025 form 04 (Decree 61/2018 practice): at least one working day before the due
+    # Circular 03/2025 form 04 (Decree 118/2025/NĐ-CP practice): at least one working day before the due
     # date, the processing unit records the reason and apologises with a new date — once
     # (`extensions`: the date may be reset only once). The reminder comes earlier than that limit
     # (default two working days ahead) so that there is still a working day to issue it:

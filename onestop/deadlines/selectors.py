@@ -34,7 +34,7 @@ def deadline_counts_by_agency(*, now: dt.datetime, due_soon: Threshold) -> dict[
 
     - due soon / overdue: the processing clock runs (not paused) and `due_at` is within the due-soon
       threshold / has passed (the same definitions as the sweep's crossings);
-    - checked late: online dossiers whose check (Decree 61/2018 practice: within 8 working hours)
+    - checked late: online dossiers whose check (Decree 118/2025/NĐ-CP practice: within 8 working hours)
       came after `check_due_at`, or has not come and is late now.
     """
     running = Q(status__in=CLOCK_RUNNING, paused_at__isnull=True, due_at__isnull=False)

@@ -62,7 +62,7 @@ def _delivery(dossier: Dossier) -> str:
     if method == "online":
         return "Kết quả điện tử trên Cổng Dịch vụ công (mục Hồ sơ của tôi)"
     where = f"{agency.name}" + (f", {agency.address}" if agency.address else "")
-    return f"Trực tiếp tại Bộ phận Tiếp nhận và Trả kết quả, {where}"
+    return f"Trực tiếp tại Bộ phận Một cửa, {where}"
 
 
 def submission_confirmation_context(dossier: Dossier) -> dict[str, Any]:

@@ -11,8 +11,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from django.conf import settings
-
 from procedures.models import Agency, AgencyKind
 
 # Administrative documents state Vietnamese legal time whatever the server's zone.
@@ -69,8 +67,10 @@ def vn_datetime(value: dt.datetime) -> str:
 
 
 def place_date(value: dt.date | dt.datetime, place: str | None = None) -> str:
-    """'Bình Dương, ngày 28 tháng 11 năm 2026'."""
-    return f"{place or settings.PROVINCE_NAME}, {vn_date(value)}"
+    """'Thành phố Hồ Chí Minh, ngày 28 tháng 11 năm 2026' (the configured place: onestop.province)."""
+    from ..province import province
+
+    return f"{place or province().place}, {vn_date(value)}"
 
 
 def vnd(amount: int | Decimal | str | None) -> str:

@@ -110,9 +110,11 @@ def html_parts_to_pdf(parts: Iterable[str]) -> bytes:
 
 
 def render_html(template_name: str, context: dict[str, Any]) -> str:
+    from ..province import province
+
     # Administrative documents are Vietnamese whatever the visitor's interface language.
     with translation.override("vi"):
-        return render_to_string(template_name, context)
+        return render_to_string(template_name, {"PROVINCE": province(), **context})
 
 
 def render_pdf(template_name: str, context: dict[str, Any]) -> bytes:

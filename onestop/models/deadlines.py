@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class DeadlineKind(models.TextChoices):
-    # Decree 61/2018 practice: an online dossier is checked within 8 working hours.
+    # Decree 118/2025/NĐ-CP practice: an online dossier is checked within 8 working hours.
     CHECK_OVERDUE = "check_overdue", _("Online dossier not checked in time")
     DUE_SOON = "due_soon", _("Due soon")
     OVERDUE = "overdue", _("Overdue")

@@ -11,6 +11,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class DossierStatus(models.TextChoices):
@@ -110,7 +111,7 @@ class Dossier(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
-    # Decree 61/2018 practice: an online dossier is checked within 8 working hours.
+    # Decree 118/2025/NĐ-CP practice: an online dossier is checked within 8 working hours.
     check_due_at = models.DateTimeField(_("check due at"), null=True, blank=True)
     received_at = models.DateTimeField(_("received at"), null=True, blank=True)
     due_at = models.DateTimeField(_("due date"), null=True, blank=True)
@@ -136,7 +137,7 @@ class Dossier(models.Model):
         related_name="assigned_dossiers",
     )
     step_due_at = models.DateTimeField(_("step due at"), null=True, blank=True)
-    # Supplement time does not count (Decree 61/2018 practice): the clock pauses at the request
+    # Supplement time does not count (Decree 118/2025/NĐ-CP practice): the clock pauses at the request
     # with the working minutes that were left, and resumes with them.
     paused_at = models.DateTimeField(null=True, blank=True)
     remaining_minutes = models.IntegerField(null=True, blank=True)
@@ -233,7 +234,7 @@ class StoredFile(models.Model):
 class DocumentRole(models.TextChoices):
     SUBMITTED = "submitted", _("Submitted with the application")
     SUPPLEMENT = "supplement", _("Supplement")
-    RESULT = "result", _("Result")
+    RESULT = "result", pgettext_lazy("result document", "Result")
 
 
 class DossierDocument(models.Model):

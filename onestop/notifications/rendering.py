@@ -53,7 +53,9 @@ def render_message(*, kind: str, context: dict[str, Any], language: str | None =
         template = select_template(template_names(kind, language))
     except TemplateDoesNotExist as exc:
         raise ValueError(f"no notification template for kind {kind!r}") from exc
-    full = {"PROVINCE_NAME": settings.PROVINCE_NAME, "SITE_URL": settings.SITE_URL, **context}
+    from ..province import province
+
+    full = {"PROVINCE": province(), "PROVINCE_NAME": settings.PROVINCE_NAME, "SITE_URL": settings.SITE_URL, **context}
     if context.get("amount") is not None:
         full["amount_text"] = format_vnd(context["amount"], language)
     # Labels that come through gettext (statuses, procedure fields) follow the recipient's language.

@@ -28,7 +28,7 @@ from ..models import (
     NotificationPreference,
     NotificationStatus,
 )
-from ..workflow.registry import notification_kind
+from ..workflow.registry import note_for_applicant, notification_kind
 from .rendering import render_message
 from .selectors import preference_for
 from .tasks import deliver_notification_task
@@ -107,7 +107,8 @@ def dossier_context(*, dossier: Dossier, event: DossierEvent | None = None, for_
         "status_label": DossierStatus(status).label if status in DossierStatus.values else status,
         # The event's deadline is the due date as of the event (an extension's new date).
         "due_at": (event.deadline if event is not None and event.deadline else None) or dossier.due_at,
-        "note": event.note if event is not None else "",
+        # An officer's note to the next step never reaches the applicant (registry: note_to_applicant).
+        "note": "" if event is None else (event.note if for_staff else note_for_applicant(event)),
         "items": [_item_text(item) for item in data.get("items") or []],
         "amount": data.get("amount"),
         "tracking_code": data.get("tracking_code", ""),

@@ -19,6 +19,14 @@ def dossiers_of_applicant(*, user) -> QuerySet[Dossier]:
     return Dossier.objects.filter(applicant=user).select_related("procedure", "agency").order_by("-created_at", "-pk")
 
 
+def drafts_of(*, applicant, procedure) -> QuerySet[Dossier]:
+    """The applicant's drafts of one procedure, the most recently edited first (the start page offers
+    to resume them instead of adding another)."""
+    return Dossier.objects.filter(applicant=applicant, procedure=procedure, status=DossierStatus.DRAFT).order_by(
+        "-updated_at", "-pk"
+    )
+
+
 def dossier_timeline(*, dossier: Dossier, public_only: bool) -> QuerySet[DossierEvent]:
     events = dossier.events.select_related("actor").order_by("created_at", "pk")
     return events.filter(public=True) if public_only else events

@@ -11,7 +11,7 @@ Rules (DESIGN §4.3; where they come from):
   package, see ``holiday_source``), plus/minus the Prime Minister's yearly swaps (art. 112(3) lets
   the PM fix the Tết and 2/9 days; swaps the package does not know come as ``Override`` data).
   Precedence: override > package holiday > package "Saturday worked" swap > weekly schedule.
-* Receipt (practice under Decree 61/2018/NĐ-CP, now Decree 118/2025/NĐ-CP, configurable): a dossier
+* Receipt (Decree 118/2025/NĐ-CP, which replaced Decrees 61/2018 and 107/2021 on 1/7/2025; configurable): a dossier
   received inside a working period at or before the cut-off (default 15:00) counts from that
   moment; in a break it counts from the next period (13:00 after lunch); before opening, from the
   opening; after the cut-off, after closing or on a day off, from the first period of the next
@@ -19,7 +19,7 @@ Rules (DESIGN §4.3; where they come from):
 * Durations: N working days = N × ``hours_per_day`` working hours, added period by period (never
   minute by minute). The due moment is the instant the last working minute is used, so a period
   ending at 17:00 gives 17:00 that day, not the next opening.
-* Supplement (Decree 61/2018 practice): the citizen's supplement time does not count. At the pause
+* Supplement (Decree 118/2025/NĐ-CP practice): the citizen's supplement time does not count. At the pause
   the remaining working minutes are kept (``remaining_minutes``); at the supplement the clock
   restarts with them (``resume``).
 * Resolution: one minute. Inputs are truncated to the minute, as form 01 (receipt and appointment
@@ -208,7 +208,7 @@ class WorkingCalendar:
     ) -> Explanation:
         """New due moment when the citizen supplements at ``resumed_at`` with ``remaining_minutes`` left.
 
-        The supplement time does not count (Decree 61/2018 practice). Counting restarts at
+        The supplement time does not count (Decree 118/2025/NĐ-CP practice). Counting restarts at
         ``resumed_at`` with the same placement rules as a receipt (lunch → 13:00, after closing or on
         a day off → next working period) but, by default, WITHOUT the cut-off: the cut-off exists
         so that a dossier received late in the day is not charged to that day's intake work; on
@@ -279,7 +279,7 @@ class WorkingCalendar:
             why = "sau giờ làm việc"
         elif cutoff is not None and local.time() > cutoff:
             # Cut-off (default 15:00, per procedure): received later, it counts from the next
-            # working day, a provincial one-stop practice under Decree 61/2018 (DESIGN §4.3).
+            # working day, a provincial one-stop practice under Decree 118/2025/NĐ-CP (DESIGN §4.3).
             why = f"sau giờ chốt {cutoff:%H:%M}"
         else:
             for index, (begin, end) in enumerate(periods):

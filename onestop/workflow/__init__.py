@@ -10,7 +10,7 @@ when its guard (registry.py) does not pass, writes the event, and returns the fr
                 dossier_extend
     payment     dossier_request_payment, dossier_confirm_payment
     closing     dossier_resolve, dossier_stop, dossier_return_result
-    citizen     dossier_draft_create/update, dossier_document_attach/detach, dossier_submit,
+    citizen     dossier_draft_create/update/delete, dossier_document_attach/detach, dossier_submit,
                 dossier_withdraw, dossier_supplement
     events      dossier_record_event (no status change: shipments, payment attempts, evaluations),
                 event_allowed (its guard, for the pages)
@@ -26,12 +26,14 @@ from .citizen import (
     dossier_document_attach,
     dossier_document_detach,
     dossier_draft_create,
+    dossier_draft_delete,
     dossier_draft_update,
     dossier_problems,
     dossier_submit,
     dossier_supplement,
     dossier_withdraw,
     may_withdraw,
+    missing_documents,
     procedure_accepts_online,
 )
 from .closing import dossier_resolve, dossier_return_result, dossier_stop
@@ -81,6 +83,7 @@ __all__ = [
     "dossier_document_attach",
     "dossier_document_detach",
     "dossier_draft_create",
+    "dossier_draft_delete",
     "dossier_draft_update",
     "dossier_extend",
     "dossier_forward",
@@ -102,6 +105,7 @@ __all__ = [
     "dossiers_assign",
     "event_allowed",
     "may_withdraw",
+    "missing_documents",
     "perform",
     "procedure_accepts_online",
 ]

@@ -21,13 +21,13 @@ from . import clock
 from ._engine import begin, finish
 from .codes import dossier_code_next
 from .errors import TransitionError
-from .fields import application_form_class
+from .fields import applicant_answers, application_form_class, label_prefix
 from .guards import Who, refusal
 from .payment import dossier_request_payment
 from .registry import ACTIONS, performs
 from .snapshot import form_field_definitions, procedure_snapshot
 
-# Decree 61/2018 practice (configurable later): an online dossier is checked within 8 working hours.
+# Decree 118/2025/NĐ-CP practice (configurable later): an online dossier is checked within 8 working hours.
 CHECK_HOURS = 8
 WIZARD_STEPS = ("applicant", "form", "documents", "delivery", "review")
 
@@ -84,11 +84,29 @@ def dossier_draft_update(*, dossier: Dossier, step: str, **values) -> Dossier:
     locked = _editable(dossier)
     for name, value in values.items():
         setattr(locked, name, value)
+    if step in ("applicant", "form"):  # the form's copies of the applicant's details follow step 1
+        answers = applicant_answers(form_field_definitions(locked.procedure), locked)
+        if answers:
+            locked.form_data = {**(locked.form_data or {}), **answers}
     steps = list(WIZARD_STEPS)
     if steps.index(step) + 1 > steps.index(locked.wizard_step):
         locked.wizard_step = steps[min(steps.index(step) + 1, len(steps) - 1)]
     locked.save()
     return locked
+
+
+@transaction.atomic
+def dossier_draft_delete(*, dossier: Dossier, actor) -> None:
+    """The applicant deletes a draft never submitted (it has no code, no event, no deadline): its
+    document rows go, the files stay in the applicant's data store."""
+    locked = Dossier.objects.select_for_update().filter(pk=dossier.pk).first()
+    if locked is None:  # deleted already (a double click): nothing left to do
+        return
+    if locked.applicant_id != getattr(actor, "pk", None):
+        raise TransitionError(_("You are not allowed to do this on this dossier."))
+    if locked.status != DossierStatus.DRAFT:
+        raise TransitionError(_("Only a draft can be deleted; a submitted dossier can be withdrawn."))
+    locked.delete()
 
 
 @transaction.atomic
@@ -138,16 +156,15 @@ def dossier_problems(dossier: Dossier) -> list[Problem]:
         problems.append(Problem("applicant", _("Enter a valid mobile phone number.")))
 
     definitions = form_field_definitions(procedure)
-    form = application_form_class(definitions)(data=_as_form_data(definitions, dossier.form_data))
+    data = {**(dossier.form_data or {}), **applicant_answers(definitions, dossier)}
+    form = application_form_class(definitions)(data=_as_form_data(definitions, data))
     if not form.is_valid():
         for key, errors in form.errors.items():
             label = form.fields[key].label if key in form.fields else key
-            problems.append(Problem("form", f"{label}: {' '.join(errors)}"))
+            problems.append(Problem("form", f"{label_prefix(label)}: {' '.join(errors)}"))
 
-    attached = set(dossier.documents.values_list("requirement_code", flat=True))
-    for requirement in procedure.documents.all():
-        if requirement.required and requirement.code not in attached:
-            problems.append(Problem("documents", _("Missing document: %(name)s") % {"name": requirement.name}))
+    for requirement in missing_documents(dossier):
+        problems.append(Problem("documents", _("Missing document: %(name)s") % {"name": requirement.name}))
 
     if dossier.delivery_method not in procedure.delivery_methods:
         problems.append(Problem("delivery", _("Choose how to receive the result.")))
@@ -159,6 +176,13 @@ def dossier_problems(dossier: Dossier) -> list[Problem]:
         except ValidationError:
             problems.append(Problem("delivery", _("Enter a mobile number the postman can call.")))
     return problems
+
+
+def missing_documents(dossier: Dossier) -> list:
+    """The procedure's required documents that the draft does not carry yet (the documents step
+    says so at once; submission refuses them again)."""
+    attached = set(dossier.documents.values_list("requirement_code", flat=True))
+    return [r for r in dossier.procedure.documents.all() if r.required and r.code not in attached]
 
 
 def _as_form_data(definitions: list[dict], data: dict) -> dict:
@@ -205,6 +229,10 @@ def dossier_submit(*, dossier: Dossier, actor, declaration: bool) -> Dossier:
             "check_due_at": check_due,
             "declaration_accepted": True,
             "applicant_phone": normalize_phone(locked.applicant_phone),
+            "form_data": {
+                **(locked.form_data or {}),
+                **applicant_answers(form_field_definitions(locked.procedure), locked),
+            },
         },
     )
     if snapshot.get("pay_at_submission") and dossier_dues(submitted).total > 0:
@@ -248,7 +276,7 @@ def may_withdraw(*, dossier: Dossier, user) -> bool:
 def dossier_supplement(*, dossier: Dossier, actor, files: list[tuple[str, StoredFile]], note: str = "") -> Dossier:
     """The applicant sends what the officer asked for (form 02) — online, or handing the papers in
     at the counter (the desk records them); the dossier keeps its code and the clock resumes with
-    the working time that was left (Decree 61/2018 practice: the supplement time does not count)."""
+    the working time that was left (Decree 118/2025/NĐ-CP practice: the supplement time does not count)."""
     if not files:
         raise IncompleteDossier([_("Attach at least one document.")])
     current = Dossier.objects.filter(pk=dossier.pk).values_list("status", flat=True).first()

@@ -59,7 +59,7 @@ def pause(dossier: Dossier, now: dt.datetime) -> dict:
 
 def resume(dossier: Dossier, now: dt.datetime) -> dict:
     """Field values that restart the clock when the citizen supplements (the time in between does
-    not count, Decree 61/2018 practice). A dossier paused already overdue stays overdue at `now`."""
+    not count, Decree 118/2025/NĐ-CP practice). A dossier paused already overdue stays overdue at `now`."""
     calendar = calendar_for_agency(dossier.agency)
     values: dict = {"paused_at": None, "remaining_minutes": None, "step_remaining_minutes": None}
     if dossier.remaining_minutes is not None:

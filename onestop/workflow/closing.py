@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from ..access import access_scope
 from ..models import DocumentRole, Dossier, DossierDocument, Role
@@ -50,7 +51,11 @@ def dossier_resolve(
         raise ValidationError(str(exc)) from exc
     stored = stored_file_create(owner=locked.applicant, uploaded=result_file, validated=validated)
     document = DossierDocument.objects.create(
-        dossier=locked, requirement_code="KETQUA", requirement_name=_("Result"), file=stored, role=DocumentRole.RESULT
+        dossier=locked,
+        requirement_code="KETQUA",
+        requirement_name=pgettext("result document", "Result"),
+        file=stored,
+        role=DocumentRole.RESULT,
     )
     if signature is not None:
         SignedResult.objects.create(document=document, sha256=stored.sha256, **signature)

@@ -1,4 +1,4 @@
-"""Reception (DESIGN §4.1; Decree 61/2018 practice, Circular 03/2025 forms 01–03): an online dossier
+"""Reception (DESIGN §4.1; Decree 118/2025/NĐ-CP practice, Circular 03/2025 forms 01–03): an online dossier
 is checked and received or refused, or a supplement is asked for; a paper dossier is registered at
 the counter (channel 1) or on arrival by post (channel 3)."""
 
@@ -169,7 +169,7 @@ def dossier_register(
     known = {d.code: d for d in procedure.documents.all()}
     missing = [d.name for d in known.values() if d.required and d.code not in checked_documents]
     if missing:
-        # Decree 61/2018 practice: an incomplete paper dossier is not received; the officer guides
+        # Decree 118/2025/NĐ-CP practice: an incomplete paper dossier is not received; the officer guides
         # the citizen in writing (form 02) instead.
         raise ValidationError(_("Missing document: %(name)s") % {"name": ", ".join(missing)})
     person = applicant_find_or_create(

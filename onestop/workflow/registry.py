@@ -35,7 +35,7 @@ from .table import OWNER, SYSTEM, TRANSITIONS
 
 R = Role
 
-# Decree 61/2018 practice (configurable later): the appointment is reset only once, and at least
+# Decree 118/2025/NĐ-CP practice (configurable later): the appointment is reset only once, and at least
 # one working day before it falls.
 MAX_EXTENSIONS = 1
 # More than one supplement request counts as overdue in national statistics (REFERENCE.md).
@@ -64,7 +64,7 @@ def _has_other_agency_later(dossier: Dossier) -> str | None:
 
 
 def _extension_possible(dossier: Dossier) -> str | None:
-    """Form 04: once, and at least one working day before the due date (Decree 61/2018 practice)."""
+    """Form 04: once, and at least one working day before the due date (Decree 118/2025/NĐ-CP practice)."""
     if dossier.extensions >= MAX_EXTENSIONS:
         return gettext("The appointment has already been extended once.")
     if dossier.due_at is None:
@@ -129,6 +129,9 @@ class EventKind:
     citizen_label: str | Promise | None = None
     notification: str | None = None
     public: bool = True
+    # As for actions: its note is written to the applicant (why the post could not deliver, why the
+    # money was paid back).
+    note_to_applicant: bool = False
 
 
 def _a(name: str, may, *, rules=(), **words) -> ActionSpec:
@@ -225,7 +228,7 @@ EVENT_KINDS: dict[str, EventKind] = {
         EventKind("shipment_delivered", (May(R.POSTAL_CLERK, DESK), May(SYSTEM)),
                   _("Delivered by the post"), _("Delivered by the post"), "shipment.delivered"),
         EventKind("shipment_failed", (May(R.POSTAL_CLERK, DESK), May(SYSTEM)),
-                  _("Delivery failed"), _("Delivery failed"), "shipment.failed"),
+                  _("Delivery failed"), _("Delivery failed"), "shipment.failed", note_to_applicant=True),
         EventKind("shipment_out_for_delivery", (May(R.POSTAL_CLERK, DESK), May(SYSTEM)),
                   _("Out for delivery"), _("Out for delivery"), "shipment.out_for_delivery"),
         EventKind("shipment_returned_to_agency", (May(R.POSTAL_CLERK, DESK), May(SYSTEM)),
@@ -235,7 +238,7 @@ EVENT_KINDS: dict[str, EventKind] = {
         # The agency paid the money back (a payment made twice, or after the dossier moved on): the
         # desk records it with a reason and the bank's reference (payments.payment_refund_record).
         EventKind("payment_refunded", (May(R.RECEPTIONIST, DESK), May(SYSTEM)),
-                  _("Payment refunded"), _("Payment refunded"), "payment.refunded"),
+                  _("Payment refunded"), _("Payment refunded"), "payment.refunded", note_to_applicant=True),
         # Satisfaction evaluation (onestop.satisfaction), only once the result is returned (national
         # 10): the applicant from their account, or the system for the public tracking page once the
         # code and verifier matched (onestop.submission.selectors.dossier_track) …
@@ -251,6 +254,15 @@ EVENT_KINDS: dict[str, EventKind] = {
                   _("Comment answered"), _("The agency answered your comment"), "satisfaction.answered"),
     ]
 }  # fmt: skip
+
+
+def note_for_applicant(event) -> str:
+    """The note of `event` as the applicant may read it — on their dossier page, the public tracking
+    page, e-mails and SMS: the note itself when the action or event kind writes it to them
+    (note_to_applicant), else nothing (officers' notes to each other stay in the back office)."""
+    spec = ACTIONS.get(event.action) or EVENT_KINDS.get(event.action)
+    return event.note if spec is not None and spec.note_to_applicant else ""
+
 
 _FUNCTIONS: dict[str, Callable[..., Dossier]] = {}
 

@@ -13,7 +13,7 @@ from procedures.models import Procedure, TimeUnit, normalise_step_actions
 
 # A procedure published without an internal process (quy trình nội bộ) still has to be processed:
 # the receiving agency's desk checks it, a specialist handles it, the head approves, the desk
-# returns the result (Decree 61/2018 practice). Share of the statutory time per step.
+# returns the result (Decree 118/2025/NĐ-CP practice). Share of the statutory time per step.
 DEFAULT_PROCESS = (
     ("Tiếp nhận, kiểm tra hồ sơ", "receptionist", Decimal("0.1")),
     ("Thẩm định, xử lý hồ sơ", "specialist", Decimal("0.6")),

@@ -1,6 +1,11 @@
-"""The demo province's agency tree (Bình Dương, the province of the architecture decision in seed/).
+"""The demo province's agency tree, on the administrative map in force since 1 July 2025: the former
+Bình Dương province is part of Thành phố Hồ Chí Minh (Resolution 202/2025/QH15), local government has
+two tiers — the city, then its wards and communes (phường Thủ Dầu Một, Dĩ An, Thuận An, xã Bàu
+Bàng) — and the departments are those of the 2025 reorganisation (Sở Tài chính took over Kế hoạch và
+Đầu tư, Sở Nông nghiệp và Môi trường took over Tài nguyên và Môi trường).
 
-Codes follow the Decision 20/2020/QĐ-TTg electronic identifier style (000.00.00.Hxx).
+Codes follow the Decision 20/2020/QĐ-TTg electronic identifier style (000.00.00.Hxx) and are kept
+from the first demo, so that every reference stays valid.
 """
 
 from __future__ import annotations
@@ -32,49 +37,49 @@ WARD_CODES = {THU_DAU_MOT: "25747", DI_AN: "25942", THUAN_AN: "25966", BAU_BANG:
 # The provincial offices are in the Thủ Dầu Một ward (ADDRESS).
 SEAT_WARD = WARD_CODES[THU_DAU_MOT]
 
-ADDRESS = "Tầng 1, Tháp A, Trung tâm Hành chính tập trung tỉnh, phường Thủ Dầu Một, tỉnh Bình Dương"
+ADDRESS = "Tầng 1, Tháp A, Trung tâm Hành chính tập trung, phường Thủ Dầu Một, Thành phố Hồ Chí Minh"
 
 # (code, name, short name, parent code, kind, phone, email)
 AGENCIES: list[tuple[str, str, str, str | None, str, str, str]] = [
     (
         PROVINCE,
-        "Ủy ban nhân dân tỉnh Bình Dương",
-        "UBND tỉnh",
+        "Ủy ban nhân dân Thành phố Hồ Chí Minh",
+        "UBND Thành phố",
         None,
         AgencyKind.PROVINCE,
         "0274 3822 000",
-        "ubnd@binhduong.gov.vn",
+        "ubnd@tphcm.gov.vn",
     ),
     (
         CENTRE,
-        "Trung tâm Phục vụ hành chính công tỉnh Bình Dương",
+        "Trung tâm Phục vụ hành chính công Thành phố Hồ Chí Minh",
         "TT PVHCC",
         PROVINCE,
         AgencyKind.SERVICE_CENTRE,
         "0274 3822 001",
-        "ttpvhcc@binhduong.gov.vn",
+        "ttpvhcc@tphcm.gov.vn",
     ),
-    (SO_TU_PHAP, "Sở Tư pháp", "STP", PROVINCE, AgencyKind.DEPARTMENT, "0274 3822 014", "stp@binhduong.gov.vn"),
-    (SO_XAY_DUNG, "Sở Xây dựng", "SXD", PROVINCE, AgencyKind.DEPARTMENT, "0274 3822 015", "sxd@binhduong.gov.vn"),
+    (SO_TU_PHAP, "Sở Tư pháp", "STP", PROVINCE, AgencyKind.DEPARTMENT, "0274 3822 014", "stp@tphcm.gov.vn"),
+    (SO_XAY_DUNG, "Sở Xây dựng", "SXD", PROVINCE, AgencyKind.DEPARTMENT, "0274 3822 015", "sxd@tphcm.gov.vn"),
     (
         SO_TNMT,
-        "Sở Tài nguyên và Môi trường",
-        "STNMT",
+        "Sở Nông nghiệp và Môi trường",
+        "SNNMT",
         PROVINCE,
         AgencyKind.DEPARTMENT,
         "0274 3822 016",
-        "stnmt@binhduong.gov.vn",
+        "stnmt@tphcm.gov.vn",
     ),
     (
         SO_KHDT,
-        "Sở Kế hoạch và Đầu tư",
-        "SKHĐT",
+        "Sở Tài chính",
+        "STC",
         PROVINCE,
         AgencyKind.DEPARTMENT,
         "0274 3822 017",
-        "skhdt@binhduong.gov.vn",
+        "skhdt@tphcm.gov.vn",
     ),
-    (SO_Y_TE, "Sở Y tế", "SYT", PROVINCE, AgencyKind.DEPARTMENT, "0274 3822 018", "syt@binhduong.gov.vn"),
+    (SO_Y_TE, "Sở Y tế", "SYT", PROVINCE, AgencyKind.DEPARTMENT, "0274 3822 018", "syt@tphcm.gov.vn"),
     (P_HCTP, "Phòng Hành chính tư pháp", "P.HCTP", SO_TU_PHAP, AgencyKind.UNIT, "0274 3822 114", ""),
     (P_QLXD, "Phòng Quản lý hoạt động xây dựng", "P.QLHĐXD", SO_XAY_DUNG, AgencyKind.UNIT, "0274 3822 115", ""),
     (P_DATDAI, "Phòng Quản lý đất đai", "P.QLĐĐ", SO_TNMT, AgencyKind.UNIT, "0274 3822 116", ""),

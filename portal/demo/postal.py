@@ -18,9 +18,9 @@ from .walk import DemoStaff, walk
 
 S = ShipmentState
 ADDRESSES = [
-    "Số 12 đường Yersin, phường Thủ Dầu Một, tỉnh Bình Dương",
-    "Số 45 đường Bạch Đằng, phường Phú Cường, tỉnh Bình Dương",
-    "Số 7 đường Nguyễn Trãi, phường Dĩ An, tỉnh Bình Dương",
+    "Số 12 đường Yersin, phường Thủ Dầu Một, Thành phố Hồ Chí Minh",
+    "Số 45 đường Bạch Đằng, phường Thủ Dầu Một, Thành phố Hồ Chí Minh",
+    "Số 7 đường Nguyễn Trãi, phường Dĩ An, Thành phố Hồ Chí Minh",
 ]
 # (state, how many): each walked there by the postal clerk through the services.
 PLAN = [

@@ -13,7 +13,13 @@ from onestop.submission.selectors import vault_of
 from onestop.uploads.handlers import limit_uploads
 from onestop.uploads.storage import stored_file_create
 from onestop.uploads.validation import UploadRejected, validate_upload
-from onestop.workflow import dossier_document_attach, dossier_document_detach, dossier_draft_update
+from onestop.workflow import (
+    dossier_document_attach,
+    dossier_document_detach,
+    dossier_draft_update,
+    missing_documents,
+)
+from procedures.selectors import document_template_link
 
 MB = 1024 * 1024
 
@@ -65,6 +71,11 @@ def receive_files(request: HttpRequest, *, dossier: Dossier, field_for, requirem
     return stored, errors
 
 
+def template_link(requirement) -> dict | None:
+    """The form template to download for a document, if the catalogue has one (file, or address)."""
+    return document_template_link(requirement)
+
+
 def _requirements(dossier: Dossier) -> list[dict]:
     return [
         {
@@ -75,6 +86,7 @@ def _requirements(dossier: Dossier) -> list[dict]:
             "kind": d.get_kind_display(),
             "accepted_types": d.accepted_types,
             "max_size_mb": d.max_size_mb,
+            "template": template_link(d),
         }
         for d in dossier.procedure.documents.all()
     ]
@@ -103,18 +115,37 @@ def documents_step(request: HttpRequest, dossier: Dossier):
             messages.error(request, error)
         if stored:
             messages.success(request, _("%(count)s file(s) attached.") % {"count": len(stored)})
-        if not errors and ("next" in request.POST or "back" in request.POST):
-            dossier_draft_update(dossier=dossier, step="documents")
+        if not errors and "back" in request.POST:
             return True
+        if not errors and "next" in request.POST:
+            missing = missing_documents(dossier)
+            if not missing:
+                dossier_draft_update(dossier=dossier, step="documents")
+                return True
+            # Said here, at once, naming each document — not only at the review step.
+            return {
+                "requirements": _slots(dossier, requirements, missing={r.code for r in missing}),
+                "vault": _vault(dossier),
+                "missing": [
+                    {"code": r.code, "message": _("Attach “%(name)s”: it is required.") % {"name": r.name}}
+                    for r in missing
+                ],
+            }
     return {"requirements": _slots(dossier, requirements), "vault": _vault(dossier)}
 
 
-def _slots(dossier: Dossier, requirements: list[dict]) -> list[dict]:
+def _slots(dossier: Dossier, requirements: list[dict], missing: set[str] = frozenset()) -> list[dict]:
     attached: dict[str, list] = {}
     for document in dossier.documents.select_related("file"):
         attached.setdefault(document.requirement_code, []).append(document)
     return [
-        {**r, "attached": attached.get(r["code"], []), "accept": _accept(r["accepted_types"])} for r in requirements
+        {
+            **r,
+            "attached": attached.get(r["code"], []),
+            "accept": _accept(r["accepted_types"]),
+            "missing": r["code"] in missing,
+        }
+        for r in requirements
     ]
 
 

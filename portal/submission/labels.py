@@ -4,7 +4,7 @@ and what to do next."""
 from django.utils.translation import gettext_lazy as _
 
 from onestop.submission.selectors import dossier_timeline
-from onestop.workflow.registry import ACTIONS, citizen_label
+from onestop.workflow.registry import citizen_label, note_for_applicant
 
 
 def citizen_events(dossier) -> list[dict]:
@@ -14,7 +14,7 @@ def citizen_events(dossier) -> list[dict]:
         {
             "event": e,
             "label": citizen_label(e.action) or e.action,
-            "note": e.note if e.action in ACTIONS and ACTIONS[e.action].note_to_applicant else "",
+            "note": note_for_applicant(e),
         }
         for e in dossier_timeline(dossier=dossier, public_only=True)
     ]

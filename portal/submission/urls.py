@@ -7,6 +7,7 @@ urlpatterns = [
     path("ho-so/", views.my_dossiers, name="my_dossiers"),
     path("ho-so/<uuid:public_id>/", views.dossier_detail, name="dossier"),
     path("ho-so/<uuid:public_id>/buoc/<str:step>/", views.wizard, name="wizard"),
+    path("ho-so/<uuid:public_id>/xoa/", views.draft_delete, name="draft_delete"),
     path("ho-so/<uuid:public_id>/da-nop/", views.submitted, name="submitted"),
     path("ho-so/<uuid:public_id>/phieu-xac-nhan.pdf", views.confirmation_pdf, name="confirmation_pdf"),
     path("ho-so/<uuid:public_id>/rut/", views.withdraw, name="withdraw"),

@@ -23,6 +23,7 @@ from onestop.workflow import (
     IncompleteDossier,
     TransitionError,
     dossier_draft_create,
+    dossier_draft_delete,
     dossier_draft_update,
     dossier_problems,
     dossier_submit,
@@ -32,7 +33,7 @@ from onestop.workflow import (
     procedure_accepts_online,
 )
 from onestop.workflow.citizen import WIZARD_STEPS
-from onestop.workflow.fields import application_form_class, display_value, to_json
+from onestop.workflow.fields import applicant_answers, application_form_class, display_value, to_json
 from onestop.workflow.snapshot import form_field_definitions, procedure_snapshot
 from procedures.models import Procedure, ProcedureStatus
 
@@ -70,16 +71,19 @@ def apply_start(request: HttpRequest, code: str) -> HttpResponse:
         messages.error(request, _("This procedure cannot be submitted online."))
         return redirect("procedures:detail", code=code)
     tokens = request.session.get(START_TOKENS, {})
+    drafts = list(selectors.drafts_of(applicant=request.user, procedure=procedure))
     if request.method == "POST":
         token = request.POST.get("token", "")
         existing = tokens.get(token)
         if existing:  # a double click or a re-posted form: the same draft, never a second one
             return redirect("portal:wizard", public_id=existing, step="applicant")
+        if drafts and "new" not in request.POST:  # a draft exists: resume it unless a new one is asked for
+            messages.info(request, _("You already have a draft of this procedure: it is open below."))
+            return redirect("portal:wizard", public_id=drafts[0].public_id, step=drafts[0].wizard_step)
         dossier = dossier_draft_create(procedure=procedure, applicant=request.user)
         tokens[token or uuid.uuid4().hex] = str(dossier.public_id)
         request.session[START_TOKENS] = dict(list(tokens.items())[-20:])
         return redirect("portal:wizard", public_id=dossier.public_id, step="applicant")
-    drafts = selectors.dossiers_of_applicant(user=request.user).filter(procedure=procedure, status=DossierStatus.DRAFT)
     return render(
         request,
         "portal/submission/start.html",
@@ -162,11 +166,15 @@ def _step_applicant(request: HttpRequest, dossier: Dossier):
 
 def _step_form(request: HttpRequest, dossier: Dossier):
     definitions = form_field_definitions(dossier.procedure)
-    form_class = application_form_class(definitions)
+    # What step 1 already asked (name, ID number…) is not asked again: shown, and copied by the workflow.
+    given = applicant_answers(definitions, dossier)
+    known = [d for d in definitions if d["key"] in given]
+    form_class = application_form_class(definitions, leave_out=set(given))
     if request.method == "POST":
         form = form_class(request.POST)
         if form.is_valid():
-            dossier_draft_update(dossier=dossier, step="form", form_data=to_json(form.cleaned_data))
+            data = {**dossier.form_data, **to_json(form.cleaned_data)}
+            dossier_draft_update(dossier=dossier, step="form", form_data=data)
             return True
         if "back" in request.POST:  # going back keeps what was typed, even if incomplete
             partial = {k: v for k, v in request.POST.items() if k in form.fields}
@@ -174,7 +182,8 @@ def _step_form(request: HttpRequest, dossier: Dossier):
             return True
     else:
         form = form_class(initial=dossier.form_data)
-    return {"form": form}
+    from_applicant = [(d["label"], given[d["key"]]) for d in known]
+    return {"form": form, "from_applicant": from_applicant}
 
 
 def _step_documents(request: HttpRequest, dossier: Dossier):
@@ -248,6 +257,23 @@ def confirmation_pdf(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse
     response = HttpResponse(submission_confirmation_pdf(dossier), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="xac-nhan-{dossier.code}.pdf"'
     return response
+
+
+@login_required
+def draft_delete(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    """Delete one of the caller's drafts, after a confirmation page (GET asks, POST deletes)."""
+    dossier = _own_dossier(request, public_id)
+    if dossier.status != DossierStatus.DRAFT:
+        return redirect("portal:dossier", public_id=public_id)
+    if request.method == "POST":
+        try:
+            dossier_draft_delete(dossier=dossier, actor=request.user)
+        except TransitionError as exc:
+            messages.error(request, str(exc))
+            return redirect("portal:my_dossiers")
+        messages.success(request, _("The draft has been deleted. Its files stay in your data store."))
+        return redirect("portal:my_dossiers")
+    return render(request, "portal/submission/draft_delete.html", {"dossier": dossier, "procedure": dossier.procedure})
 
 
 @login_required

@@ -6,7 +6,7 @@ from onestop import workflow
 from onestop.models import Dossier
 from tests.onestop.conftest import result_pdf
 
-ADDRESS = "Số 5 Nguyễn An Ninh, phường Thủ Dầu Một, tỉnh Bình Dương"
+ADDRESS = "Số 5 Nguyễn An Ninh, phường Thủ Dầu Một, Thành phố Hồ Chí Minh"
 
 
 def in_processing_by_post(office, *, citizen=None) -> Dossier:

@@ -116,7 +116,7 @@ def test_the_postal_clerk_sees_postal_dossiers_and_only_what_delivery_needs(clie
 
 def test_a_leader_reads_the_dossiers_of_their_subtree_and_acts_on_none(client, office):
     dossier = _received(office)
-    province = Agency.objects.create(code="000.00.00.G01", name="UBND tỉnh thử")
+    province = Agency.objects.create(code="000.00.00.G01", name="UBND Thành phố thử")
     Agency.objects.filter(pk=office.agency.pk).update(parent=province)
     leader = StaffRoleFactory(agency=province, role=Role.LEADER).user
     client.force_login(leader)
@@ -222,7 +222,7 @@ def test_a_parcel_registered_by_the_postal_clerk_waits_in_the_desks_inbox(client
     dossier = workflow.dossier_register(
         actor=office.postal_clerk, agency=office.agency, procedure=office.procedure,
         applicant={"cccd": "074090007777", "full_name": "Người Gửi Bưu Điện", "phone": "0912000222",
-                   "address": "Số 1 Yersin, phường Phú Cường, tỉnh Bình Dương"},
+                   "address": "Số 1 Yersin, phường Thủ Dầu Một, Thành phố Hồ Chí Minh"},
         checked_documents=["GT01"], scans=[], delivery_method="post", channel=DossierChannel.POST,
     )  # fmt: skip
     assert dossier.assignee is None and dossier.current_step == 1

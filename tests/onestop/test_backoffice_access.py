@@ -30,7 +30,7 @@ def test_staff_with_an_inactive_role_is_refused(client):
 
 def test_staff_home_lists_agencies_and_roles(client):
     user = UserFactory()
-    centre = AgencyFactory(name="Trung tâm Phục vụ hành chính công tỉnh", code="000.00.01.H12")
+    centre = AgencyFactory(name="Trung tâm Phục vụ hành chính công Thành phố", code="000.00.01.H12")
     department = AgencyFactory(name="Phòng Hành chính tư pháp", code="000.01.14.H12")
     StaffRoleFactory(user=user, agency=centre, role=Role.RECEPTIONIST)
     StaffRoleFactory(user=user, agency=department, role=Role.SPECIALIST)
@@ -38,7 +38,7 @@ def test_staff_home_lists_agencies_and_roles(client):
     AgencyFactory(name="Sở không liên quan")
     client.force_login(user)
     html = client.get(HOME).content.decode()
-    assert "Trung tâm Phục vụ hành chính công tỉnh" in html
+    assert "Trung tâm Phục vụ hành chính công Thành phố" in html
     assert "000.01.14.H12" in html
     assert "Cán bộ tiếp nhận (Bộ phận Một cửa)" in html
     assert "Lãnh đạo phòng (phê duyệt), Chuyên viên xử lý" in html

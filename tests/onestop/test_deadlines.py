@@ -82,7 +82,7 @@ def test_each_kind_crosses_at_its_exact_time(org):
 
 
 def test_paused_and_closed_dossiers_never_cross(org):
-    """Decree 61/2018 practice: the citizen's supplement time does not count."""
+    """Decree 118/2025/NĐ-CP: the citizen's supplement time does not count."""
     make_dossier(org, status=S.SUPPLEMENT_REQUESTED, paused_at=NOW - dt.timedelta(days=1), due_at=NOW - MINUTE)
     make_dossier(
         org,

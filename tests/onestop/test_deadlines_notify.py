@@ -45,7 +45,7 @@ def people(org):
         department_head=staff(org.department, Role.APPROVER, full_name="Giám đốc Sở"),
         receptionist=staff(org.department, Role.RECEPTIONIST, full_name="Tiếp nhận Sở"),
         other_receptionist=staff(org.other, Role.RECEPTIONIST, full_name="Tiếp nhận Sở khác"),
-        province_leader=staff(org.province, Role.LEADER, full_name="Chủ tịch tỉnh"),
+        province_leader=staff(org.province, Role.LEADER, full_name="Chủ tịch Thành phố"),
         department_leader=staff(org.department, Role.LEADER, full_name="Lãnh đạo Sở"),
         other_leader=staff(org.other, Role.LEADER, full_name="Lãnh đạo Sở khác"),
     )
@@ -90,7 +90,7 @@ def test_overdue_escalates_to_the_leaders_of_the_agency_and_its_ancestors(org, p
         "Chuyên viên",
         "Trưởng phòng",
         "Lãnh đạo Sở",
-        "Chủ tịch tỉnh",
+        "Chủ tịch Thành phố",
     }
     # A step late is the unit's business: no escalation.
     assert recipients(crossing_of(dossier, K.STEP_OVERDUE))["deadline.overdue/inapp"] == {"Chuyên viên", "Trưởng phòng"}
@@ -245,7 +245,7 @@ def test_the_digest_reaches_each_leader_once_a_day(digest_data, people):
     digests = Notification.objects.filter(kind="digest.daily")
     assert sent == digests.count() == 8  # four leaders, in-app and e-mail
     assert set(digests.values_list("recipient__full_name", flat=True)) == {
-        "Chủ tịch tỉnh",
+        "Chủ tịch Thành phố",
         "Lãnh đạo Sở",
         "Lãnh đạo Sở khác",
         "Phó Chủ tịch",

@@ -55,7 +55,7 @@ def settle_calendar() -> None:
 @pytest.fixture
 def org(db):
     """Province → department → unit (office), a second department, a procedure and a citizen."""
-    province = Agency.objects.create(code="000.00.00.H99", name="UBND tỉnh Thử", kind=AgencyKind.PROVINCE)
+    province = Agency.objects.create(code="000.00.00.H99", name="UBND Thành phố Thử", kind=AgencyKind.PROVINCE)
     department = Agency.objects.create(code="000.00.01.H99", name="Sở Tư pháp Thử", parent=province)
     unit = Agency.objects.create(
         code="000.01.01.H99", name="Phòng Hộ tịch Thử", parent=department, kind=AgencyKind.UNIT

@@ -122,9 +122,9 @@ def test_qr_svg_differs_per_url_and_refuses_empty_data():
 
 
 def test_tracking_url_opens_the_public_tracking_page_for_the_code(settings):
-    settings.SITE_URL = "https://dichvucong.binhduong.gov.vn/"
-    assert tracking_url(CODE) == f"https://dichvucong.binhduong.gov.vn/tra-cuu/?ma={CODE}"
-    assert tracking_url("A B&C") == "https://dichvucong.binhduong.gov.vn/tra-cuu/?ma=A+B%26C"
+    settings.SITE_URL = "https://dichvucong.hochiminhcity.gov.vn/"
+    assert tracking_url(CODE) == f"https://dichvucong.hochiminhcity.gov.vn/tra-cuu/?ma={CODE}"
+    assert tracking_url("A B&C") == "https://dichvucong.hochiminhcity.gov.vn/tra-cuu/?ma=A+B%26C"
 
 
 def test_svg_data_uri():
@@ -156,8 +156,8 @@ def test_vn_datetime_is_in_vietnam_time():
 
 
 def test_place_date(settings):
-    settings.PROVINCE_NAME = "Bình Dương"
-    assert place_date(dt.date(2026, 11, 28)) == "Bình Dương, ngày 28 tháng 11 năm 2026"
+    settings.PROVINCE_NAME = "Thành phố Hồ Chí Minh"
+    assert place_date(dt.date(2026, 11, 28)) == "Thành phố Hồ Chí Minh, ngày 28 tháng 11 năm 2026"
     assert place_date(dt.date(2026, 11, 28), "Thủ Dầu Một") == "Thủ Dầu Một, ngày 28 tháng 11 năm 2026"
 
 
@@ -179,20 +179,20 @@ def test_vnd(amount, text):
 def test_agency_header_puts_the_managing_body_above():
     province = Agency(
         code="000.00.00.H12",
-        name="Ủy ban nhân dân tỉnh Bình Dương",
-        short_name="UBND tỉnh Bình Dương",
+        name="Ủy ban nhân dân Thành phố Hồ Chí Minh",
+        short_name="UBND Thành phố Hồ Chí Minh",
         kind=AgencyKind.PROVINCE,
     )
     department = Agency(code="000.00.17.H12", name="Sở  Tư pháp", parent=province, kind=AgencyKind.DEPARTMENT)
-    assert agency_header(department) == ("UBND TỈNH BÌNH DƯƠNG", "SỞ TƯ PHÁP")
+    assert agency_header(department) == ("UBND THÀNH PHỐ HỒ CHÍ MINH", "SỞ TƯ PHÁP")
     province.short_name = ""
-    assert agency_header(department)[0] == "ỦY BAN NHÂN DÂN TỈNH BÌNH DƯƠNG"
+    assert agency_header(department)[0] == "ỦY BAN NHÂN DÂN THÀNH PHỐ HỒ CHÍ MINH"
     # A People's Committee heads its own header; a root agency has no line above.
     ward = Agency(
         code="000.20.01.H12", name="Ủy ban nhân dân phường Thủ Dầu Một", parent=province, kind=AgencyKind.COMMUNE
     )
     assert agency_header(ward) == ("", "ỦY BAN NHÂN DÂN PHƯỜNG THỦ DẦU MỘT")
-    assert agency_header(province) == ("", "ỦY BAN NHÂN DÂN TỈNH BÌNH DƯƠNG")
+    assert agency_header(province) == ("", "ỦY BAN NHÂN DÂN THÀNH PHỐ HỒ CHÍ MINH")
 
 
 # --- Offline rendering -----------------------------------------------------------------------------

@@ -28,20 +28,20 @@ SUBMITTED_AT = dt.datetime(2026, 11, 28, 7, 5, tzinfo=dt.UTC)  # 14:05 in Hà N�
 
 @pytest.fixture
 def dossier(citizen, settings):
-    settings.PROVINCE_NAME = "Bình Dương"
-    settings.SITE_URL = "https://dichvucong.binhduong.gov.vn"
+    settings.PROVINCE_NAME = "Thành phố Hồ Chí Minh"
+    settings.SITE_URL = "https://dichvucong.hochiminhcity.gov.vn"
     report = procedures_import(records=[record()])
     assert not report.rejected, report.rejected
     procedure = Procedure.objects.get(code="1.001193")
     province = Agency.objects.create(
         code="000.00.00.H12",
-        name="Ủy ban nhân dân tỉnh Bình Dương",
-        short_name="UBND tỉnh Bình Dương",
+        name="Ủy ban nhân dân Thành phố Hồ Chí Minh",
+        short_name="UBND Thành phố Hồ Chí Minh",
         kind=AgencyKind.PROVINCE,
     )
     agency = procedure.receiving_agency
     agency.name, agency.parent = "Sở Tư pháp", province
-    agency.address, agency.phone = "Tầng 9, Tháp A, Trung tâm Hành chính tỉnh", "0274 3822 000"
+    agency.address, agency.phone = "Tầng 9, Tháp A, Trung tâm Hành chính tập trung", "0274 3822 000"
     agency.save()
     dossier = Dossier.objects.create(
         code=CODE,
@@ -53,7 +53,7 @@ def dossier(citizen, settings):
         applicant_id_number="074090001234",
         applicant_phone="0912345678",
         applicant_email="an@example.vn",
-        applicant_address="Số 12 đường Yersin, phường Phú Cường, thành phố Thủ Dầu Một",
+        applicant_address="Số 12 đường Yersin, phường Thủ Dầu Một, Thành phố Hồ Chí Minh",
         delivery_method="post",
         delivery_address="Số 5 đường Bạch Đằng, phường Thủ Dầu Một",
         declaration_accepted=True,
@@ -127,18 +127,18 @@ def test_confirmation_pdf_content(dossier):
 
     for expected in [
         # Decree 30 header, place and date, title
-        "UBND TỈNH BÌNH DƯƠNG",
+        "UBND THÀNH PHỐ HỒ CHÍ MINH",
         "SỞ TƯ PHÁP",
         "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
         "Độc lập - Tự do - Hạnh phúc",
-        "Bình Dương, ngày 28 tháng 11 năm 2026",
+        "Thành phố Hồ Chí Minh, ngày 28 tháng 11 năm 2026",
         "PHIẾU XÁC NHẬN NỘP HỒ SƠ TRỰC TUYẾN",
         # the dossier
         CODE,
         "Nguyễn Văn An",
         "074090001234",
         "0912345678",
-        "Số 12 đường Yersin, phường Phú Cường",
+        "Số 12 đường Yersin, phường Thủ Dầu Một",
         "Đăng ký kết hôn",
         "1.001193",
         "14 giờ 05 phút, ngày 28 tháng 11 năm 2026",
@@ -158,13 +158,13 @@ def test_confirmation_pdf_content(dossier):
         "08 giờ làm việc",
         "09 giờ 05 phút, ngày 30 tháng 11 năm 2026",
         "Giấy tiếp nhận hồ sơ và hẹn trả kết quả",
-        "https://dichvucong.binhduong.gov.vn/tra-cuu/",
+        "https://dichvucong.hochiminhcity.gov.vn/tra-cuu/",
     ]:
         assert expected in text, expected
 
     assert "45.000" not in text  # the counter's fee is not this dossier's
     assert text.index("Tờ khai đăng ký kết hôn") < text.index("Giấy xác nhận tình trạng hôn nhân")
-    assert "Bình Dương, ngày 28 tháng 11 năm 2026" in text[: text.index("PHIẾU XÁC NHẬN")]
+    assert "Thành phố Hồ Chí Minh, ngày 28 tháng 11 năm 2026" in text[: text.index("PHIẾU XÁC NHẬN")]
 
 
 def test_confirmation_pdf_embeds_liberation_serif_only(dossier):
@@ -176,7 +176,7 @@ def test_confirmation_pdf_embeds_liberation_serif_only(dossier):
 
 def test_confirmation_qr_opens_the_tracking_page_for_the_code(dossier):
     context = submission_confirmation_context(dossier)
-    url = f"https://dichvucong.binhduong.gov.vn/tra-cuu/?ma={CODE}"
+    url = f"https://dichvucong.hochiminhcity.gov.vn/tra-cuu/?ma={CODE}"
     assert context["tracking_url"] == url
     assert context["qr_src"] == svg_data_uri(qr_svg(url))
     barcode = base64.b64decode(context["barcode_src"].split(",", 1)[1]).decode()
@@ -205,7 +205,7 @@ def test_printed_codes_scan(dossier, tmp_path):
         text=True,
         check=True,
     ).stdout.split()
-    assert sorted(scanned) == sorted([CODE, f"https://dichvucong.binhduong.gov.vn/tra-cuu/?ma={CODE}"])
+    assert sorted(scanned) == sorted([CODE, f"https://dichvucong.hochiminhcity.gov.vn/tra-cuu/?ma={CODE}"])
 
 
 def test_confirmation_for_an_organisation(dossier):

@@ -48,18 +48,18 @@ EXTENDED_DUE_AT = vn(4, 12, 17, 0)
 
 @pytest.fixture
 def world(citizen, settings):
-    settings.PROVINCE_NAME = "Bình Dương"
-    settings.SITE_URL = "https://dichvucong.binhduong.gov.vn"
+    settings.PROVINCE_NAME = "Thành phố Hồ Chí Minh"
+    settings.SITE_URL = "https://dichvucong.hochiminhcity.gov.vn"
     report = procedures_import(records=[record()])
     assert not report.rejected, report.rejected
     procedure = Procedure.objects.get(code="1.001193")
     province = Agency.objects.create(
-        code="000.00.00.H12", name="Ủy ban nhân dân tỉnh Bình Dương", short_name="UBND tỉnh Bình Dương",
+        code="000.00.00.H12", name="Ủy ban nhân dân Thành phố Hồ Chí Minh", short_name="UBND Thành phố Hồ Chí Minh",
         kind=AgencyKind.PROVINCE,
     )  # fmt: skip
     centre = procedure.receiving_agency
-    centre.name, centre.parent = "Trung tâm Phục vụ hành chính công tỉnh", province
-    centre.address, centre.phone = "Tầng 1, Tháp A, Trung tâm Hành chính tỉnh", "0274 3822 000"
+    centre.name, centre.parent = "Trung tâm Phục vụ hành chính công Thành phố", province
+    centre.address, centre.phone = "Tầng 1, Tháp A, Trung tâm Hành chính tập trung", "0274 3822 000"
     centre.save()
     justice = Agency.objects.create(code="000.00.14.H12", name="Sở Tư pháp", parent=province)
     people = {
@@ -82,7 +82,7 @@ def make_dossier(world, *, code=CODE, received_at=RECEIVED_AT, name="Nguyễn V�
         "applicant_id_number": "074090001234",
         "applicant_phone": "0912345678",
         "applicant_email": "an@example.vn",
-        "applicant_address": "Số 12 đường Yersin, phường Phú Cường, thành phố Thủ Dầu Một",
+        "applicant_address": "Số 12 đường Yersin, phường Thủ Dầu Một, Thành phố Hồ Chí Minh",
         "delivery_method": "post",
         "delivery_address": "Số 5 đường Bạch Đằng, phường Thủ Dầu Một",
         "declaration_accepted": True,
@@ -161,7 +161,11 @@ def _assert_in(text: str, *expected: str) -> None:
     assert not missing, missing
 
 
-HEADER = ["UBND TỈNH BÌNH DƯƠNG", "TRUNG TÂM PHỤC VỤ HÀNH CHÍNH CÔNG TỈNH", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"]
+HEADER = [
+    "UBND THÀNH PHỐ HỒ CHÍ MINH",
+    "TRUNG TÂM PHỤC VỤ HÀNH CHÍNH CÔNG THÀNH PHỐ",
+    "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+]
 
 
 # ------------------------------------------------------------------------------------------ form 01
@@ -171,7 +175,8 @@ def test_form01_receipt_from_the_dossier(dossier, world):
     pdf = form01_receipt_pdf(dossier, received_by=world.receptionist, register_book="03", register_number=125)
     text = _text(pdf)
     _assert_in(
-        text, *HEADER, "Mẫu số 01", "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ", "Bình Dương, ngày 30 tháng 11 năm 2026",
+        text, *HEADER, "Mẫu số 01", "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ",
+        "Thành phố Hồ Chí Minh, ngày 30 tháng 11 năm 2026",
         CODE, "Tiếp nhận hồ sơ của: Nguyễn Văn An", "074090001234", "0912345678", "Số 12 đường Yersin",
         "Đăng ký kết hôn", "1.001193",
         # 1. documents, in the procedure's order, with the files received
@@ -201,7 +206,7 @@ def test_form01_receipt_with_the_documents_checked_at_the_counter(world):
     ]
     text = _text(form01_receipt_pdf(dossier, received_by="Lê Thị Cúc", documents=documents))
     _assert_in(
-        text, "Căn cước của hai bên", "Bản sao", "02 bản", "05 ngày làm việc", "Trực tiếp tại Bộ phận Tiếp nhận",
+        text, "Căn cước của hai bên", "Bản sao", "02 bản", "05 ngày làm việc", "Trực tiếp tại Bộ phận Một cửa",
         "Lệ phí quầy", "45.000 đồng", "Quyển số: ………… Số thứ tự: …………",
     )  # fmt: skip
 
@@ -230,7 +235,7 @@ def test_form02_supplement(dossier, world):
     )  # fmt: skip
     _assert_in(
         _text(pdf), *HEADER, "Mẫu số 02", "PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ",
-        "Bình Dương, ngày 30 tháng 11 năm 2026", "Nguyễn Văn An", CODE, "Đăng ký kết hôn",
+        "Thành phố Hồ Chí Minh, ngày 30 tháng 11 năm 2026", "Nguyễn Văn An", CODE, "Đăng ký kết hôn",
         "Yêu cầu Ông/Bà hoàn thiện hồ sơ gồm những nội dung như sau:", "Giấy xác nhận tình trạng hôn nhân",
         "Bản chứng thực", "Còn thời hạn 6 tháng", "Bản chính", "Có chữ ký của hai bên",
         "Lý do: Hồ sơ thiếu giấy xác nhận tình trạng hôn nhân của bên nữ.", "điện thoại 0274 3822 000",
@@ -257,7 +262,7 @@ def test_form04_apology(dossier, world):
     )  # fmt: skip
     _assert_in(
         _text(pdf), *HEADER, "Mẫu số 04", "VĂN BẢN XIN LỖI VÀ ĐỀ NGHỊ GIA HẠN THỜI GIAN GIẢI QUYẾT",
-        "Bình Dương, ngày 01 tháng 12 năm 2026", "Kính gửi: Ông/Bà Nguyễn Văn An", "Số 12 đường Yersin",
+        "Thành phố Hồ Chí Minh, ngày 01 tháng 12 năm 2026", "Kính gửi: Ông/Bà Nguyễn Văn An", "Số 12 đường Yersin",
         "0912345678", "ngày 30 tháng 11 năm 2026", CODE, "Đăng ký kết hôn",
         "08 giờ 15 phút, ngày 03 tháng 12 năm 2026", "Cần xác minh thêm thông tin hộ tịch tại địa phương khác.",
         "xin lỗi Ông/Bà", "17 giờ 00 phút, ngày 04 tháng 12 năm 2026", "GIÁM ĐỐC", "Hoàng Thị Em", "Nơi nhận:",
@@ -270,7 +275,8 @@ def test_form05_stop(dossier, world):
         legal_basis="Khoản 3 Điều 18 Nghị định số 118/2025/NĐ-CP", signer=world.approver, at=vn(2, 12, 10),
     )  # fmt: skip
     _assert_in(
-        _text(pdf), *HEADER, "Mẫu số 05", "THÔNG BÁO DỪNG GIẢI QUYẾT HỒ SƠ", "Bình Dương, ngày 02 tháng 12 năm 2026",
+        _text(pdf), *HEADER, "Mẫu số 05", "THÔNG BÁO DỪNG GIẢI QUYẾT HỒ SƠ",
+        "Thành phố Hồ Chí Minh, ngày 02 tháng 12 năm 2026",
         "Kính gửi: Ông/Bà Nguyễn Văn An", CODE, "ngày 30 tháng 11 năm 2026",
         "Căn cứ: Khoản 3 Điều 18 Nghị định số 118/2025/NĐ-CP", "Người yêu cầu đề nghị dừng để bổ sung hồ sơ ly hôn.",
         "THỦ TRƯỞNG CƠ QUAN", "Hoàng Thị Em",
@@ -433,7 +439,7 @@ def register(history, world):
 def test_form07_register_pdf_lists_the_period_only(register):
     text = _text(form07_register_pdf(**register, dossiers=register_dossiers(**register), book="03"))
     _assert_in(
-        text, "UBND TỈNH BÌNH DƯƠNG", "Mẫu số 07", "SỔ THEO DÕI HỒ SƠ",
+        text, "UBND THÀNH PHỐ HỒ CHÍ MINH", "Mẫu số 07", "SỔ THEO DÕI HỒ SƠ",
         "Từ ngày 01 tháng 11 năm 2026 đến ngày 30 tháng 11 năm 2026", "Quyển số: 03", "Mã hồ sơ", "Ký nhận",
         "Võ Minh Châu", "Trần Thị Bình", "Nguyễn Văn An", "Dừng giải quyết", "Đang giải quyết",
         "Đã giải quyết, trước hạn", "Sở Tư pháp (30/11/2026)", "08:15 30/11/2026",

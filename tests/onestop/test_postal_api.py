@@ -116,7 +116,7 @@ def test_the_admin_shows_the_token_once_and_keeps_its_hash(client, office, admin
     client.force_login(admin_user)
     response = client.post(
         "/admin/onestop/postalapiclient/add/",
-        {"name": "Bưu điện tỉnh", "agency": office.agency.pk, "scopes": ["shipments:read"], "active": "on"},
+        {"name": "Bưu điện Thành phố", "agency": office.agency.pk, "scopes": ["shipments:read"], "active": "on"},
         follow=True,
     )
     assert response.status_code == 200

@@ -38,12 +38,13 @@ def test_by_post_the_counter_form_needs_the_full_address(client, office):
     assert response.context["form"].errors.keys() >= {"delivery_ward", "delivery_province"}
     response = client.post(
         url,
-        _post(office, delivery_street="Số 9 Yersin", delivery_ward="Phường Phú Cường", delivery_province="Bình Dương",
+        _post(office, delivery_street="Số 9 Yersin", delivery_ward="Phường Thủ Dầu Một",
+              delivery_province="Thành phố Hồ Chí Minh",
               delivery_phone="0987 654 321"),
     )  # fmt: skip
     dossier = Dossier.objects.get(channel=DossierChannel.POST)
     assert response.status_code == 302
-    assert dossier.delivery_address == "Số 9 Yersin, Phường Phú Cường, Bình Dương"
+    assert dossier.delivery_address == "Số 9 Yersin, Phường Thủ Dầu Một, Thành phố Hồ Chí Minh"
     assert dossier.delivery_phone == "0987654321"
     html = client.get(response["Location"]).content.decode()
     slip_url = reverse("onestop:postal_intake_slip", args=[dossier.pk])
@@ -51,7 +52,7 @@ def test_by_post_the_counter_form_needs_the_full_address(client, office):
     pdf = client.get(slip_url)
     assert pdf.status_code == 200
     text = _text(pdf.content)
-    for expected in ("PHIẾU HỒ SƠ", dossier.code, "Đặng Thị Gửi", "Số 9 Yersin, Phường Phú Cường", "NGƯỜI NỘP HỒ SƠ"):
+    for expected in ("PHIẾU HỒ SƠ", dossier.code, "Đặng Thị Gửi", "Số 9 Yersin, Phường Thủ Dầu Một", "NGƯỜI NỘP HỒ SƠ"):
         assert expected in text, expected
     for user in (office.outsider, office.citizen):
         client.force_login(user)

@@ -255,7 +255,7 @@ SEVEN_HOUR_DAY = {"hours_per_day": Decimal(7)}
 def tree(django_capture_on_commit_callbacks):
     """Province → department (own hours: Saturday morning) → unit (none) → team (own: 7-hour day); a sibling."""
     with _commit(django_capture_on_commit_callbacks):
-        province = AgencyFactory(name="UBND tỉnh")
+        province = AgencyFactory(name="UBND Thành phố")
         department = AgencyFactory(name="Sở Tư pháp", parent=province)
         unit = AgencyFactory(name="Phòng Hành chính tư pháp", parent=department)
         team = AgencyFactory(name="Tổ một cửa", parent=unit)

@@ -28,7 +28,7 @@ def liaison(db, settings, tmp_path):
     """A ward procedure whose head transfers to a department (liên thông), which approves; the ward's
     desk returns the result."""
     settings.PRIVATE_MEDIA_ROOT = tmp_path
-    Agency.objects.create(code=DEPARTMENT, name="Công an tỉnh")
+    Agency.objects.create(code=DEPARTMENT, name="Công an Thành phố")
     steps = [
         {"TEN": "Tiếp nhận", "MADONVI": WARD, "VAITRO": "receptionist", "SOGIO": 1, "HANHDONG": ["forward"]},
         {"TEN": "Thẩm định", "MADONVI": WARD, "VAITRO": "specialist", "SOGIO": 2, "HANHDONG": ["forward"]},
@@ -67,7 +67,7 @@ def test_inter_agency_transfer_keeps_the_code_and_the_desk_returns_the_result(cl
     with pytest.raises(workflow.TransitionError):  # the ward head's step lists only the transfer
         workflow.dossier_resolve(dossier=dossier, actor=x["ward_head"], result_file=result_pdf())
     dossier = workflow.dossier_transfer(
-        dossier=dossier, actor=x["ward_head"], to_agency=x["department"], note="Chuyển Công an tỉnh"
+        dossier=dossier, actor=x["ward_head"], to_agency=x["department"], note="Chuyển Công an Thành phố"
     )
     assert (dossier.code, dossier.current_step, dossier.step_agency) == (code, 4, x["department"])
     # The department's staff now see and act on it; the ward's specialist no longer holds it.
@@ -83,7 +83,7 @@ def test_inter_agency_transfer_keeps_the_code_and_the_desk_returns_the_result(cl
     dossier = workflow.dossier_return_result(dossier=dossier, actor=x["desk"], method="online")
     assert dossier.status == DossierStatus.RETURNED and dossier.code == code
     transfer = dossier.events.get(action="transfer")
-    assert transfer.data["to_agency"] == "Công an tỉnh" and transfer.public
+    assert transfer.data["to_agency"] == "Công an Thành phố" and transfer.public
 
 
 def _at_a_step_that_asks_for_payment(office) -> Dossier:

@@ -16,7 +16,7 @@ STAFF_PAGES = ["onestop:home"]
 
 # (page, a Vietnamese phrase, its English counterpart)
 LANGUAGE_MARKERS = {
-    "portal:home": ("Cổng Dịch vụ công tỉnh", "Public Service Portal of"),
+    "portal:home": ("Cổng Dịch vụ công Thành phố Hồ Chí Minh", "Public Service Portal of"),
     "account_login": ("Đăng nhập", "Sign In"),
     "account_signup": ("Đăng ký", "Sign Up"),
     "account_reset_password": ("Đặt lại mật khẩu", "Password Reset"),

@@ -59,7 +59,7 @@ def test_demo_accounts_can_log_in(client):
     call_command("seed_demo", "--without-dossiers")
     response = client.post("/accounts/login/", {"login": "tiepnhan@demo.vn", "password": DEMO_PASSWORD}, follow=True)
     assert response.redirect_chain[-1][0] == "/mot-cua/"
-    assert "Trung tâm Phục vụ hành chính công tỉnh Bình Dương" in response.content.decode()
+    assert "Trung tâm Phục vụ hành chính công Thành phố Hồ Chí Minh" in response.content.decode()
 
 
 def test_demo_catalogue_is_rich_enough():

@@ -38,7 +38,7 @@ def test_start_creates_one_draft_even_when_posted_twice(citizen_client):
     assert first.pk == second.pk
     assert Dossier.objects.count() == 1
     assert first.status == DossierStatus.DRAFT and first.code is None
-    start(citizen_client, token="another")
+    citizen_client.post(reverse("portal:apply", args=["1.001193"]), {"token": "another", "new": "1"})
     assert Dossier.objects.count() == 2
 
 
@@ -141,8 +141,9 @@ def test_incomplete_dossier_is_not_submitted_and_says_why(citizen_client):
     dossier = start(citizen_client)
     citizen_client.post(wizard_url(dossier, "applicant"), {**APPLICANT, "next": "1"})
     citizen_client.post(wizard_url(dossier, "form"), {**FORM, "next": "1"})
-    citizen_client.post(wizard_url(dossier, "documents"), {"next": "1"})  # nothing attached
+    citizen_client.post(wizard_url(dossier, "documents"), {"file-GT01": pdf_upload(), "next": "1"})
     citizen_client.post(wizard_url(dossier, "delivery"), {"delivery_method": "online", "next": "1"})
+    dossier.documents.all().delete()  # removed afterwards (another tab): review and submission refuse it again
     response = submit(citizen_client, dossier)
     assert response.status_code == 200
     assert "Thiếu giấy tờ: Tờ khai đăng ký kết hôn" in response.content.decode()

@@ -11,8 +11,8 @@ CATALOGUE = [
         name="Đăng ký thành lập doanh nghiệp tư nhân",
         LINHVUCTHUCHIEN=[{"MALINHVUC": "G03-KH01", "TENLINHVUC": "Thành lập và hoạt động doanh nghiệp"}],
         DOITUONGTHUCHIEN=[{"MADOITUONG": "2", "TENDOITUONG": "Doanh nghiệp"}],
-        COQUANTHUCHIEN=[{"MADONVI": "000.00.17.H12", "TENDONVI": "Sở Kế hoạch và Đầu tư"}],
-        MOTCUA_COQUANTIEPNHAN={"MADONVI": "000.00.01.H12", "TENDONVI": "Trung tâm Phục vụ hành chính công tỉnh"},
+        COQUANTHUCHIEN=[{"MADONVI": "000.00.17.H12", "TENDONVI": "Sở Tài chính"}],
+        MOTCUA_COQUANTIEPNHAN={"MADONVI": "000.00.01.H12", "TENDONVI": "Trung tâm Phục vụ hành chính công Thành phố"},
         MOTCUA_QUYTRINH=[],
     ),
     record(

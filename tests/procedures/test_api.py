@@ -39,7 +39,7 @@ def test_sectors_and_agencies(client, catalogue):
     codes = {s["code"] for s in client.get("/api/v1/sectors/").json()["results"]}
     assert {"G09-TP03", "G03-KH01", "G09-TP01"} <= codes
     agency = client.get("/api/v1/agencies/000.00.17.H12/").json()
-    assert agency["name"] == "Sở Kế hoạch và Đầu tư"
+    assert agency["name"] == "Sở Tài chính"
 
 
 def test_api_is_read_only(client, catalogue):

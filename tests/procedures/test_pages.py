@@ -94,7 +94,7 @@ def test_draft_procedure_is_not_found(client, catalogue):
 
 def test_agency_and_sector_pages_list_their_procedures(client, catalogue):
     html = client.get(reverse("procedures:agency", args=["000.00.17.H12"])).content.decode()
-    assert "Sở Kế hoạch và Đầu tư" in html and "Đăng ký thành lập doanh nghiệp tư nhân" in html
+    assert "Sở Tài chính" in html and "Đăng ký thành lập doanh nghiệp tư nhân" in html
     assert "Đăng ký kết hôn" not in html
     html = client.get(reverse("procedures:sector", args=["G09-TP03"])).content.decode()
     assert "Đăng ký kết hôn" in html and "Đăng ký khai sinh" in html

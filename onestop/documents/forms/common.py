@@ -171,7 +171,7 @@ def delivery_words(dossier: Dossier) -> str:
     if dossier.delivery_method == "online":
         return "Trực tuyến: kết quả điện tử trên Cổng Dịch vụ công (mục Hồ sơ của tôi)"
     where = agency.name + (f", {agency.address}" if agency.address else "")
-    return f"Trực tiếp tại Bộ phận Tiếp nhận và Trả kết quả, {where}"
+    return f"Trực tiếp tại Bộ phận Một cửa, {where}"
 
 
 def return_method_words(method: str) -> str:
@@ -185,7 +185,7 @@ def kind_words(kind: str) -> str:
 
 
 def agency_contact(agency: Agency) -> str:
-    parts = [f"Bộ phận Tiếp nhận và Trả kết quả, {agency.name}"]
+    parts = [f"Bộ phận Một cửa, {agency.name}"]
     if agency.address:
         parts.append(agency.address)
     if agency.phone:

@@ -101,7 +101,7 @@ def _deadline(event: Any, data: dict, check_due_at: dt.datetime | None) -> dt.da
     """The deadline of the step being left: the step's (event data, written by the back-office
     services), else the dossier's appointment recorded on the event. A reception sets the
     appointment itself, so it is judged against the check deadline of an online dossier (Decree
-    61/2018 practice: checked within 8 working hours), or not at all."""
+    Decree 118/2025/NĐ-CP practice: checked within 8 working hours), or not at all."""
     step_due = parse_when(data.get("step_due_at"))
     if step_due is not None:
         return step_due

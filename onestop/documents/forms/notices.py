@@ -1,6 +1,6 @@
 """Forms 04 and 05 (Circular 03/2025/TT-VPCP): letters of the agency, signed by its head.
 
-* 04 Văn bản xin lỗi và đề nghị gia hạn thời gian giải quyết — Decree 61/2018 practice: at least one
+* 04 Văn bản xin lỗi và đề nghị gia hạn thời gian giải quyết — Decree 118/2025/NĐ-CP practice: at least one
   working day before the due date, the applicant gets an apology with the reason and a new date.
 * 05 Thông báo dừng giải quyết hồ sơ — with the reason and the legal basis.
 """

@@ -1,6 +1,6 @@
 """Form 01 (Circular 03/2025/TT-VPCP): Giấy tiếp nhận hồ sơ và hẹn trả kết quả.
 
-Issued when the one-stop office accepts a dossier (Decree 61/2018 practice: no dossier is received
+Issued when the one-stop office accepts a dossier (Decree 118/2025/NĐ-CP practice: no dossier is received
 without a receipt carrying an appointment date). Not the online submission's confirmation
 (onestop.documents.confirmation), which comes before the check.
 """

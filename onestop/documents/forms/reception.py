@@ -1,6 +1,6 @@
 """Forms 02 and 03 (Circular 03/2025/TT-VPCP), issued by the one-stop desk.
 
-* 02 Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ — Decree 61/2018 practice: an incomplete dossier is
+* 02 Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ — Decree 118/2025/NĐ-CP practice: an incomplete dossier is
   never just handed back; the officer guides once, in writing, listing everything that is missing.
 * 03 Phiếu từ chối tiếp nhận giải quyết hồ sơ — a refusal is given in writing, with its reasons.
 """

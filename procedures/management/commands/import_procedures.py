@@ -1,4 +1,5 @@
 import json
+from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -29,7 +30,8 @@ class Command(BaseCommand):
             raise CommandError(f"Không đọc được tệp {file}: {exc}") from exc
         if not isinstance(records, list):
             raise CommandError("Tệp phải chứa một mảng JSON các bản ghi thủ tục.")
-        report = procedures_import(records=records, scope=scope)
+        # Form templates given by path (MOTCUA_TEPMAU.DUONGDAN) are read beside the JSON file.
+        report = procedures_import(records=records, scope=scope, base_dir=Path(file).resolve().parent)
         for line in report.rejected:
             self.stderr.write(f"Bản ghi #{line.position} ({line.code or 'không mã'}): bị từ chối — {line.reason}")
         self.stdout.write(
