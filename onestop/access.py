@@ -126,6 +126,12 @@ class AccessScope:
         return View.NONE
 
 
+def overseen_agency_ids(scope: AccessScope) -> list[int]:
+    """The agencies a user oversees (issue #12, "Leaders and unit heads"): a leader's subtree (`led`),
+    and the units where they are head (approver). The oversight queues and figures cover these."""
+    return sorted(set(scope.led) | set(scope.where(Role.APPROVER)))
+
+
 def access_scope(user, *, fresh: bool = False) -> AccessScope:
     """The user's scope, built once per request and remembered on the user object (which lives for
     one request). Services pass fresh=True: a write decides on the roles as they are now."""

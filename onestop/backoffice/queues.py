@@ -59,7 +59,7 @@ from django.utils.translation import gettext_lazy as _
 
 from procedures.models import Agency, Procedure, ProcedureStatus, ProcessStep
 
-from ..access import AccessScope
+from ..access import AccessScope, overseen_agency_ids
 from ..models import Dossier, DossierChannel, DossierStatus, Role
 
 S = DossierStatus
@@ -181,8 +181,9 @@ def due_soon_horizon(now: dt.datetime) -> dt.datetime:
 
 
 def overseen_ids(scope: AccessScope) -> list[int]:
-    """The agencies a leader or a head of unit oversees: the leader's subtree, the approver's units."""
-    return sorted(set(scope.led) | set(scope.where(Role.APPROVER)))
+    """The agencies a leader or a head of unit oversees: the leader's subtree, the approver's units
+    (the rule is onestop.access's)."""
+    return overseen_agency_ids(scope)
 
 
 def deadline_ids(scope: AccessScope) -> list[int]:
