@@ -61,7 +61,7 @@ class DossierQueueFilter(django_filters.FilterSet):
         label=_("Sector"),
         empty_label=_("All sectors"),
     )
-    officer = django_filters.ChoiceFilter(method="filter_officer", label=_("Officer"), empty_label=_("Everyone"))
+    officer = django_filters.ChoiceFilter(method="filter_officer", label=_("Officer"), empty_label=_("All officers"))
     status = django_filters.ChoiceFilter(choices=STATUS_CHOICES, label=_("Status"), empty_label=_("All statuses"))
     channel = django_filters.ChoiceFilter(
         choices=DossierChannel.choices, label=_("Channel"), empty_label=_("All channels")

@@ -82,14 +82,15 @@ def _when(value) -> str:
     return timezone.localtime(value).strftime("%H:%M %d/%m/%Y") if value else ""
 
 
-def _rows(dossiers, queue: Queue, now) -> list[dict]:
+def _rows(dossiers, queue: Queue, now, *, reasons: dict[int, str] | None = None) -> list[dict]:
     """Each row as ready-made strings from plain values (queues.as_rows): the table is the page's main
     cost, and model instances, `{% url %}` and date filters cell by cell were most of it. The
     oversight queues add where the dossier sits, how late and why (onestop.backoffice.oversight)."""
     prefix = reverse("onestop:dossier", args=[0])[: -len("0/")]
     rows = []
     dossiers = list(dossiers)
-    reasons = reasons_for(d["id"] for d in dossiers) if queue.oversight else {}
+    if reasons is None:
+        reasons = reasons_for(d["id"] for d in dossiers) if queue.oversight else {}
     for d in dossiers:
         deadline = d[queue.deadline]
         rows.append(
@@ -163,11 +164,12 @@ def home_context(request: HttpRequest) -> dict[str, Any]:
     scope = access_scope(request.user)
     now = timezone.now()
     nav, _counts = _navigation(scope, now)
-    sections = []
-    for item in nav:
-        queue = item["queue"]
-        dossiers = list(as_rows(queue_dossiers(queue=queue, scope=scope, now=now))[:HOME_ROWS])
-        sections.append({**item, "rows": _rows(dossiers, queue, now)})
+    first = [
+        (item, list(as_rows(queue_dossiers(queue=item["queue"], scope=scope, now=now))[:HOME_ROWS])) for item in nav
+    ]
+    # The reasons of every oversight section's rows in one query.
+    reasons = reasons_for({d["id"] for item, rows in first if item["queue"].oversight for d in rows})
+    sections = [{**item, "rows": _rows(rows, item["queue"], now, reasons=reasons)} for item, rows in first]
     return {
         "figures": _figures(scope, nav),
         "queue_nav": nav,
