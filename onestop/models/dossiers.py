@@ -164,6 +164,8 @@ class Dossier(models.Model):
             # The due-soon and overdue queues per desk and per unit (bench/queue_page.py, EXPLAIN).
             models.Index(fields=["agency", "status", "due_at"], name="dossier_agency_status_due"),
             models.Index(fields=["step_agency", "status", "due_at"], name="dossier_unit_status_appt"),
+            # "Received today" of leaders and heads of unit: a day's range, then their agencies (issue #12).
+            models.Index(fields=["received_at"], name="dossier_received"),
         ]
 
     def __str__(self) -> str:

@@ -14,6 +14,8 @@ SO_XAY_DUNG = "000.00.15.H12"
 SO_TNMT = "000.00.16.H12"
 SO_KHDT = "000.00.17.H12"
 SO_Y_TE = "000.00.18.H12"
+SO_CONG_THUONG = "000.00.20.H12"
+SO_LDTBXH = "000.00.21.H12"
 P_HCTP = "000.01.14.H12"
 P_QLXD = "000.01.15.H12"
 P_DATDAI = "000.01.16.H12"
@@ -67,6 +69,19 @@ AGENCIES: list[tuple[str, str, str, str | None, str, str, str]] = [
         "skhdt@binhduong.gov.vn",
     ),
     (SO_Y_TE, "Sở Y tế", "SYT", PROVINCE, AgencyKind.DEPARTMENT, "0274 3822 018", "syt@binhduong.gov.vn"),
+    # Departments the catalogue names (its import would create them without a parent): they belong to
+    # the province, so that its leader oversees them (issue #12). Công an tỉnh (000.00.19) is not
+    # under UBND tỉnh: it answers to the Ministry of Public Security.
+    (SO_CONG_THUONG, "Sở Công Thương", "SCT", PROVINCE, AgencyKind.DEPARTMENT, "0274 3822 020", "sct@binhduong.gov.vn"),
+    (
+        SO_LDTBXH,
+        "Sở Lao động - Thương binh và Xã hội",
+        "SLĐTBXH",
+        PROVINCE,
+        AgencyKind.DEPARTMENT,
+        "0274 3822 021",
+        "sldtbxh@binhduong.gov.vn",
+    ),
     (P_HCTP, "Phòng Hành chính tư pháp", "P.HCTP", SO_TU_PHAP, AgencyKind.UNIT, "0274 3822 114", ""),
     (P_QLXD, "Phòng Quản lý hoạt động xây dựng", "P.QLHĐXD", SO_XAY_DUNG, AgencyKind.UNIT, "0274 3822 115", ""),
     (P_DATDAI, "Phòng Quản lý đất đai", "P.QLĐĐ", SO_TNMT, AgencyKind.UNIT, "0274 3822 116", ""),

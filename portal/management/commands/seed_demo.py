@@ -6,6 +6,7 @@ from portal.demo.agencies import seed_agencies
 from portal.demo.backoffice import seed_backoffice_dossiers
 from portal.demo.catalogue import seed_catalogue
 from portal.demo.dossiers import seed_citizen_dossiers
+from portal.demo.oversight import seed_leader_oversight
 from portal.demo.postal import seed_postal_shipments
 
 
@@ -23,7 +24,12 @@ class Command(BaseCommand):
         catalogue = seed_catalogue()
         users = seed_accounts(agencies)  # after the catalogue: staff hold the roles its processes need
         dossiers = (
-            0 if without_dossiers else seed_citizen_dossiers() + seed_backoffice_dossiers() + seed_postal_shipments()
+            0
+            if without_dossiers
+            else seed_citizen_dossiers()
+            + seed_backoffice_dossiers()
+            + seed_postal_shipments()
+            + seed_leader_oversight()
         )
         self.stdout.write(
             self.style.SUCCESS(
