@@ -14,9 +14,10 @@ columns of the row itself) they say:
   (the citizen's time does not count): such a dossier shows neither.
 * **the reason recorded** — the reason of the latest extension with apology when there is one
   (Circular 03/2025 form 04: the unit records why it is late, at least one working day before the
-  due date); otherwise the latest note any officer wrote on the dossier (a send-back, a supplement
-  request, a transfer…), named by its action, so the reader sees what it is. Nothing else is a reason:
-  the lines come from DossierEvent, the dossier's own history (STYLE §6).
+  due date); otherwise the latest note of an action that says why the dossier waits or went back
+  (`REASON_ACTIONS`: a send-back, a supplement request, a transfer to another agency, a payment
+  request), named by its action. The notes of routine hand-overs (receive, forward, assign) are not
+  reasons and are not shown. Everything comes from DossierEvent, the dossier's own history (STYLE §6).
 
 Both cost a constant number of queries per page: the reasons of the page's dossiers are one query;
 the working time is computed in Python from the cached working calendar (no query).
@@ -42,6 +43,8 @@ from .queues import AFTER_RECEIPT_RUNNING, deadline_ids, overseen_ids, staff_of_
 
 S = DossierStatus
 EXTEND = "extend"
+# Actions whose note explains a wait or a step back (onestop.workflow.registry names).
+REASON_ACTIONS = (EXTEND, "send_back", "request_supplement", "transfer", "request_payment")
 
 
 @dataclass(frozen=True)
@@ -113,7 +116,7 @@ def reasons_for(dossier_ids: Iterable[int]) -> dict[int, str]:
     if not ids:
         return {}
     notes = (
-        DossierEvent.objects.filter(dossier_id__in=ids)
+        DossierEvent.objects.filter(dossier_id__in=ids, action__in=REASON_ACTIONS)
         .exclude(note="")
         .order_by("dossier_id", "-created_at", "-pk")
         .values_list("dossier_id", "action", "note")

@@ -149,8 +149,12 @@ def test_rows_say_where_how_late_and_why(client, world, people, org):
         to_status=S.PROCESSING, note="Chờ kết quả xác minh của Công an phường", public=True,
     )  # fmt: skip
     DossierEvent.objects.create(  # a later note does not hide the apology's reason
-        dossier=world.late_at_unit, actor=people.specialist, action="forward", from_status=S.PROCESSING,
+        dossier=world.late_at_unit, actor=people.specialist, action="send_back", from_status=S.PROCESSING,
         to_status=S.PROCESSING, note="Đã trình lãnh đạo", public=False,
+    )  # fmt: skip
+    DossierEvent.objects.create(  # a routine hand-over's note is not a reason
+        dossier=world.late_at_desk, actor=people.specialist, action="forward", from_status=S.PROCESSING,
+        to_status=S.PROCESSING, note="Đủ điều kiện, chuyển bước tiếp theo", public=False,
     )  # fmt: skip
     DossierEvent.objects.create(
         dossier=world.late_at_desk, actor=people.unit_head, action="send_back", from_status=S.PROCESSING,
@@ -168,7 +172,7 @@ def test_rows_say_where_how_late_and_why(client, world, people, org):
         "quá hạn",
     ):
         assert text in html, text
-    assert "Đã trình lãnh đạo" not in html
+    assert "Đã trình lãnh đạo" not in html and "Đủ điều kiện" not in html
 
 
 def test_lateness_in_working_time_from_the_appointment():
