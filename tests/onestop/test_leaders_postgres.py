@@ -21,7 +21,7 @@ from tests.onestop.test_deadlines_support import build_dossier, staff
 
 pytestmark = [
     pytest.mark.django_db,
-    pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL only: query plans (CI runs on PostgreSQL)"),
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL only: query plans"),
 ]
 org = support.org
 fresh_calendar_cache = support.fresh_calendar_cache
