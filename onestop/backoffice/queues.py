@@ -59,7 +59,7 @@ from django.utils.translation import gettext_lazy as _
 
 from procedures.models import Agency, Procedure, ProcedureStatus, ProcessStep
 
-from ..access import AccessScope, overseen_agency_ids
+from ..access import AccessScope, leads_every_open_dossier, overseen_agency_ids
 from ..models import Dossier, DossierChannel, DossierStatus, Role
 
 S = DossierStatus
@@ -186,6 +186,12 @@ def overseen_ids(scope: AccessScope) -> list[int]:
     return overseen_agency_ids(scope)
 
 
+def _everything(scope: AccessScope) -> bool:
+    """The user's agencies hold every open dossier (a province's leader): the open-status queues may
+    leave out the agency lists (onestop.access.leads_every_open_dossier)."""
+    return leads_every_open_dossier(scope)
+
+
 def deadline_ids(scope: AccessScope) -> list[int]:
     """The agencies whose deadlines the user answers for (processing staff) or oversees (leaders)."""
     return sorted(set(scope.processing_ids) | set(scope.led))
@@ -199,6 +205,15 @@ def _due_soon(scope: AccessScope, now: dt.datetime) -> Q | None:
     # Nothing late yet: a dossier with a passed deadline is in "overdue" only.
     step_not_late = Q(step_due_at__isnull=True) | Q(step_due_at__gte=now)
     due_not_late = Q(due_at__isnull=True) | Q(due_at__gte=now)
+    if _everything(scope):  # the same set without the agency lists (each branch an index range)
+        return (
+            Q(status=S.SUBMITTED, check_due_at__gte=now, check_due_at__lt=horizon)
+            | Q(status__in=running, due_at__gte=now, due_at__lt=horizon)
+            | (
+                Q(step_agency__isnull=False, status__in=running, step_due_at__gte=now, step_due_at__lt=horizon)
+                & due_not_late
+            )
+        )
     return (
         Q(agency_id__in=ids, status=S.SUBMITTED, check_due_at__gte=now, check_due_at__lt=horizon)
         | Q(agency_id__in=ids, status__in=running, due_at__gte=now, due_at__lt=horizon)
@@ -212,6 +227,12 @@ def _overdue(scope: AccessScope, now: dt.datetime) -> Q | None:
     if not ids:
         return None
     running = AFTER_RECEIPT_RUNNING
+    if _everything(scope):  # the same set without the agency lists (each branch an index range)
+        return (
+            Q(status=S.SUBMITTED, check_due_at__lt=now)
+            | Q(status__in=running, due_at__lt=now)
+            | Q(step_agency__isnull=False, status__in=running, step_due_at__lt=now)
+        )
     return (
         Q(agency_id__in=ids, status=S.SUBMITTED, check_due_at__lt=now)
         | Q(agency_id__in=ids, status__in=running, due_at__lt=now)
@@ -247,6 +268,8 @@ def _in_progress(scope: AccessScope, now: dt.datetime) -> Q | None:
     ids = overseen_ids(scope)
     if not ids:
         return None
+    if _everything(scope):  # the province's leader: counted from the (status, due_at) index alone
+        return Q(status__in=IN_PROGRESS)
     # Two branches (receiving agency, unit of the step), each on its (agency, status, due_at) index.
     return Q(agency_id__in=ids, status__in=IN_PROGRESS) | Q(step_agency_id__in=ids, status__in=IN_PROGRESS)
 
@@ -262,6 +285,8 @@ def _received_today(scope: AccessScope, now: dt.datetime) -> Q | None:
     if not ids:
         return None
     # A day's receipts are few: the range of the received_at index, then the agencies.
+    if not scope.not_led and scope.led:  # the whole tree (received today may be closed already)
+        return Q(received_at__gte=start_of_day(now))
     return Q(received_at__gte=start_of_day(now)) & (Q(agency_id__in=ids) | Q(step_agency_id__in=ids))
 
 

@@ -56,17 +56,25 @@ def many(org):
     Dossier.objects.bulk_create(rows, batch_size=5000)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE onestop_dossier")
-    return staff(org.province, Role.LEADER)
+    # The province's leader (every agency: no agency list) and a department's (the lists).
+    return staff(org.province, Role.LEADER), staff(org.department, Role.LEADER)
 
 
 def test_received_today_reads_the_received_at_index(many):
-    queryset = queue_dossiers(queue=QUEUES_BY_KEY["received_today"], scope=access_scope(many)).order_by()
-    plan = _plan(queryset.values("pk"))
-    assert "dossier_received" in plan and "Seq Scan on onestop_dossier" not in plan, plan
+    for leader in many:
+        queryset = queue_dossiers(queue=QUEUES_BY_KEY["received_today"], scope=access_scope(leader)).order_by()
+        plan = _plan(queryset.values("pk"))
+        assert "dossier_received" in plan and "Seq Scan on onestop_dossier" not in plan, plan
 
 
-def test_overdue_and_in_progress_read_indexes(many):
-    scope = access_scope(many)
-    for key in ("overdue", "in_progress"):
-        plan = _plan(queue_dossiers(queue=QUEUES_BY_KEY[key], scope=scope).order_by().values("pk"))
-        assert "Seq Scan on onestop_dossier" not in plan and "Index" in plan, (key, plan)
+def test_overdue_due_soon_and_in_progress_read_indexes(many):
+    for leader in many:
+        scope = access_scope(leader)
+        for key in ("overdue", "due_soon", "in_progress"):
+            plan = _plan(queue_dossiers(queue=QUEUES_BY_KEY[key], scope=scope).order_by().values("pk"))
+            assert "Seq Scan on onestop_dossier" not in plan and "Index" in plan, (key, plan)
+    # The province's in-progress condition is on the status alone (an index range; index-only
+    # once the table is vacuumed, which a test's transaction cannot do).
+    province = access_scope(many[0])
+    plan = _plan(queue_dossiers(queue=QUEUES_BY_KEY["in_progress"], scope=province).order_by().values("pk"))
+    assert "agency_id" not in plan, plan

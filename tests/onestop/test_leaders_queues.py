@@ -101,6 +101,48 @@ def test_a_leader_sees_the_open_dossiers_of_the_subtree_only(world, people):
         assert ids(key, people.leader) == set(), key
 
 
+def test_the_province_leader_queues_read_no_agency_list_and_find_the_same(
+    world, people, org, django_assert_num_queries
+):
+    """A leader whose subtree holds every open dossier (the province's): the open-status conditions
+    leave the agency lists out (the database then counts from the status-and-deadline indexes alone)
+    and select the same dossiers as the lists would."""
+    import dataclasses
+
+    from onestop.access import leads_every_open_dossier
+    from onestop.backoffice.queues import queue_condition
+
+    province, specialist = access_scope(people.province_leader), access_scope(people.specialist)
+    with django_assert_num_queries(0):
+        assert leads_every_open_dossier(province)  # the whole tree
+        assert not leads_every_open_dossier(specialist)  # no leader
+    # An agency outside the province's tree, with dossiers of every shape there and inside.
+    now = timezone.now()
+    outside = support.Agency.objects.create(code="000.00.09.H99", name="Cơ quan ngoài cây")
+    for place in (org.department, org.unit, outside):
+        for status in (S.SUBMITTED, S.RECEIVED, S.PROCESSING, S.AWAITING_PAYMENT, S.RESOLVED):
+            for due in (-30, -1, 1, 30):
+                dossier(org, agency=place, status=status, received_at=now - HOUR * abs(due),
+                        check_due_at=now + HOUR * due, due_at=now + HOUR * due,
+                        step_agency=place if status == S.PROCESSING else None,
+                        step_due_at=now - HOUR * due if status == S.PROCESSING else None)  # fmt: skip
+    listed = access_scope(people.province_leader, fresh=True)
+    assert listed.not_led == {outside.pk}
+    with django_assert_num_queries(1):  # open dossiers outside: the lists stay (asked once a request)
+        assert not leads_every_open_dossier(listed) and not leads_every_open_dossier(listed)
+    plain_scope = dataclasses.replace(listed, not_led=frozenset(), memo={})
+    for key in ("overdue", "due_soon", "in_progress"):
+        queue = QUEUES_BY_KEY[key]
+        lists = set(queue_dossiers(queue=queue, scope=listed, now=now).values_list("pk", flat=True))
+        plain = queue_condition(queue=queue, scope=plain_scope, now=now)
+        assert "agency_id__in" not in str(plain), key
+        everything = set(support.Dossier.objects.filter(plain).exclude(agency=outside).values_list("pk", flat=True))
+        assert lists == everything and lists, key
+    # Once nothing is open outside the tree, the province's leader reads no list again.
+    support.Dossier.objects.filter(agency=outside).update(status=S.RETURNED)
+    assert leads_every_open_dossier(access_scope(people.province_leader, fresh=True))
+
+
 def test_a_head_of_unit_oversees_the_unit(world, people):
     w = world
     assert ids("overdue", people.unit_head) == {w.late_at_unit.pk}
