@@ -91,7 +91,7 @@ def seed_leader_oversight() -> int:
                 dossier=dossier, actor=approver, reason=reason, new_due_at=dossier.due_at + dt.timedelta(days=4)
             )
             # Most are late even after the new date; every third one falls due within the working day.
-            _late_by(dossier, days=-0.1 if extended % 3 == 2 else rng.uniform(0.5, 4))
+            _late_by(dossier, days=-0.1 if extended % 3 == 2 else rng.uniform(1, 10))
             extended += 1
         elif sent_back < 4:
             dossier = walk(dossier, until=_at_second_step, staff=staff)
@@ -102,6 +102,6 @@ def seed_leader_oversight() -> int:
                 _late_by(dossier, days=rng.uniform(0.2, 2))
                 continue
             bo.dossier_send_back(dossier=dossier, actor=holder, reason=SEND_BACK_REASONS[sent_back % 3])
-            _late_by(dossier, days=rng.uniform(0.3, 3) if n % 2 else -0.1)
+            _late_by(dossier, days=rng.uniform(1, 9) if n % 2 else -0.1)
             sent_back += 1
     return made
