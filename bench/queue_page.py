@@ -8,7 +8,8 @@ database, so that other benchmarks' data stay apart). It migrates, loads the dem
 dossiers (`manage.py bench_seed`, set-based SQL), creates a session in the database for each demo
 officer, starts gunicorn with two workers and loads, with the session cookie: the queues
 /mot-cua/hang-doi/<queue>/ of the receptionist (tiepnhan@demo.vn), the specialist (chuyenvien@) and the
-head of unit (lanhdao.phong@), and /mot-cua/ (every queue's first rows); /robots.txt is the trivial
+head of unit (lanhdao.phong@), and /mot-cua/ (every queue's first rows); the province's leader
+(lanhdao@, every dossier of the province: issue #12's oversight queues); /robots.txt is the trivial
 view. Prints a Markdown table; --explain also prints EXPLAIN ANALYZE of each queue's count and rows.
 """
 
@@ -32,6 +33,7 @@ OFFICERS = {
     "receptionist": "tiepnhan@demo.vn",
     "specialist": "chuyenvien@demo.vn",
     "approver": "lanhdao.phong@demo.vn",
+    "leader": "lanhdao@demo.vn",
 }
 RUNS = [  # (label, officer, path)
     ("chờ tiếp nhận (receptionist)", "receptionist", "/mot-cua/hang-doi/cho-tiep-nhan/"),
@@ -48,6 +50,11 @@ RUNS = [  # (label, officer, path)
     ),
     ("quá hạn, search “nguyen” (receptionist)", "receptionist", "/mot-cua/hang-doi/qua-han/?q=nguyen"),
     ("home /mot-cua/ (receptionist)", "receptionist", "/mot-cua/"),
+    ("quá hạn (leader of the province)", "leader", "/mot-cua/hang-doi/qua-han/"),
+    ("sắp đến hạn (leader of the province)", "leader", "/mot-cua/hang-doi/sap-den-han/"),
+    ("đang giải quyết (leader of the province)", "leader", "/mot-cua/hang-doi/dang-giai-quyet/"),
+    ("quá hạn, one department (leader)", "leader", "/mot-cua/hang-doi/qua-han/?agency=4"),
+    ("home /mot-cua/ (leader of the province)", "leader", "/mot-cua/"),
 ]
 
 

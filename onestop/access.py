@@ -41,7 +41,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 
 from procedures.models import Agency
-from procedures.selectors import agency_subtree_ids
+from procedures.selectors import agency_subtree
 
 from .models import (
     AccessKind,
@@ -88,6 +88,9 @@ class AccessScope:
     roles: dict[str, frozenset[int]] = field(default_factory=dict)
     agencies: dict[int, Agency] = field(default_factory=dict)
     led: frozenset[int] = frozenset()  # a leader's agencies and everything below them
+    # The agencies outside a leader's subtree (empty when it is every agency: the province's leader).
+    not_led: frozenset[int] = frozenset()
+    memo: dict = field(default_factory=dict, compare=False, repr=False)  # per-request answers
 
     # ------------------------------------------------------------------ roles
     def holds(self, role: str, agency_id: int | None = None) -> bool:
@@ -137,6 +140,30 @@ class AccessScope:
         return View.NONE
 
 
+def leads_every_open_dossier(scope: AccessScope) -> bool:
+    """True when a leader's subtree holds every open dossier: no agency outside it receives a dossier
+    that is still open (one index-only query, none for the province's own leader). The oversight
+    queues then leave the agency lists out of their open-status conditions — the same dossiers,
+    counted from the (status, deadline) indexes alone. Remembered for the request."""
+    if not scope.led:
+        return False
+    if not scope.not_led:
+        return True
+    if "every_open" not in scope.memo:
+        from .models import OPEN_STATUSES
+
+        scope.memo["every_open"] = not Dossier.objects.filter(
+            agency_id__in=sorted(scope.not_led), status__in=sorted(OPEN_STATUSES)
+        ).exists()
+    return scope.memo["every_open"]
+
+
+def overseen_agency_ids(scope: AccessScope) -> list[int]:
+    """The agencies a user oversees (issue #12, "Leaders and unit heads"): a leader's subtree (`led`),
+    and the units where they are head (approver). The oversight queues and figures cover these."""
+    return sorted(set(scope.led) | set(scope.where(Role.APPROVER)))
+
+
 def access_scope(user, *, fresh: bool = False) -> AccessScope:
     """The user's scope, built once per request and remembered on the user object (which lives for
     one request). Services pass fresh=True: a write decides on the roles as they are now."""
@@ -150,8 +177,18 @@ def access_scope(user, *, fresh: bool = False) -> AccessScope:
     for staff_role in StaffRole.objects.filter(user=user, active=True, agency__active=True).select_related("agency"):
         roles.setdefault(staff_role.role, set()).add(staff_role.agency_id)
         agencies[staff_role.agency_id] = staff_role.agency
-    led = frozenset(agency_subtree_ids(agency_ids=roles[Role.LEADER])) if Role.LEADER in roles else frozenset()
-    scope = AccessScope(user=user, roles={k: frozenset(v) for k, v in roles.items()}, agencies=agencies, led=led)
+    led: frozenset[int] = frozenset()
+    not_led: frozenset[int] = frozenset()
+    if Role.LEADER in roles:
+        subtree, others = agency_subtree(agency_ids=roles[Role.LEADER])
+        led, not_led = frozenset(subtree), frozenset(others)
+    scope = AccessScope(
+        user=user,
+        roles={k: frozenset(v) for k, v in roles.items()},
+        agencies=agencies,
+        led=led,
+        not_led=not_led,
+    )
     user._access_scope = scope
     return scope
 

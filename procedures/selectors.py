@@ -11,12 +11,20 @@ from .models import Agency, Procedure, ProcedureStatus, ProcessStep
 
 def agency_subtree_ids(*, agency_ids: Iterable[int]) -> set[int]:
     """The given agencies and every agency below them, at any depth, in one query."""
+    return agency_subtree(agency_ids=agency_ids)[0]
+
+
+def agency_subtree(*, agency_ids: Iterable[int]) -> tuple[set[int], set[int]]:
+    """The given agencies and every agency below them, and every other agency of the table (so that
+    a caller knows what the subtree leaves out), in one query."""
     roots = set(agency_ids)
     if not roots:
-        return set()
+        return set(), set()
     children: dict[int | None, list[int]] = {}
+    every: set[int] = set()
     for pk, parent_id in Agency.objects.values_list("pk", "parent_id"):
         children.setdefault(parent_id, []).append(pk)
+        every.add(pk)
     result, stack = set(), list(roots)
     while stack:
         pk = stack.pop()
@@ -24,7 +32,7 @@ def agency_subtree_ids(*, agency_ids: Iterable[int]) -> set[int]:
             continue
         result.add(pk)
         stack.extend(children.get(pk, ()))
-    return result
+    return result, every - result
 
 
 def agency_ancestors(*, agency: Agency) -> list[Agency]:

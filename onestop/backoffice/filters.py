@@ -14,11 +14,12 @@ from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from procedures.models import Procedure
+from procedures.models import Procedure, Sector
 
 from ..access import AccessScope
 from ..models import DossierChannel, DossierStatus
 from ..search import filter_dossiers
+from .oversight import officers_in_scope, oversight_agencies
 from .queues import procedures_in_scope
 
 # (value, label, ORDER BY): the deadline of the queue is the default, added by the view.
@@ -31,6 +32,8 @@ SORTS: list[tuple[str, str, tuple[str, ...]]] = [
     ("code", _("Dossier code"), ("code",)),
     ("applicant", _("Applicant name"), ("applicant_name",)),
     ("procedure", _("Procedure"), ("procedure__name",)),
+    ("agency", _("Receiving agency"), ("agency__name",)),
+    ("officer", _("Officer"), ("assignee__full_name",)),
 ]
 SORT_ORDER = {value: order for value, _label, order in SORTS}
 
@@ -51,6 +54,15 @@ class DossierQueueFilter(django_filters.FilterSet):
         queryset=Procedure.objects.all(), to_field_name="code", label=_("Procedure"), empty_label=_("All procedures")
     )
     agency = django_filters.ChoiceFilter(method="filter_agency", label=_("Agency or unit"), empty_label=_("All"))
+    # The oversight queues only (queues.Queue.oversight): leaders and heads of unit.
+    sector = django_filters.ModelChoiceFilter(
+        queryset=Sector.objects.all(),
+        to_field_name="code",
+        field_name="procedure__sector",
+        label=_("Sector"),
+        empty_label=_("All sectors"),
+    )
+    officer = django_filters.ChoiceFilter(method="filter_officer", label=_("Officer"), empty_label=_("All officers"))
     status = django_filters.ChoiceFilter(choices=STATUS_CHOICES, label=_("Status"), empty_label=_("All statuses"))
     channel = django_filters.ChoiceFilter(
         choices=DossierChannel.choices, label=_("Channel"), empty_label=_("All channels")
@@ -63,13 +75,31 @@ class DossierQueueFilter(django_filters.FilterSet):
         choices=[(v, label) for v, label, _o in SORTS], method="filter_sort", label=_("Sort by"), empty_label=None
     )
 
-    def __init__(self, data=None, queryset=None, *, scope: AccessScope, deadline: str, **kwargs):
+    def __init__(
+        self, data=None, queryset=None, *, scope: AccessScope, deadline: str, oversight: bool = False, **kwargs
+    ):
         self.scope = scope
         self.deadline = deadline
+        self.oversight = oversight
+        # Agency id → the ids it stands for in the filter: itself, and below it within a leader's subtree.
+        self.below: dict[int, set[int]] = {}
         super().__init__(data, queryset, **kwargs)
-        self.filters["agency"].extra["choices"] = [
-            (str(a.pk), f"{a.name} ({a.code})") for a in sorted(scope.agencies.values(), key=lambda a: a.name)
-        ]
+        if scope.led:  # a leader: every agency of the subtree (one query)
+            tree = oversight_agencies(scope=scope)
+            self.filters["agency"].extra["choices"] = [(str(pk), f"{name} ({code})") for pk, name, code, _p in tree]
+            self.below = _descendants({pk: parent for pk, _n, _c, parent in tree})
+        else:
+            self.filters["agency"].extra["choices"] = [
+                (str(a.pk), f"{a.name} ({a.code})") for a in sorted(scope.agencies.values(), key=lambda a: a.name)
+            ]
+        if oversight:
+            self.filters["officer"].extra["choices"] = [
+                (str(pk), name or email)
+                for pk, name, email in officers_in_scope(scope=scope).values_list("pk", "full_name", "email")
+            ]
+        else:
+            del self.filters["sector"]
+            del self.filters["officer"]
 
     @property
     def is_filtered(self) -> bool:
@@ -101,7 +131,11 @@ class DossierQueueFilter(django_filters.FilterSet):
         return filter_dossiers(queryset, value)
 
     def filter_agency(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        return queryset.filter(Q(agency_id=value) | Q(step_agency_id=value))
+        ids = sorted(self.below.get(int(value), {int(value)}))
+        return queryset.filter(Q(agency_id__in=ids) | Q(step_agency_id__in=ids))
+
+    def filter_officer(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(assignee_id=int(value))
 
     def filter_submitted_from(self, queryset: QuerySet, name: str, value: dt.date) -> QuerySet:
         return queryset.filter(submitted_at__gte=_start_of(value))
@@ -124,16 +158,35 @@ class DossierQueueFilter(django_filters.FilterSet):
         return queryset.order_by(*order, "pk")
 
 
+def _descendants(parents: dict[int, int | None]) -> dict[int, set[int]]:
+    """Each agency → itself and every agency below it (among those given)."""
+    out: dict[int, set[int]] = {pk: {pk} for pk in parents}
+    for pk in parents:
+        node, seen = parents.get(pk), {pk}
+        while node is not None and node in parents and node not in seen:
+            out[node].add(pk)
+            seen.add(node)
+            node = parents.get(node)
+    return out
+
+
 def select_options(queue_filter: DossierQueueFilter) -> list[dict]:
-    """The filter selects as plain data (one query: the procedures of the user's agencies)."""
+    """The filter selects as plain data (one query: the procedures of the user's agencies; and on the
+    oversight queues one for the sectors)."""
     form = queue_filter.form
     selects = []
-    for name in ("procedure", "agency", "status", "channel", "sort"):
+    names = ["procedure", "agency", "status", "channel", "sort"]
+    if queue_filter.oversight:
+        names[1:1] = ["sector"]
+        names[3:3] = ["officer"]
+    for name in names:
         field = form.fields[name]
         current = str(form[name].value() or "")
         if name == "procedure":
             options = list(procedures_in_scope(scope=queue_filter.scope).values_list("code", "name"))
             options = [(code, f"{code} — {label}") for code, label in options]
+        elif name == "sector":
+            options = list(Sector.objects.order_by("name").values_list("code", "name"))
         else:
             options = [(str(value), label) for value, label in field.choices if value != ""]
         selects.append(

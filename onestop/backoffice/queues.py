@@ -22,9 +22,20 @@ quá hạn (overdue)         one of those deadlines has passed (submitted: check
                           awaiting payment: due_at, and step_due_at for the unit of the step)
 chờ trả kết quả (return)  status resolved, at an agency where I am receptionist; or postal clerk and the result
                           goes by post
+đang giải quyết           received and not finished (received, processing, supplement requested, waiting for
+(in progress)             payment), received by or now at an agency I oversee
+tiếp nhận hôm nay         received since local midnight, by or now at an agency I oversee
+(received today)
 ========================  =================================================================================
 
 A supplement request pauses the clock (paused_at), so those dossiers are in neither deadline queue.
+
+Oversight (issue #12, "Leaders and unit heads"). A **leader** oversees, read-only, every agency of
+their subtree (`AccessScope.led`, the one rule of onestop.access); a **head of unit** (approver) the
+units where they approve. The two deadline queues cover those agencies as well as the processing
+staff's own, and the last two queues are theirs alone. These four are `oversight` queues: their rows
+also say where the dossier sits (receiving agency, unit, officer), how late it is in working time and
+the reason recorded (onestop.backoffice.oversight), and they filter by sector and officer too.
 
 Every builder reads the user's roles once (onestop.access.access_scope, one query) and filters with literal agency
 ids, so that PostgreSQL picks the matching composite index of onestop_dossier. The navigation's
@@ -48,7 +59,7 @@ from django.utils.translation import gettext_lazy as _
 
 from procedures.models import Agency, Procedure, ProcedureStatus, ProcessStep
 
-from ..access import AccessScope
+from ..access import AccessScope, leads_every_open_dossier, overseen_agency_ids
 from ..models import Dossier, DossierChannel, DossierStatus, Role
 
 S = DossierStatus
@@ -65,9 +76,9 @@ ROW_RELATIONS = ("procedure", "agency", "step_agency", "assignee")
 # tests assert a constant number of queries.
 ROW_FIELDS = (
     "public_id", "code", "status", "channel", "applicant_name", "organisation_name", "applicant_phone",
-    "submitted_at", "check_due_at", "due_at", "step_due_at", "current_step", "delivery_method", "version",
-    "procedure__code", "procedure__name", "agency__code", "agency__name", "step_agency__code", "step_agency__name",
-    "assignee__full_name", "assignee__email",
+    "submitted_at", "received_at", "check_due_at", "due_at", "step_due_at", "current_step", "delivery_method",
+    "version", "procedure__code", "procedure__name", "agency__code", "agency__name", "step_agency__code",
+    "step_agency__name", "assignee__full_name", "assignee__email",
 )  # fmt: skip
 
 
@@ -116,6 +127,8 @@ class Queue:
     condition: Callable[[AccessScope, dt.datetime], Q | None]
     # The bulk-assign form is offered on this queue.
     assignable: bool = False
+    # Rows say where the dossier sits, how late and why; filters by sector and officer (oversight.py).
+    oversight: bool = False
 
 
 def _inbox(scope: AccessScope, now: dt.datetime) -> Q | None:
@@ -167,13 +180,40 @@ def due_soon_horizon(now: dt.datetime) -> dt.datetime:
 # the results — not every visible dossier filtered afterwards.
 
 
+def overseen_ids(scope: AccessScope) -> list[int]:
+    """The agencies a leader or a head of unit oversees: the leader's subtree, the approver's units
+    (the rule is onestop.access's)."""
+    return overseen_agency_ids(scope)
+
+
+def _everything(scope: AccessScope) -> bool:
+    """The user's agencies hold every open dossier (a province's leader): the open-status queues may
+    leave out the agency lists (onestop.access.leads_every_open_dossier)."""
+    return leads_every_open_dossier(scope)
+
+
+def deadline_ids(scope: AccessScope) -> list[int]:
+    """The agencies whose deadlines the user answers for (processing staff) or oversees (leaders)."""
+    return sorted(set(scope.processing_ids) | set(scope.led))
+
+
 def _due_soon(scope: AccessScope, now: dt.datetime) -> Q | None:
-    if not scope.processing_ids:
+    ids = deadline_ids(scope)
+    if not ids:
         return None
-    ids, horizon, running = scope.processing_ids, due_soon_horizon(now), AFTER_RECEIPT_RUNNING
+    horizon, running = due_soon_horizon(now), AFTER_RECEIPT_RUNNING
     # Nothing late yet: a dossier with a passed deadline is in "overdue" only.
     step_not_late = Q(step_due_at__isnull=True) | Q(step_due_at__gte=now)
     due_not_late = Q(due_at__isnull=True) | Q(due_at__gte=now)
+    if _everything(scope):  # the same set without the agency lists (each branch an index range)
+        return (
+            Q(status=S.SUBMITTED, check_due_at__gte=now, check_due_at__lt=horizon)
+            | Q(status__in=running, due_at__gte=now, due_at__lt=horizon)
+            | (
+                Q(step_agency__isnull=False, status__in=running, step_due_at__gte=now, step_due_at__lt=horizon)
+                & due_not_late
+            )
+        )
     return (
         Q(agency_id__in=ids, status=S.SUBMITTED, check_due_at__gte=now, check_due_at__lt=horizon)
         | Q(agency_id__in=ids, status__in=running, due_at__gte=now, due_at__lt=horizon)
@@ -183,9 +223,16 @@ def _due_soon(scope: AccessScope, now: dt.datetime) -> Q | None:
 
 
 def _overdue(scope: AccessScope, now: dt.datetime) -> Q | None:
-    if not scope.processing_ids:
+    ids = deadline_ids(scope)
+    if not ids:
         return None
-    ids, running = scope.processing_ids, AFTER_RECEIPT_RUNNING
+    running = AFTER_RECEIPT_RUNNING
+    if _everything(scope):  # the same set without the agency lists (each branch an index range)
+        return (
+            Q(status=S.SUBMITTED, check_due_at__lt=now)
+            | Q(status__in=running, due_at__lt=now)
+            | Q(step_agency__isnull=False, status__in=running, step_due_at__lt=now)
+        )
     return (
         Q(agency_id__in=ids, status=S.SUBMITTED, check_due_at__lt=now)
         | Q(agency_id__in=ids, status__in=running, due_at__lt=now)
@@ -211,6 +258,36 @@ def _to_return(scope: AccessScope, now: dt.datetime) -> Q | None:
     if not desks and not post:
         return None
     return Q(status=S.RESOLVED) & (Q(agency_id__in=desks) | Q(agency_id__in=post, delivery_method="post"))
+
+
+# Received and not finished: the national "đang giải quyết" (statuses 2, 4, 5, 6).
+IN_PROGRESS = (S.RECEIVED, S.PROCESSING, S.SUPPLEMENT_REQUESTED, S.AWAITING_PAYMENT)
+
+
+def _in_progress(scope: AccessScope, now: dt.datetime) -> Q | None:
+    ids = overseen_ids(scope)
+    if not ids:
+        return None
+    if _everything(scope):  # the province's leader: counted from the (status, due_at) index alone
+        return Q(status__in=IN_PROGRESS)
+    # Two branches (receiving agency, unit of the step), each on its (agency, status, due_at) index.
+    return Q(agency_id__in=ids, status__in=IN_PROGRESS) | Q(step_agency_id__in=ids, status__in=IN_PROGRESS)
+
+
+def start_of_day(now: dt.datetime) -> dt.datetime:
+    """Local midnight (Asia/Ho_Chi_Minh) of `now`'s day, aware."""
+    local = timezone.localtime(now)
+    return local.replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+def _received_today(scope: AccessScope, now: dt.datetime) -> Q | None:
+    ids = overseen_ids(scope)
+    if not ids:
+        return None
+    # A day's receipts are few: the range of the received_at index, then the agencies.
+    if not scope.not_led and scope.led:  # the whole tree (received today may be closed already)
+        return Q(received_at__gte=start_of_day(now))
+    return Q(received_at__gte=start_of_day(now)) & (Q(agency_id__in=ids) | Q(step_agency_id__in=ids))
 
 
 QUEUES: tuple[Queue, ...] = (
@@ -247,8 +324,9 @@ QUEUES: tuple[Queue, ...] = (
         _("A deadline falls within the next working day."),
         "due_at",
         _due_soon,
+        oversight=True,
     ),
-    Queue("overdue", "qua-han", _("Overdue"), _("A deadline has passed."), "due_at", _overdue),
+    Queue("overdue", "qua-han", _("Overdue"), _("A deadline has passed."), "due_at", _overdue, oversight=True),
     Queue(
         "awaiting_payment",
         "cho-thanh-toan",
@@ -264,6 +342,24 @@ QUEUES: tuple[Queue, ...] = (
         _("Results ready to hand over at the counter, online or by post."),
         "due_at",
         _to_return,
+    ),
+    Queue(
+        "in_progress",
+        "dang-giai-quyet",
+        _("In progress"),
+        _("Received and not finished yet, in the agencies you oversee."),
+        "due_at",
+        _in_progress,
+        oversight=True,
+    ),
+    Queue(
+        "received_today",
+        "tiep-nhan-hom-nay",
+        _("Received today"),
+        _("Received since midnight by, or now at, the agencies you oversee."),
+        "received_at",
+        _received_today,
+        oversight=True,
     ),
 )
 QUEUES_BY_SLUG = {q.slug: q for q in QUEUES}
@@ -302,8 +398,9 @@ def queue_dossiers(*, queue: Queue, scope: AccessScope, now: dt.datetime | None 
 # A table row as plain values (no model instances: a quarter of the page's time at 25 rows).
 ROW_VALUES = (
     "id", "code", "status", "channel", "applicant_name", "organisation_name", "applicant_phone", "submitted_at",
-    "check_due_at", "due_at", "step_due_at", "current_step", "procedure__code", "procedure__name", "agency__name",
-    "step_agency__name", "assignee_id", "assignee__full_name", "assignee__email",
+    "received_at", "check_due_at", "due_at", "step_due_at", "current_step", "procedure__code", "procedure__name",
+    "agency_id", "agency__name", "step_agency_id", "step_agency__name", "assignee_id", "assignee__full_name",
+    "assignee__email",
 )  # fmt: skip
 
 
@@ -341,8 +438,8 @@ def queue_counts(*, scope: AccessScope, now: dt.datetime | None = None) -> dict[
 
 def procedures_in_scope(*, scope: AccessScope) -> QuerySet[Procedure]:
     """Procedures whose dossiers the user may meet: received, or with a process step, at one of
-    their agencies (the queue pages' procedure filter)."""
-    ids = scope.processing_ids
+    their agencies or the agencies they oversee (the queue pages' procedure filter)."""
+    ids = sorted(set(scope.processing_ids) | set(scope.led))
     if not ids:
         return Procedure.objects.none()
     with_steps = ProcessStep.objects.filter(agency_id__in=ids).values("definition__procedure_id")

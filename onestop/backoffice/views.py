@@ -38,6 +38,7 @@ from ..workflow.registry import forms_issued, staff_label
 from ..workflow.steps import current_step, steps_of, transfer_targets
 from .filters import DossierQueueFilter, select_options
 from .forms import ACTION_FORMS, REQUIREMENT_LABELS, RETURN_METHODS, ActionForm, BulkAssignForm
+from .oversight import lateness, reasons_for
 from .paper import CITIZEN_FORMS, register_url
 from .queues import (
     QUEUES,
@@ -45,6 +46,7 @@ from .queues import (
     QUEUES_BY_SLUG,
     Queue,
     as_rows,
+    overseen_ids,
     queue_counts,
     queue_dossiers,
     staff_of_units,
@@ -101,11 +103,15 @@ def _when(value) -> str:
     return timezone.localtime(value).strftime("%H:%M %d/%m/%Y") if value else ""
 
 
-def _rows(dossiers, queue: Queue, now) -> list[dict]:
+def _rows(dossiers, queue: Queue, now, *, reasons: dict[int, str] | None = None) -> list[dict]:
     """Each row as ready-made strings from plain values (queues.as_rows): the table is the page's main
-    cost, and model instances, `{% url %}` and date filters cell by cell were most of it."""
+    cost, and model instances, `{% url %}` and date filters cell by cell were most of it. The
+    oversight queues add where the dossier sits, how late and why (onestop.backoffice.oversight)."""
     prefix = reverse("onestop:dossier", args=[0])[: -len("0/")]
     rows = []
+    dossiers = list(dossiers)
+    if reasons is None:
+        reasons = reasons_for(d["id"] for d in dossiers) if queue.oversight else {}
     for d in dossiers:
         deadline = d[queue.deadline]
         rows.append(
@@ -134,6 +140,19 @@ def _rows(dossiers, queue: Queue, now) -> list[dict]:
                 else "",
             }
         )
+        if queue.oversight:
+            late = lateness(d, now)
+            rows[-1].update(
+                {
+                    "agency": d["agency__name"],
+                    "step_unit": d["step_agency__name"] if d["step_agency_id"] != d["agency_id"] else "",
+                    "lateness": late.text if late else "",
+                    "behind": bool(late and late.late),
+                    "reason": reasons.get(d["id"], ""),
+                    "received": _when(d["received_at"]),
+                    "due": _when(d["due_at"]),
+                }
+            )
     return rows
 
 
@@ -145,17 +164,35 @@ def _bulk_assignees(scope: AccessScope):
     return staff_of_units(agency_ids=scope.where(Role.APPROVER), roles=[Role.SPECIALIST, Role.APPROVER])
 
 
+FIGURES = ("overdue", "due_soon", "in_progress", "received_today")
+
+
+def _figures(scope: AccessScope, nav: list[dict]) -> dict[str, Any] | None:
+    """A leader's or head of unit's figures (the counts the navigation read: no query), each linking
+    to its queue; None for staff who oversee nothing."""
+    if not overseen_ids(scope):
+        return None
+    by_key = {item["queue"].key: item for item in nav}
+    return {
+        "items": [by_key[key] for key in FIGURES if key in by_key],
+        # A leader only reads (onestop.access): the officers holding the dossiers act on them.
+        "read_only": not scope.processing_ids,
+    }
+
+
 def home_context(request: HttpRequest) -> dict[str, Any]:
     """The /mot-cua/ home: each of the user's queues with its first dossiers."""
     scope = access_scope(request.user)
     now = timezone.now()
     nav, _counts = _navigation(scope, now)
-    sections = []
-    for item in nav:
-        queue = item["queue"]
-        dossiers = list(as_rows(queue_dossiers(queue=queue, scope=scope, now=now))[:HOME_ROWS])
-        sections.append({**item, "rows": _rows(dossiers, queue, now)})
+    first = [
+        (item, list(as_rows(queue_dossiers(queue=item["queue"], scope=scope, now=now))[:HOME_ROWS])) for item in nav
+    ]
+    # The reasons of every oversight section's rows in one query.
+    reasons = reasons_for({d["id"] for item, rows in first if item["queue"].oversight for d in rows})
+    sections = [{**item, "rows": _rows(rows, item["queue"], now, reasons=reasons)} for item, rows in first]
     return {
+        "figures": _figures(scope, nav),
         "queue_nav": nav,
         "sections": sections,
         "can_register": scope.holds(Role.RECEPTIONIST) or scope.holds(Role.POSTAL_CLERK),
@@ -179,6 +216,7 @@ def queue(request: HttpRequest, slug: str) -> HttpResponse:
         queryset=queue_dossiers(queue=current, scope=scope, now=now),
         scope=scope,
         deadline=current.deadline,
+        oversight=current.oversight,
     )
     paginator = Paginator(as_rows(queue_filter.qs), PAGE_SIZE)
     if current.key in counts and not (queue_filter.is_bound and queue_filter.is_filtered):

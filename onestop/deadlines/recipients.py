@@ -32,6 +32,12 @@ ROLES_NEEDED = (Role.RECEPTIONIST, Role.APPROVER, Role.LEADER)
 class Audience:
     parents: dict[int, int | None]
     holders: dict[tuple[int, str], list[Any]] = field(default_factory=dict)
+    # One object per user across the batch, so that what is cached on it (the access scope that
+    # chooses each recipient's link) is read once per user, not once per message.
+    users_by_pk: dict[int, Any] = field(default_factory=dict)
+
+    def same(self, user: Any) -> Any:
+        return self.users_by_pk.setdefault(user.pk, user)
 
     def chain(self, agency_id: int | None) -> list[int]:
         """The agency and its ancestors, nearest first."""
@@ -83,5 +89,5 @@ def audience_for(dossiers: Iterable[Dossier]) -> Audience:
         .order_by("agency_id", "role", "user_id")
     )
     for role in roles:
-        audience.holders.setdefault((role.agency_id, role.role), []).append(role.user)
+        audience.holders.setdefault((role.agency_id, role.role), []).append(audience.same(role.user))
     return audience

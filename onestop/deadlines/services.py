@@ -27,7 +27,7 @@ from procedures.models import Agency
 
 from ..links import site_url
 from ..models import DeadlineCrossing, DeadlineKind, Dossier, Role, StaffRole
-from ..notifications.services import STAFF_CHANNELS, dossier_context, notify_user
+from ..notifications.services import STAFF_CHANNELS, dossier_context, notify_user, staff_link_for
 from ..workcalendar import VN_TZ
 from ..workcalendar.django_calendar import calendar_for_agency
 from . import sql
@@ -163,11 +163,13 @@ def deadline_crossings_notify(*, crossing_ids: Sequence[int]) -> int:
         context = dossier_context(dossier=dossier, for_staff=True)
         context["due_at"] = crossing.deadline  # the step's or the check's deadline for those kinds
         for user in audience.recipients(kind=crossing.kind, dossier=dossier):
+            # Each recipient's own link: a page they can open (the dossier, else their queue).
+            link = staff_link_for(user=audience.same(user), dossier=dossier)
             sent += len(
                 notify_user(
                     user=user,
                     kind=TEMPLATES[crossing.kind],
-                    context=context,
+                    context={**context, "link": link},
                     channels=STAFF_CHANNELS,
                     dedup_key=f"deadline:{crossing.pk}",
                     dossier=dossier,

@@ -173,6 +173,8 @@ class Dossier(models.Model):
             models.Index(fields=["step_agency", "status", "due_at"], name="dossier_unit_status_appt"),
             # Form 07 and the register line of form 01: an agency's receptions in order.
             models.Index(fields=["agency", "received_at"], name="dossier_agency_received"),
+            # "Received today" of leaders and heads of unit: a day's range, then their agencies (issue #12).
+            models.Index(fields=["received_at"], name="dossier_received"),
         ]
 
     def __str__(self) -> str:

@@ -101,6 +101,19 @@ class Notification(models.Model):
     def __str__(self) -> str:
         return f"{self.kind} → {self.recipient_id} ({self.channel}, {self.status})"
 
+    @property
+    def site_path(self) -> str:
+        """The link without its scheme and host, for the in-app list: an in-app message is read on
+        the portal itself, so it opens on the host being used — whatever SITE_URL or PORT was when
+        the message was written (an e-mail or SMS keeps the absolute link)."""
+        from urllib.parse import urlsplit
+
+        parts = urlsplit(self.link or "")
+        if not parts.path.startswith("/"):
+            return self.link
+        query = f"?{parts.query}" if parts.query else ""
+        return parts.path + query + (f"#{parts.fragment}" if parts.fragment else "")
+
 
 class NotificationPreference(models.Model):
     """The channels a citizen chooses. Without a row: e-mail on, SMS on when a phone is known."""

@@ -17,8 +17,10 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 
-from ..links import site_url
+from ..access import View, access_scope, overseen_agency_ids
+from ..links import absolute_url, site_url
 from ..models import (
     Dossier,
     DossierEvent,
@@ -80,6 +82,32 @@ def evaluation_url(dossier: Dossier) -> str:
     except NoReverseMatch:
         path = "/tra-cuu/danh-gia/"
     return site_url() + path + "?" + urlencode({"ma": dossier.code or ""})
+
+
+def staff_link_for(*, user, dossier: Dossier) -> str:
+    """Where a staff message about `dossier` takes `user` — a page they can open (issue #12):
+
+    * the dossier page, if onestop.access lets them see it (processing staff of the receiving
+      agency or of the unit holding it, a leader of either's subtree);
+    * otherwise, for a leader or a head of unit, the overdue queue filtered to the dossier's code
+      (it has left the agencies they oversee: the queue says so by showing nothing);
+    * otherwise their back-office home.
+
+    Absolute, on SITE_URL (onestop.links): the message goes by e-mail too. Reads the user's roles
+    once per user object (access_scope caches them on it).
+    """
+    scope = access_scope(user)
+    if scope.view_of(dossier) >= View.STAFF:
+        return staff_dossier_url(dossier)
+    try:
+        if overseen_agency_ids(scope):
+            return absolute_url(
+                reverse("onestop:queue", args=["qua-han"]) + "?" + urlencode({"q": dossier.code or ""}),
+                from_request=False,
+            )
+        return absolute_url(reverse("onestop:home"), from_request=False)
+    except NoReverseMatch:
+        return site_url()
 
 
 def preferences_url() -> str:
@@ -269,10 +297,13 @@ def dossier_event_notify(*, event_id: int) -> list[Notification]:
     rows: list[Notification] = []
     for recipient in event_recipients(event=event):
         for_staff = recipient.kind.startswith("staff.")
+        context = dossier_context(dossier=event.dossier, event=event, for_staff=for_staff)
+        if for_staff:
+            context["link"] = staff_link_for(user=recipient.user, dossier=event.dossier)
         rows += notify_user(
             user=recipient.user,
             kind=recipient.kind,
-            context=dossier_context(dossier=event.dossier, event=event, for_staff=for_staff),
+            context=context,
             channels=recipient.channels,
             dedup_key=f"event:{event.pk}",
             event=event,

@@ -19,6 +19,8 @@ SO_XAY_DUNG = "000.00.15.H12"
 SO_TNMT = "000.00.16.H12"
 SO_KHDT = "000.00.17.H12"
 SO_Y_TE = "000.00.18.H12"
+SO_CONG_THUONG = "000.00.20.H12"
+SO_LDTBXH = "000.00.21.H12"
 P_HCTP = "000.01.14.H12"
 P_QLXD = "000.01.15.H12"
 P_DATDAI = "000.01.16.H12"
@@ -80,6 +82,19 @@ AGENCIES: list[tuple[str, str, str, str | None, str, str, str]] = [
         "skhdt@tphcm.gov.vn",
     ),
     (SO_Y_TE, "Sở Y tế", "SYT", PROVINCE, AgencyKind.DEPARTMENT, "0274 3822 018", "syt@tphcm.gov.vn"),
+    # Departments the catalogue names (its import would create them without a parent): they belong to
+    # the province, so that its leader oversees them (issue #12). Công an Thành phố (000.00.19) is not
+    # under the city's People's Committee: it answers to the Ministry of Public Security.
+    (SO_CONG_THUONG, "Sở Công Thương", "SCT", PROVINCE, AgencyKind.DEPARTMENT, "0274 3822 020", "sct@tphcm.gov.vn"),
+    (
+        SO_LDTBXH,
+        "Sở Nội vụ",
+        "SNV",
+        PROVINCE,
+        AgencyKind.DEPARTMENT,
+        "0274 3822 021",
+        "snv@tphcm.gov.vn",
+    ),
     (P_HCTP, "Phòng Hành chính tư pháp", "P.HCTP", SO_TU_PHAP, AgencyKind.UNIT, "0274 3822 114", ""),
     (P_QLXD, "Phòng Quản lý hoạt động xây dựng", "P.QLHĐXD", SO_XAY_DUNG, AgencyKind.UNIT, "0274 3822 115", ""),
     (P_DATDAI, "Phòng Quản lý đất đai", "P.QLĐĐ", SO_TNMT, AgencyKind.UNIT, "0274 3822 116", ""),

@@ -186,10 +186,13 @@ def test_counts_are_one_query_and_match_the_queues(office, django_assert_num_que
     calendar_settled()
     with django_assert_num_queries(1):
         counts = queue_counts(scope=approver, now=NOW)
-    assert set(counts) == {"mine", "pool", "approval", "due_soon", "overdue"}
+    # A head of unit also oversees the unit: in progress, received today (issue #12).
+    assert set(counts) == {"mine", "pool", "approval", "due_soon", "overdue", "in_progress", "received_today"}
     for key, count in counts.items():
         assert count == queue_dossiers(queue=QUEUES_BY_KEY[key], scope=approver, now=NOW).count(), key
-    assert counts == {"mine": 1, "pool": 2, "approval": 1, "due_soon": 2, "overdue": 1}
+    assert counts == {
+        "mine": 1, "pool": 2, "approval": 1, "due_soon": 2, "overdue": 1, "in_progress": 3, "received_today": 0
+    }  # fmt: skip
 
 
 def test_staff_scope_is_one_query(office, django_assert_num_queries):

@@ -165,9 +165,15 @@ class Command(BaseCommand):
         return demo, ward
 
     def _ward(self, number: int) -> Agency:
+        # The wards belong to the province (two-tier local government), so that its leader
+        # (lanhdao@demo.vn) oversees the million dossiers (bench/queue_page.py, the leader's runs).
         agency, _ = Agency.objects.update_or_create(
             code=f"000.98.{number:02d}.H12",
-            defaults={"name": f"Ủy ban nhân dân phường Thử tải {number:02d}", "kind": AgencyKind.COMMUNE},
+            defaults={
+                "name": f"Ủy ban nhân dân phường Thử tải {number:02d}",
+                "kind": AgencyKind.COMMUNE,
+                "parent": Agency.objects.filter(code="000.00.00.H12").first(),
+            },
         )
         password = make_password(None)
         for role, count in ((Role.RECEPTIONIST, 1), (Role.SPECIALIST, 2), (Role.APPROVER, 1)):

@@ -10,6 +10,7 @@ from portal.demo.catalogue import seed_catalogue
 from portal.demo.clock import working_clock
 from portal.demo.dossiers import seed_citizen_dossiers
 from portal.demo.esign import seed_signing_certificates
+from portal.demo.oversight import seed_leader_oversight
 from portal.demo.postal import seed_postage_rules, seed_postal_shipments
 from portal.demo.satisfaction import seed_satisfaction
 
@@ -35,7 +36,7 @@ class Command(BaseCommand):
             # the back office's ones each start some days back on a clock of their own.
             with working_clock(random.Random(15)):  # noqa: S311 — demo data, not security
                 dossiers = seed_citizen_dossiers() + seed_backoffice_dossiers() + seed_postal_shipments()
-                dossiers += seed_satisfaction()
+                dossiers += seed_satisfaction() + seed_leader_oversight()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready: {len(agencies)} agencies, {len(users)} accounts (password {DEMO_PASSWORD}), "

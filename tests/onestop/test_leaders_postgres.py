@@ -1,0 +1,80 @@
+"""PostgreSQL only: the leaders' oversight queues read indexes, not the whole table (issue #12).
+
+A province's leader oversees every agency, so the conditions alone narrow nothing: what keeps the
+counts fast at a million dossiers is that each branch is a range of an index on the status and a
+deadline (bench figures: docs/performance.md, "Leaders' oversight queues") or, for "received today",
+a day's range of the received_at index (migration 0011)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from onestop.access import access_scope
+from onestop.backoffice.queues import QUEUES_BY_KEY, queue_dossiers
+from onestop.models import Dossier, DossierStatus, Role
+from tests.onestop import test_deadlines_support as support
+from tests.onestop.test_deadlines_support import build_dossier, staff
+
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL only: query plans"),
+]
+org = support.org
+fresh_calendar_cache = support.fresh_calendar_cache
+S = DossierStatus
+
+
+def _plan(queryset) -> str:
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN " + sql, params)
+        return "\n".join(row[0] for row in cursor.fetchall())
+
+
+@pytest.fixture
+def many(org):
+    """20,000 dossiers of three years, 3 % open — as in a living province (bench_seed's shape)."""
+    now = timezone.now()
+    rows = []
+    for i in range(20_000):
+        days = i % 1000
+        open_ = i % 33 == 0
+        rows.append(
+            build_dossier(
+                org,
+                agency=(org.department, org.other)[i % 2],
+                status=S.PROCESSING if open_ else S.RETURNED,
+                received_at=now - dt.timedelta(days=days, hours=1),
+                due_at=now + dt.timedelta(days=(i % 20) - 5),
+                step_agency=org.unit if open_ and i % 2 == 0 else None,
+            )
+        )
+    Dossier.objects.bulk_create(rows, batch_size=5000)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE onestop_dossier")
+    # The province's leader (every agency: no agency list) and a department's (the lists).
+    return staff(org.province, Role.LEADER), staff(org.department, Role.LEADER)
+
+
+def test_received_today_reads_the_received_at_index(many):
+    for leader in many:
+        queryset = queue_dossiers(queue=QUEUES_BY_KEY["received_today"], scope=access_scope(leader)).order_by()
+        plan = _plan(queryset.values("pk"))
+        assert "dossier_received" in plan and "Seq Scan on onestop_dossier" not in plan, plan
+
+
+def test_overdue_due_soon_and_in_progress_read_indexes(many):
+    for leader in many:
+        scope = access_scope(leader)
+        for key in ("overdue", "due_soon", "in_progress"):
+            plan = _plan(queue_dossiers(queue=QUEUES_BY_KEY[key], scope=scope).order_by().values("pk"))
+            assert "Seq Scan on onestop_dossier" not in plan and "Index" in plan, (key, plan)
+    # The province's in-progress condition is on the status alone (an index range; index-only
+    # once the table is vacuumed, which a test's transaction cannot do).
+    province = access_scope(many[0])
+    plan = _plan(queue_dossiers(queue=QUEUES_BY_KEY["in_progress"], scope=province).order_by().values("pk"))
+    assert "agency_id" not in plan, plan
