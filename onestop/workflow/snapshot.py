@@ -77,7 +77,8 @@ def procedure_snapshot(procedure: Procedure) -> dict[str, Any]:
     }
 
 
-def _statutory_hours(procedure: Procedure) -> Decimal:
+def statutory_hours(procedure: Procedure) -> Decimal:
+    """The statutory processing time in working hours (the online channel's, else the first)."""
     channels = list(procedure.channels.all())
     chosen = next((c for c in channels if c.channel == 2), None) or (channels[0] if channels else None)
     if chosen is None:
@@ -91,7 +92,7 @@ def _statutory_hours(procedure: Procedure) -> Decimal:
 
 def default_process(procedure: Procedure) -> list[dict[str, Any]]:
     """The four steps of DEFAULT_PROCESS at the receiving agency, every step action allowed."""
-    total = _statutory_hours(procedure)
+    total = statutory_hours(procedure)
     return [
         {
             "order": order,

@@ -1,14 +1,12 @@
 """What lanhdao@demo.vn (leader, UBND tỉnh) oversees (issue #12): late and nearly late dossiers in
 several agencies of the province, each with the reason its officers recorded — an extension with
 apology (form 04) or a send-back note — moved there by the demo staff through the workflow's actions,
-then aged like the other demo dossiers (idempotent: the reasons below mark what was made)."""
+each started on the demo's working clock (portal.demo.clock) far enough back for its appointment
+to fall where it should (idempotent: the reasons below mark what was made)."""
 
 from __future__ import annotations
 
-import datetime as dt
 import random
-
-from django.utils import timezone
 
 from onestop import workflow as bo
 from onestop.models import Dossier, DossierEvent, DossierStatus, Role
@@ -16,7 +14,7 @@ from onestop.workflow.steps import current_step
 from portal.models import User
 from procedures.models import Procedure, ProcedureStatus
 
-from .backoffice import _age
+from .clock import WorkingClock, working_clock
 from .dossiers import demo_dossier
 from .walk import DemoStaff, walk
 
@@ -49,11 +47,14 @@ def _at_second_step(dossier: Dossier) -> bool:
     return dossier.status == S.PROCESSING and (dossier.current_step or 0) >= 2
 
 
-def _late_by(dossier: Dossier, *, days: float) -> None:
-    """Age the dossier so that its appointment passed `days` ago (negative: is `-days` ahead)."""
-    fresh = Dossier.objects.get(pk=dossier.pk)
-    ahead = (fresh.due_at - timezone.now()).total_seconds() / 86400
-    _age(fresh, ahead + days)
+def _start(clock: WorkingClock, procedure: Procedure, *, late_days: float, extra_days: float = 0) -> None:
+    """Start the next dossier so that its appointment falls about `late_days` calendar days ago
+    (negative: that far ahead): its statutory working time, at about five working days a week,
+    plus `extra_days` (an extension), back from now. The calendar then sets the real deadlines."""
+    from onestop.workflow.snapshot import statutory_hours
+
+    calendar_days = float(statutory_hours(procedure)) / 8 * 7 / 5
+    clock.start(days_back=max(calendar_days + extra_days + late_days, 0.05))
 
 
 def seed_leader_oversight() -> int:
@@ -73,25 +74,34 @@ def seed_leader_oversight() -> int:
         .order_by("code")
         if any(c.channel == 2 for c in p.channels.all())
     ]
+    with working_clock(rng) as clock:
+        return _seed(rng, clock, staff, approver, citizens, procedures)
+
+
+def _seed(rng, clock: WorkingClock, staff: DemoStaff, approver, citizens, procedures) -> int:
     made = 0
     extended = sent_back = 0
+    per_day = clock.calendar.working_hours.minutes_per_day
     for n, procedure in enumerate(procedures):
         if extended >= 8 and sent_back >= 4:
             break
+        # Decided before the dossier exists: where its appointment should fall. Most are late even
+        # after a new date; every third extension and every other send-back falls due within the day.
+        if extended < 8:
+            _start(clock, procedure, late_days=-0.1 if extended % 3 == 2 else rng.uniform(1, 10), extra_days=5.6)
+        else:
+            _start(clock, procedure, late_days=rng.uniform(1, 9) if n % 2 else -0.1)
         dossier = demo_dossier(procedure=procedure, applicant=rng.choice(citizens))
         try:
             dossier = walk(dossier, until=_processing, staff=staff)
         except RuntimeError:
             continue
         made += 1
-        holder = staff.holder(dossier)
         if extended < 8 and bo.allowed_actions(dossier=dossier, user=approver, actions=("extend",)):
             reason = EXTENSION_REASONS[extended % len(EXTENSION_REASONS)]
-            dossier = bo.dossier_extend(
-                dossier=dossier, actor=approver, reason=reason, new_due_at=dossier.due_at + dt.timedelta(days=4)
-            )
-            # Most are late even after the new date; every third one falls due within the working day.
-            _late_by(dossier, days=-0.1 if extended % 3 == 2 else rng.uniform(1, 10))
+            # Four working days more, from the calendar (a new date is a working moment too).
+            new_due_at = clock.calendar.add_working_time(dossier.due_at, 4 * per_day)
+            bo.dossier_extend(dossier=dossier, actor=approver, reason=reason, new_due_at=new_due_at)
             extended += 1
         elif sent_back < 4:
             dossier = walk(dossier, until=_at_second_step, staff=staff)
@@ -99,9 +109,7 @@ def seed_leader_oversight() -> int:
             if dossier.status != S.PROCESSING or not bo.allowed_actions(
                 dossier=dossier, user=holder, actions=("send_back",)
             ):
-                _late_by(dossier, days=rng.uniform(0.2, 2))
                 continue
             bo.dossier_send_back(dossier=dossier, actor=holder, reason=SEND_BACK_REASONS[sent_back % 3])
-            _late_by(dossier, days=rng.uniform(1, 9) if n % 2 else -0.1)
             sent_back += 1
     return made
