@@ -99,6 +99,13 @@ class AccessScope:
     def processing_ids(self) -> list[int]:
         return self.where(*PROCESSING_ROLES)
 
+    # ------------------------------------------------------------ statistics
+    @property
+    def statistics_ids(self) -> frozenset[int]:
+        """Agencies whose statistics this user reads (issue 12): a leader their agency's subtree, a
+        head of unit (approver) the agencies where they are head; nobody any other agency's."""
+        return frozenset(self.led) | frozenset(self.where(Role.APPROVER))
+
     # ------------------------------------------------------------ visibility
     def visible(self) -> Q:
         """The dossiers this user may open as staff, as a filter (mirrors `view_of`)."""
@@ -246,3 +253,35 @@ def staff_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespo
         return view(request, *args, **kwargs)
 
     return wrapper
+
+
+# ---------------------------------------------------------------------------------- statistics
+
+
+def may_read_statistics(user) -> bool:
+    return bool(access_scope(user).statistics_ids)
+
+
+def statistics_agencies_for(*, user, code: str | None = None) -> tuple[Agency, list[int], list[Agency]]:
+    """(the chosen agency, the ids whose figures are counted — its subtree within what the user may
+    read —, the agencies the user may choose). `code` picks one of them; the default is the highest
+    one. Http404 for a user who reads no statistics or an agency that is not theirs (the same answer
+    as for an unknown code). Two queries (the roles, the agency tree)."""
+    allowed = access_scope(user).statistics_ids
+    if not allowed:
+        raise Http404
+    choices = list(Agency.objects.filter(pk__in=sorted(allowed), active=True).order_by("code"))
+    by_id = {a.pk: a for a in choices}
+    # Highest first: an agency whose parent is not itself a choice is a root of the user's trees.
+    roots = [a for a in choices if a.parent_id not in by_id]
+    if code:
+        chosen = next((a for a in choices if a.code == code), None)
+        if chosen is None:
+            raise Http404
+    elif roots:
+        chosen = roots[0]
+    else:
+        raise Http404
+    ids = sorted(agency_subtree_ids(agency_ids=[chosen.pk]) & allowed)
+    ordered = sorted(choices, key=lambda a: (a not in roots, a.code))
+    return chosen, ids, ordered

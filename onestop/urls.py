@@ -11,4 +11,5 @@ urlpatterns = [
     path("so-theo-doi/", paper.register, name="register"),
     path("", include("onestop.backoffice.urls")),
     path("", include("onestop.postal.urls")),
+    path("", include("onestop.statistics.urls")),
 ]

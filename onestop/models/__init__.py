@@ -31,6 +31,7 @@ from .notifications import (
 )
 from .postal import PostalApiClient, PostalScope, PostalSerial, Shipment, ShipmentEvent, ShipmentState
 from .roles import Role, StaffRole
+from .statistics import FLOW_FIELDS, StatisticsDay, StatisticsOpenDay
 
 __all__ = [
     "NATIONAL_STATUS_CODE",
@@ -52,6 +53,7 @@ __all__ = [
     "DossierDocument",
     "DossierEvent",
     "DossierStatus",
+    "FLOW_FIELDS",
     "Notification",
     "NotificationChannel",
     "NotificationPreference",
@@ -64,6 +66,8 @@ __all__ = [
     "ShipmentEvent",
     "ShipmentState",
     "StaffRole",
+    "StatisticsDay",
+    "StatisticsOpenDay",
     "StoredFile",
     "validate_periods_text",
 ]

@@ -1,0 +1,61 @@
+"""Every statistics table as XLSX and CSV, written through procedures.spreadsheet.cells so that an
+agency or procedure name can never become a live formula (OWASP "CSV injection")."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from django.utils.translation import gettext as _
+
+from procedures.spreadsheet.cells import csv_text, set_cell
+
+from .figures import Report, Table
+
+
+def table_lines(table: Table) -> tuple[list[str], list[list]]:
+    """(header, rows) of a table: code, name, then each figure; the total last."""
+    header = [_("Code"), _("Name"), *[str(f.label) + (" (%)" if f.percent else "") for f in table.figures]]
+    rows = [[row["code"], row["name"], *[row.get(k) for k in table.keys]] for row in table.rows]
+    rows.append(["", _("Total"), *[table.total.get(k) for k in table.keys]])
+    return header, rows
+
+
+def table_csv(report: Report, table: Table) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    header, rows = table_lines(table)
+    writer.writerow([csv_text(h) for h in header])
+    for row in rows:
+        writer.writerow([csv_text(v) for v in row])
+    return out.getvalue()
+
+
+def table_xlsx(report: Report, table: Table, *, scope_name: str) -> bytes:
+    from openpyxl import Workbook  # only when a workbook is asked for (STYLE §12)
+    from openpyxl.styles import Alignment, Font
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = str(table.title)[:31]
+    set_cell(sheet.cell(row=1, column=1), f"{table.title} — {scope_name} — {report.period.label}")
+    sheet.cell(row=1, column=1).font = Font(bold=True, size=13)
+    header, rows = table_lines(table)
+    for column, title in enumerate(header, start=1):
+        cell = sheet.cell(row=3, column=column)
+        set_cell(cell, title)
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    for offset, values in enumerate(rows, start=4):
+        for column, value in enumerate(values, start=1):
+            set_cell(sheet.cell(row=offset, column=column), value)
+    # How each figure is counted, below the table.
+    line = len(rows) + 5
+    for figure in table.figures:
+        set_cell(sheet.cell(row=line, column=2), str(figure.label))
+        set_cell(sheet.cell(row=line, column=3), str(figure.how))
+        line += 1
+    sheet.column_dimensions["B"].width = 48
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
