@@ -139,6 +139,8 @@ def home_context(request: HttpRequest) -> dict[str, Any]:
         "sections": sections,
         "can_register": scope.holds(Role.RECEPTIONIST) or scope.holds(Role.POSTAL_CLERK),
         "is_postal_clerk": scope.holds(Role.POSTAL_CLERK),
+        # Leaders (their subtree) and heads of unit (their agencies) read the statistics (onestop.access).
+        "may_read_statistics": bool(scope.statistics_ids),
         # Form 07 is kept by the desk (and read by its leaders, onestop.backoffice.paper.register).
         "register_agencies": sorted(
             (scope.agencies[i] for i in scope.where(Role.RECEPTIONIST) if i in scope.agencies), key=lambda a: a.name

@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 DARK = "#1f4e79"
 LIGHT = "#2e8b57"
@@ -40,7 +41,7 @@ def received_resolved(months: list[dict], *, title: str) -> SafeString:
         f'stroke-width="3"/></pattern></defs>',
         f'<line x1="{left}" y1="{height - bottom}" x2="{width - 5}" y2="{height - bottom}" stroke="#333333"/>',
         f'<rect x="{left}" y="8" width="14" height="14" fill="{DARK}"/>'
-        f'<text x="{left + 20}" y="20" font-size="13" {FONT}>{escape(_("Received"))}</text>',
+        f'<text x="{left + 20}" y="20" font-size="13" {FONT}>{escape(pgettext("statistics", "Received"))}</text>',
         f'<rect x="{left + 140}" y="8" width="14" height="14" fill="url(#hatch)" stroke="{LIGHT}"/>'
         f'<text x="{left + 160}" y="20" font-size="13" {FONT}>{escape(_("Resolved"))}</text>',
     ]

@@ -14,6 +14,7 @@ from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from procedures.models import Agency, Procedure
 
@@ -33,7 +34,7 @@ class Figure:
 FIGURES = [
     Figure("carried_over", _("Carried over"),
            _("Dossiers received before the period and still being processed at its start.")),
-    Figure("received", _("Received"),
+    Figure("received", pgettext_lazy("statistics", "Received"),
            _("Dossiers given a receipt (form 01) in the period, by the day of the receipt; "
                "refused ones are not received.")),
     Figure("received_counter", _("At the counter"), _("Received dossiers handed in at the counter (channel 1).")),
@@ -61,8 +62,8 @@ FIGURES = [
     Figure("withdrawn", _("Withdrawn"), _("Withdrawn at the applicant's request in the period (national status 7).")),
     Figure("refused", _("Refused"), _("Not accepted at reception in the period (form 03, national status 3).")),
     Figure("stopped", _("Stopped"), _("Processing stopped in the period (form 05, national status 8).")),
-    Figure("supplement_requests", _("Supplement requests"
-        "Supplement requests"), _("Requests to supplement a dossier (form 02) made in the period.")),
+    Figure("supplement_requests", _("Supplement requests"),
+           _("Requests to supplement a dossier (form 02) made in the period.")),
     Figure("extensions", _("Extensions with apology"),
            _("Apologies with a new appointment (form 04) issued in the period.")),
     Figure("online_share", _("Submitted online"),

@@ -232,3 +232,72 @@ def test_the_current_period_counts_today_live(client, rolled):
     summary = _summary(response.content.decode())
     assert summary["received"] == "1"
     assert int(summary["open_on_time"]) >= 1
+
+
+# ------------------------------------------------------------------------- public figures, open data
+
+PERSONAL = ("Nguyễn Văn Riêng Tư", "0912000111", "074090009999", "T-1", "Tiếp nhận An", "Lãnh đạo Tỉnh")
+
+
+def test_the_public_page_shows_each_agency_without_personal_data(client, rolled, django_assert_max_num_queries):
+    with django_assert_max_num_queries(15):
+        response = client.get(reverse("public_statistics"), {"thang": "2026-11"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    row = re.search(r"<th scope=\"row\">UBND phường An</th>(.*?)</tr>", html).group(1)
+    cells = re.findall(r'<td class="num">([^<]*)</td>', row)
+    # received, online, resolved, on time, late, on-time %, in progress overdue, online %, satisfied %
+    assert cells == ["9", "5", "6", "4", "2", "66,7 %", "1", "55,6 %", "—"]
+    assert not any(text in html for text in PERSONAL)
+
+
+def test_open_data_json_and_csv(client, rolled):
+    url = reverse("open-data-service-statistics")
+    response = client.get(url, {"month": "2026-11"})
+    assert response.status_code == 200
+    data = response.json()
+    assert data["licence"]["name"] == "CC BY 4.0" and data["personal_data"] is False
+    assert 'rel="license"' in response["Link"]
+    rows = {r["agency_code"]: r for r in data["results"]}
+    assert set(rows) == {"000.01.00.T01", "000.02.00.T01", "000.00.00.T02"}
+    a = rows["000.01.00.T01"]
+    assert (a["received"], a["resolved_on_time"], a["resolved_late"], a["in_progress_overdue"]) == (9, 4, 2, 1)
+    assert a["online_share"] == 55.6 and a["satisfied_pct"] is None and a["month"] == "2026-11"
+    body = response.content.decode()
+    assert not any(text in body for text in PERSONAL)
+    for response in (client.get(url, {"month": "2026-11", "format": "csv"}),
+                     client.get(url, {"month": "2026-11"}, HTTP_ACCEPT="text/csv")):  # fmt: skip
+        assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
+        rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+        a = next(r for r in rows if r["agency_code"] == "000.01.00.T01")
+        assert a["received"] == "9" and a["resolved_late"] == "2"
+        assert not any(text in response.content.decode() for text in PERSONAL)
+
+
+def test_open_data_is_rate_limited(client, db, settings):
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.OPEN_DATA_RATE = "2/min"
+    url = reverse("open-data-service-statistics")
+    assert [client.get(url).status_code for _ in range(3)] == [200, 200, 429]
+    cache.clear()
+
+
+def test_open_data_is_in_the_openapi_schema(client, db):
+    response = client.get(reverse("api-schema"), HTTP_ACCEPT="application/json")
+    schema = response.json() if response["Content-Type"].startswith("application/json") else None
+    if schema is None:
+        import yaml
+
+        schema = yaml.safe_load(response.content)
+    operation = schema["paths"]["/api/v1/open-data/service-statistics/"]["get"]
+    assert operation["operationId"] == "open_data_service_statistics"
+    assert "text/csv" in operation["responses"]["200"]["content"]
+
+
+def test_staff_home_links_to_the_statistics_for_those_who_may_read_them(client, rolled):
+    client.force_login(rolled.leader)
+    assert reverse("onestop:statistics") in client.get(reverse("onestop:home")).content.decode()
+    client.force_login(rolled.receptionist_a)
+    assert reverse("onestop:statistics") not in client.get(reverse("onestop:home")).content.decode()
