@@ -34,6 +34,7 @@ from .roles import Role, StaffRole
 from .statistics import FLOW_FIELDS, StatisticsDay, StatisticsOpenDay
 
 __all__ = [
+    "FLOW_FIELDS",
     "NATIONAL_STATUS_CODE",
     "OPEN_STATUSES",
     "PERIOD_FIELDS",
@@ -53,7 +54,6 @@ __all__ = [
     "DossierDocument",
     "DossierEvent",
     "DossierStatus",
-    "FLOW_FIELDS",
     "Notification",
     "NotificationChannel",
     "NotificationPreference",

@@ -67,7 +67,9 @@ def received_resolved(months: list[dict], *, title: str) -> SafeString:
     return _svg(width, height, title, body)
 
 
-def horizontal_bars(items: list[tuple[str, float | int | None]], *, title: str, percent: bool, late=False) -> SafeString:
+def horizontal_bars(
+    items: list[tuple[str, float | int | None]], *, title: str, percent: bool, late: bool = False
+) -> SafeString:
     """One horizontal bar per item (name, value): on-time rate per agency, overdue per unit."""
     row, label_width, width = 26, 300, 760
     height = max(len(items), 1) * row + 10

@@ -110,8 +110,8 @@ def statistics_times(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "onestop/statistics/times.html",
-        {"form": form, "kinds": KINDS, **_form_context(period), "period": period, "agency": agency, "choices": choices, "times": times,
-         "query": urlencode(query)},
+        {"form": form, "kinds": KINDS, **_form_context(period), "period": period, "agency": agency,
+         "choices": choices, "times": times, "query": urlencode(query)},
     )  # fmt: skip
 
 

@@ -78,9 +78,13 @@ def _file(owner: User, name: str) -> StoredFile:
 
 def build_world() -> World:
     province = Agency.objects.create(code="000.00.00.T01", name="UBND tỉnh Thử", kind=AgencyKind.PROVINCE)
-    ward_a = Agency.objects.create(code="000.01.00.T01", name="UBND phường An", kind=AgencyKind.COMMUNE, parent=province)
+    ward_a = Agency.objects.create(
+        code="000.01.00.T01", name="UBND phường An", kind=AgencyKind.COMMUNE, parent=province
+    )
     unit = Agency.objects.create(code="000.01.01.T01", name="Phòng Văn hóa - Xã hội phường An", parent=ward_a)
-    ward_b = Agency.objects.create(code="000.02.00.T01", name="UBND phường Bình", kind=AgencyKind.COMMUNE, parent=province)
+    ward_b = Agency.objects.create(
+        code="000.02.00.T01", name="UBND phường Bình", kind=AgencyKind.COMMUNE, parent=province
+    )
     other = Agency.objects.create(code="000.00.00.T02", name="UBND tỉnh Khác", kind=AgencyKind.PROVINCE)
     civil = Sector.objects.create(code="T-HT", name="Hộ tịch")
     land_sector = Sector.objects.create(code="T-DD", name="Đất đai")
@@ -122,8 +126,8 @@ def build_world() -> World:
 
     S = DossierStatus
     # 1 early: due 10/11, resolved 7/11; an e-result.
-    d1 = dossier("1", channel=COUNTER, status=S.RETURNED, received=at(11, 3), due=at(11, 10, 17), resolved=at(11, 7, 10),
-                 closed=at(11, 8))  # fmt: skip
+    d1 = dossier("1", channel=COUNTER, status=S.RETURNED, received=at(11, 3), due=at(11, 10, 17),
+                 resolved=at(11, 7, 10), closed=at(11, 8))  # fmt: skip
     DossierDocument.objects.create(dossier=d1, requirement_code="KQ", requirement_name="Kết quả",
                                    file=_file(citizen, "kq1.pdf"), role=DocumentRole.RESULT)  # fmt: skip
     # 2 on the due day (15:00 before 17:00); its documents as files.
