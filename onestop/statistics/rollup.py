@@ -1,10 +1,12 @@
 """Keeping the daily roll-up current (onestop.models.statistics): recompute whole days from the
 dossiers and events with the counting of onestop.statistics.selectors, replacing what was stored.
 
-Idempotent: a day is deleted and inserted again in one transaction, so running it twice, or
-late, gives the same rows. The beat task recomputes the last STATISTICS_ROLLUP_DAYS days every hour
-(a dossier resolved today changes yesterday's stock? no — but a late supplement or a correction can
-change recent days); `manage.py statistics_rebuild --from … --to …` rebuilds any range.
+Idempotent: a range of days is deleted and inserted again in one transaction, so running it twice,
+or late, gives the same rows. The beat task recomputes every hour the flows of the last
+STATISTICS_ROLLUP_DAYS whole days (a closed day's flows do not change, unless data were corrected) and
+the stock of yesterday only: the stock at the end of a day is counted with the due dates known then,
+and is not recounted later with dates moved since (an extension). `manage.py statistics_rebuild
+--from … --to …` rebuilds any range, stock included, with the due dates as they are now.
 """
 
 from __future__ import annotations
@@ -30,13 +32,15 @@ class RollupResult:
 
 
 @transaction.atomic
-def statistics_rollup(*, first: dt.date, end: dt.date) -> RollupResult:
-    """Recompute the whole days [first, end) (Vietnam dates) that are over; today and later are skipped."""
+def statistics_rollup(*, first: dt.date, end: dt.date, stock_first: dt.date | None = None) -> RollupResult:
+    """Recompute the whole days [first, end) (Vietnam dates) that are over; today and later are
+    skipped. The stock is recomputed from `stock_first` (default: `first`)."""
     end = min(end, local_today())
     if first >= end:
         return RollupResult(0, 0, 0)
     StatisticsDay.objects.filter(day__gte=first, day__lt=end).delete()
-    StatisticsOpenDay.objects.filter(day__gte=first, day__lt=end).delete()
+    stock_first = max(first, stock_first or first)
+    StatisticsOpenDay.objects.filter(day__gte=stock_first, day__lt=end).delete()
     counted = flows(agency_ids=None, start=instant(first), end=instant(end), by_day=True)
     StatisticsDay.objects.bulk_create(
         [
@@ -46,7 +50,7 @@ def statistics_rollup(*, first: dt.date, end: dt.date) -> RollupResult:
         batch_size=2000,
     )
     stock_rows = 0
-    day = first
+    day = stock_first
     while day < end:  # one grouped query per day (days, not dossiers)
         rows = [
             StatisticsOpenDay(day=day, agency_id=a, unit_id=u, procedure_id=p, channel=c, **counters)
@@ -60,4 +64,4 @@ def statistics_rollup(*, first: dt.date, end: dt.date) -> RollupResult:
 
 def statistics_rollup_recent(*, days: int) -> RollupResult:
     today = local_today()
-    return statistics_rollup(first=today - dt.timedelta(days=days), end=today)
+    return statistics_rollup(first=today - dt.timedelta(days=days), end=today, stock_first=today - dt.timedelta(days=1))

@@ -303,3 +303,23 @@ def test_staff_home_links_to_the_statistics_for_those_who_may_read_them(client, 
     assert reverse("onestop:statistics") in client.get(reverse("onestop:home")).content.decode()
     client.force_login(rolled.receptionist_a)
     assert reverse("onestop:statistics") not in client.get(reverse("onestop:home")).content.decode()
+
+
+def test_the_beat_task_recomputes_recent_flows_and_yesterdays_stock_only(db, settings):
+    """Idempotent, and the stock of older days keeps the due dates known when it was counted."""
+    from onestop.statistics.tasks import statistics_rollup_task
+
+    world = build_world()
+    today = periods.local_today()
+    d = world.dossiers["16"]
+    d.status, d.received_at = "processing", periods.instant(today - dt.timedelta(days=3))
+    d.due_at = periods.instant(today - dt.timedelta(days=2))
+    d.save()
+    settings.STATISTICS_ROLLUP_DAYS = 5
+    first = statistics_rollup_task.apply().get()
+    assert first == statistics_rollup_task.apply().get()
+    two_days_ago = today - dt.timedelta(days=2)
+    assert not StatisticsOpenDay.objects.filter(day=two_days_ago).exists()  # only yesterday's stock
+    yesterday = StatisticsOpenDay.objects.get(day=today - dt.timedelta(days=1), agency=world.ward_a, unit=world.ward_a)
+    assert (yesterday.open, yesterday.overdue) == (1, 1)  # the dossier at the desk (the others are at unit U)
+    assert StatisticsDay.objects.get(day=today - dt.timedelta(days=3), agency=world.ward_a).received == 1
