@@ -58,7 +58,8 @@ def _citizens(rng: random.Random, n: int) -> list[User]:
 def _age(dossier: Dossier, days: float) -> None:
     """Move a demo dossier back in time, deadlines and events included (demo only)."""
     delta = dt.timedelta(days=days)
-    fields = ["submitted_at", "check_due_at", "received_at", "due_at", "step_due_at", "created_at"]
+    fields = ["submitted_at", "check_due_at", "received_at", "due_at", "step_due_at", "created_at", "resolved_at",
+              "closed_at", "paused_at"]  # fmt: skip
     Dossier.objects.filter(pk=dossier.pk).update(**{f: F(f) - delta for f in fields})
     DossierEvent.objects.filter(dossier=dossier).update(created_at=F("created_at") - delta)
 

@@ -323,3 +323,16 @@ def test_the_beat_task_recomputes_recent_flows_and_yesterdays_stock_only(db, set
     yesterday = StatisticsOpenDay.objects.get(day=today - dt.timedelta(days=1), agency=world.ward_a, unit=world.ward_a)
     assert (yesterday.open, yesterday.overdue) == (1, 1)  # the dossier at the desk (the others are at unit U)
     assert StatisticsDay.objects.get(day=today - dt.timedelta(days=3), agency=world.ward_a).received == 1
+
+
+def test_the_processing_time_tables_export_too(client, rolled):
+    client.force_login(rolled.leader)
+    query = {**NOV_QUERY, "co-quan": rolled.ward_a.code}
+    response = client.get(reverse("onestop:statistics_export", args=["thoi-gian-don-vi", "csv"]), query)
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    by_unit = {row[0]: row for row in rows[1:]}
+    assert by_unit["Phòng Văn hóa - Xã hội phường An"][1:] == ["2", "204.0", "216.0"]
+    response = client.get(reverse("onestop:statistics_export", args=["thoi-gian-buoc", "xlsx"]), query)
+    assert response.status_code == 200
+    page = client.get(reverse("onestop:statistics_times"), query).content.decode()
+    assert "204,0" in page and "216,0" in page
