@@ -336,3 +336,17 @@ def test_the_processing_time_tables_export_too(client, rolled):
     assert response.status_code == 200
     page = client.get(reverse("onestop:statistics_times"), query).content.decode()
     assert "204,0" in page and "216,0" in page
+
+
+def test_open_data_runs_a_constant_number_of_queries(client, rolled, django_assert_max_num_queries):
+    url = reverse("open-data-service-statistics")
+    with django_assert_max_num_queries(12):
+        client.get(url, {"month": "2026-11"})
+    for n in range(20):
+        Dossier.objects.create(code=f"T-od-{n}", procedure=rolled.land, agency=rolled.ward_b, applicant=rolled.citizen,
+                               status="processing", received_at=at(11, 3), due_at=at(11, 4, 17))  # fmt: skip
+    statistics_rollup(first=dt.date(2026, 11, 1), end=dt.date(2026, 12, 1))
+    with django_assert_max_num_queries(12):
+        response = client.get(url, {"month": "2026-11"})
+    rows = {r["agency_code"]: r for r in response.json()["results"]}
+    assert rows["000.02.00.T01"]["received"] == 21
