@@ -31,7 +31,7 @@ from .notifications import (
 )
 from .postal import PostalApiClient, PostalScope, PostalSerial, Shipment, ShipmentEvent, ShipmentState
 from .roles import Role, StaffRole
-from .statistics import FLOW_FIELDS, StatisticsDay, StatisticsOpenDay
+from .statistics import FLOW_FIELDS, StatisticsDay, StatisticsMonth, StatisticsOpenDay
 
 __all__ = [
     "FLOW_FIELDS",
@@ -67,6 +67,7 @@ __all__ = [
     "ShipmentState",
     "StaffRole",
     "StatisticsDay",
+    "StatisticsMonth",
     "StatisticsOpenDay",
     "StoredFile",
     "validate_periods_text",

@@ -64,6 +64,43 @@ class StatisticsDay(models.Model):
         return f"{self.day} {self.agency_id} {self.procedure_id} {self.channel}"
 
 
+class StatisticsMonth(models.Model):
+    """The same counters summed per month (first day of the month): a year's page reads twelve rows
+    per agency, procedure and channel instead of up to 365. Written by the roll-up from its days."""
+
+    month = models.DateField(_("month"))
+    agency = models.ForeignKey(
+        "procedures.Agency", verbose_name=_("receiving agency"), on_delete=models.CASCADE, related_name="+"
+    )
+    procedure = models.ForeignKey(
+        "procedures.Procedure", verbose_name=_("procedure"), on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    channel = models.PositiveSmallIntegerField(_("channel"))
+    received = models.PositiveIntegerField(default=0)
+    digitised = models.PositiveIntegerField(default=0)
+    resolved_early = models.PositiveIntegerField(default=0)
+    resolved_on_time = models.PositiveIntegerField(default=0)
+    resolved_late = models.PositiveIntegerField(default=0)
+    late_by_supplement = models.PositiveIntegerField(default=0)
+    results_digitised = models.PositiveIntegerField(default=0)
+    withdrawn = models.PositiveIntegerField(default=0)
+    refused = models.PositiveIntegerField(default=0)
+    stopped = models.PositiveIntegerField(default=0)
+    supplement_requests = models.PositiveIntegerField(default=0)
+    extensions = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("statistics month")
+        verbose_name_plural = _("statistics months")
+        constraints = [
+            models.UniqueConstraint(fields=["month", "agency", "procedure", "channel"], name="statisticsmonth_unique")
+        ]
+        indexes = [models.Index(fields=["agency", "month"], name="statisticsmonth_agency_month")]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.agency_id} {self.procedure_id} {self.channel}"
+
+
 class StatisticsOpenDay(models.Model):
     """The dossiers still being processed at the end of a day (stock), and how many of them were
     overdue then, per receiving agency, unit holding them, procedure and channel."""

@@ -129,8 +129,8 @@ def figures_of(flow: Counter, start: Counter, end: Counter, *, per_channel: Coun
 
 def _with_channels(flows: dict) -> dict:
     """Received per channel as counters of their own (the key's channel)."""
-    for (_a, _p, channel), counters in flows.items():
-        name = CHANNEL_KEYS.get(channel)
+    for key, counters in flows.items():
+        name = CHANNEL_KEYS.get(key[-1])
         if name and counters["received"]:
             counters[name] = counters["received"]
     return flows
@@ -169,26 +169,35 @@ class Report:
         return _share(full, total)
 
 
-def statistics_report(*, agency_ids: list[int], period: Period, now: dt.datetime | None = None) -> Report:
+def statistics_report(
+    *, agency_ids: list[int], period: Period, now: dt.datetime | None = None, detail: bool = True
+) -> Report:
     """Every figure of a period for these agencies (the receiving agency's subtree chosen by the
     caller, through onestop.access). A constant number of queries: the roll-up for whole days, the
     live counting for today, the stock at both ends, the months of the chart, payments, the catalogue
-    and the names."""
+    and the names. `detail=False` (the public figures): the table by agency only, no chart."""
     now = now or timezone.now()
     today = local_today(now)
     ids = sorted(agency_ids)
-    # Whole days before today from the roll-up (one query), today and later live (four queries).
-    rolled = (
-        selectors.rollup_flows(agency_ids=ids, first=period.start, end=min(period.end, today))
-        if period.start < min(period.end, today)
-        else {}
-    )
+    # Whole days before today from the roll-up (one query per table's dimension: agency, procedure),
+    # today and later live (four queries).
+    whole_days = period.start < min(period.end, today)
     live = (
         selectors.flows(agency_ids=ids, start=instant(max(period.start, today)), end=instant(period.end))
         if period.end > today
         else {}
     )
-    flows = _with_channels(selectors.merge(selectors.merge({}, rolled), live))
+
+    def flows_by(by: str, key) -> dict:
+        rolled = (
+            selectors.rollup_flows(agency_ids=ids, first=period.start, end=min(period.end, today), by=by)
+            if whole_days
+            else {}
+        )
+        return _with_channels(selectors.merge(selectors.merge({}, rolled), selectors.by(live, key)))
+
+    flows_a = flows_by("agency", lambda k: (k[0], k[2]))
+    flows_p = flows_by("procedure", lambda k: (k[1], k[2])) if detail else {}
     stock_start = selectors.stock_at_start_of(agency_ids=ids, day=period.start, today=today, now=now)
     stock_end = selectors.stock_at_start_of(agency_ids=ids, day=period.end, today=today, now=now)
     start_at, end_at = instant(period.start), min(instant(period.end), now)
@@ -198,14 +207,16 @@ def statistics_report(*, agency_ids: list[int], period: Period, now: dt.datetime
     # Names: the agencies and units present, and the procedures with their sector (two queries).
     unit_ids = {k[1] for k in stock_end}
     agencies = Agency.objects.in_bulk(set(ids) | unit_ids)
-    procedure_ids = {k[1] for k in flows} | {k[2] for k in stock_start} | {k[2] for k in stock_end}
+    procedure_ids = {k[0] for k in flows_p} | {k[2] for k in stock_start} | {k[2] for k in stock_end}
     procedures = (
         Procedure.objects.select_related("sector")
         .only("code", "name", "sector__code", "sector__name")
         .in_bulk(procedure_ids)
+        if detail
+        else {}
     )
 
-    def table(key: str, title, keys, flow_key, stock_key, name_of) -> Table:
+    def table(key: str, title, keys, flows, flow_key, stock_key, name_of) -> Table:
         f = selectors.by(flows, flow_key)
         s = selectors.by(stock_start, stock_key)
         e = selectors.by(stock_end, stock_key)
@@ -232,7 +243,7 @@ def statistics_report(*, agency_ids: list[int], period: Period, now: dt.datetime
         return (code, code)
 
     sector_of = {pk: p.sector.code for pk, p in procedures.items()}
-    by_agency = table("agency", _("By agency"), AGENCY_KEYS, lambda k: k[0], lambda k: k[0], agency_name)
+    by_agency = table("agency", _("By agency"), AGENCY_KEYS, flows_a, lambda k: k[0], lambda k: k[0], agency_name)
     paid_total = {"paid": 0, "online": 0}
     for row in by_agency.rows:
         paid = payments.get(row["id"], {})
@@ -249,13 +260,15 @@ def statistics_report(*, agency_ids: list[int], period: Period, now: dt.datetime
         round(sum(v["satisfied_pct"] * v["count"] for v in rated) / count, 1) if count else None
     )
     by_agency.total["evaluations"] = count
-    tables = {
-        "agency": by_agency,
-        "sector": table("sector", _("By sector"), TABLE_KEYS, lambda k: sector_of.get(k[1], ""),
-                        lambda k: sector_of.get(k[2], ""), sector_name),
-        "procedure": table("procedure", _("By procedure"), TABLE_KEYS, lambda k: k[1], lambda k: k[2],
-                           procedure_name),
-    }  # fmt: skip
+    tables = {"agency": by_agency}
+    if detail:
+        tables["sector"] = table("sector", _("By sector"), TABLE_KEYS, flows_p, lambda k: sector_of.get(k[0], ""),
+                                 lambda k: sector_of.get(k[2], ""), sector_name)  # fmt: skip
+        tables["procedure"] = table("procedure", _("By procedure"), TABLE_KEYS, flows_p, lambda k: k[0],
+                                    lambda k: k[2], procedure_name)  # fmt: skip
+    if not detail:
+        return Report(period=period, agency_ids=ids, now=now, tables=tables, months=[], overdue_by_unit=[],
+                      full_online=(0, 0))  # fmt: skip
 
     # The chart's months: the period's, or the twelve up to its end for a short period (one query).
     months = months_between(period.start, period.end)

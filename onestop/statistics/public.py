@@ -33,7 +33,7 @@ def public_rows(*, period: Period, now: dt.datetime | None = None) -> tuple[list
     """One row per receiving agency with figures in the month, and the province's total."""
     now = now or timezone.now()
     ids = list(Agency.objects.filter(active=True).values_list("pk", flat=True))
-    report = statistics_report(agency_ids=ids, period=period, now=now)
+    report = statistics_report(agency_ids=ids, period=period, now=now, detail=False)
     table = report.tables["agency"]
 
     def public(row: dict) -> dict:

@@ -15,9 +15,11 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.db.models import Sum
+from django.db.models.functions import TruncMonth
 
-from ..models import FLOW_FIELDS, StatisticsDay, StatisticsOpenDay
-from .periods import instant, local_today
+from ..models import FLOW_FIELDS, StatisticsDay, StatisticsMonth, StatisticsOpenDay
+from .periods import add_months, instant, local_today
 from .selectors import flows, stock
 
 
@@ -49,6 +51,7 @@ def statistics_rollup(*, first: dt.date, end: dt.date, stock_first: dt.date | No
         ],
         batch_size=2000,
     )
+    _months_from_days(first=first.replace(day=1), end=add_months((end - dt.timedelta(days=1)).replace(day=1), 1))
     stock_rows = 0
     day = stock_first
     while day < end:  # one grouped query per day (days, not dossiers)
@@ -65,3 +68,29 @@ def statistics_rollup(*, first: dt.date, end: dt.date, stock_first: dt.date | No
 def statistics_rollup_recent(*, days: int) -> RollupResult:
     today = local_today()
     return statistics_rollup(first=today - dt.timedelta(days=days), end=today, stock_first=today - dt.timedelta(days=1))
+
+
+def _months_from_days(*, first: dt.date, end: dt.date) -> None:
+    """Replace the month rows of [first, end) (first days of months) by the sums of their stored days
+    (one grouped INSERT's worth of rows; the current month holds the days rolled up so far)."""
+    StatisticsMonth.objects.filter(month__gte=first, month__lt=end).delete()
+    rows = (
+        StatisticsDay.objects.filter(day__gte=first, day__lt=end)
+        .annotate(m=TruncMonth("day"))
+        .values("m", "agency_id", "procedure_id", "channel")
+        .annotate(**{f"sum_{n}": Sum(n) for n in FLOW_FIELDS})
+        .order_by()
+    )
+    StatisticsMonth.objects.bulk_create(
+        [
+            StatisticsMonth(
+                month=r["m"].date() if isinstance(r["m"], dt.datetime) else r["m"],
+                agency_id=r["agency_id"],
+                procedure_id=r["procedure_id"],
+                channel=r["channel"],
+                **{n: r[f"sum_{n}"] for n in FLOW_FIELDS},
+            )
+            for r in rows
+        ],
+        batch_size=2000,
+    )

@@ -31,7 +31,7 @@ from typing import Any
 
 from django.db import connection
 from django.db.models import Count, Exists, F, OuterRef, Q, Sum
-from django.db.models.functions import Coalesce, TruncDate, TruncMonth
+from django.db.models.functions import Coalesce, TruncDate
 
 from procedures.models import OnlineLevel, Procedure, ProcedureStatus
 
@@ -43,9 +43,10 @@ from ..models import (
     DossierEvent,
     DossierStatus,
     StatisticsDay,
+    StatisticsMonth,
     StatisticsOpenDay,
 )
-from .periods import VN_TZ, instant
+from .periods import VN_TZ, add_months
 
 # A flow key: (agency_id, procedure_id, channel), with the Vietnam date first when by day.
 FlowKey = tuple
@@ -190,15 +191,44 @@ def stock(*, agency_ids: Iterable[int] | None, at: dt.datetime) -> dict[StockKey
 # ---------------------------------------------------------------------------------- the roll-up
 
 
-def rollup_flows(*, agency_ids: Iterable[int], first: dt.date, end: dt.date) -> dict[FlowKey, Counter]:
-    """The stored daily counters of the whole days [first, end), summed per (agency, procedure, channel)."""
-    rows = (
-        StatisticsDay.objects.filter(agency_id__in=sorted(agency_ids), day__gte=first, day__lt=end)
-        .values(a=F("agency_id"), p=F("procedure_id"), c=F("channel"))
-        .annotate(**{name: Sum(name) for name in FLOW_FIELDS})
-        .order_by()
-    )
-    return {(r["a"], r["p"], r["c"]): Counter({n: r[n] for n in FLOW_FIELDS if r[n]}) for r in rows}
+GROUPS = {
+    None: {"a": F("agency_id"), "p": F("procedure_id"), "c": F("channel")},
+    "agency": {"a": F("agency_id"), "c": F("channel")},
+    "procedure": {"p": F("procedure_id"), "c": F("channel")},
+}
+
+
+def rollup_flows(
+    *, agency_ids: Iterable[int], first: dt.date, end: dt.date, by: str | None = None
+) -> dict[FlowKey, Counter]:
+    """The stored counters of the whole days [first, end), summed by the database per (agency,
+    procedure, channel), or per (agency, channel) / (procedure, channel) with `by`. Whole months come
+    from the month table (twelve rows a year per agency, procedure and channel), the days of a month
+    cut by the range from the day table: two queries at most."""
+    keys = GROUPS[by]
+    ids = sorted(agency_ids)
+    whole_first = first if first.day == 1 else add_months(first, 1)
+    whole_end = end.replace(day=1)
+    sources = []
+    if whole_first < whole_end:
+        sources.append(StatisticsMonth.objects.filter(agency_id__in=ids, month__gte=whole_first, month__lt=whole_end))
+        days = Q(day__gte=first, day__lt=whole_first) | Q(day__gte=whole_end, day__lt=end)
+    else:
+        days = Q(day__gte=first, day__lt=end)
+    sources.append(StatisticsDay.objects.filter(days, agency_id__in=ids))
+    width = len(keys)
+    out: dict[FlowKey, Counter] = {}
+    for source in sources:
+        rows = (
+            source.values(**keys)
+            .annotate(**{name: Sum(name) for name in FLOW_FIELDS})
+            .order_by()
+            .values_list(*keys, *FLOW_FIELDS)
+        )
+        for row in rows:
+            counters = out.setdefault(row[:width], Counter())
+            counters.update({n: v for n, v in zip(FLOW_FIELDS, row[width:], strict=True) if v})
+    return out
 
 
 def rollup_stock(*, agency_ids: Iterable[int], day: dt.date) -> dict[StockKey, Counter]:
@@ -210,39 +240,25 @@ def rollup_stock(*, agency_ids: Iterable[int], day: dt.date) -> dict[StockKey, C
 
 
 def rollup_months(*, agency_ids: Iterable[int], first: dt.date, end: dt.date) -> dict[dt.date, Counter]:
-    """Received and resolved per month (the chart), from the roll-up: one query."""
+    """Received and resolved per month (the chart) for the months from `first` (a first day) to
+    `end`, from the month table: one query (the current month holds the days rolled up so far)."""
     rows = (
-        StatisticsDay.objects.filter(agency_id__in=sorted(agency_ids), day__gte=first, day__lt=end)
-        .annotate(m=TruncMonth("day"))
-        .values("m")
+        StatisticsMonth.objects.filter(agency_id__in=sorted(agency_ids), month__gte=first, month__lt=end)
+        .values("month")
         .annotate(
             received=Sum("received"),
             early=Sum("resolved_early"),
             on_time=Sum("resolved_on_time"),
             late=Sum("resolved_late"),
         )
-        .order_by("m")
+        .order_by("month")
     )
-    out = {}
-    for r in rows:
-        month = r["m"].date() if isinstance(r["m"], dt.datetime) else r["m"]
-        out[month] = Counter(
-            received=r["received"] or 0,
-            resolved=(r["early"] or 0) + (r["on_time"] or 0) + (r["late"] or 0),
+    return {
+        r["month"]: Counter(
+            received=r["received"] or 0, resolved=(r["early"] or 0) + (r["on_time"] or 0) + (r["late"] or 0)
         )
-    return out
-
-
-def flows_for_days(*, agency_ids: list[int], first: dt.date, end: dt.date, today: dt.date) -> dict[FlowKey, Counter]:
-    """[first, end): whole days before today from the roll-up (one query), today and later live (four)."""
-    out: dict[FlowKey, Counter] = {}
-    if first < min(end, today):
-        out = rollup_flows(agency_ids=agency_ids, first=first, end=min(end, today))
-    if end > today:
-        live = flows(agency_ids=agency_ids, start=instant(max(first, today)), end=instant(end))
-        for key, counters in live.items():
-            out.setdefault(key, Counter()).update(counters)
-    return out
+        for r in rows
+    }
 
 
 def stock_at_start_of(*, agency_ids: list[int], day: dt.date, today: dt.date, now: dt.datetime) -> dict:
