@@ -22,6 +22,18 @@ from .selectors import processing_times
 TABLES = {"co-quan": "agency", "linh-vuc": "sector", "thu-tuc": "procedure"}
 
 
+def _table_html(slug: str, table) -> dict:
+    from ..templatetags.stats import header_cells, row_cells
+
+    return {
+        "slug": slug,
+        "table": table,
+        "header": header_cells(table.figures),
+        "rows": [(row, row_cells(row, table.figures)) for row in table.rows],
+        "total": row_cells(table.total, table.figures),
+    }
+
+
 def _form_context(period) -> dict:
     kind = {"month": "thang", "quarter": "quy", "year": "nam", "custom": "tuy-chon"}[period.kind]
     return {
@@ -54,7 +66,7 @@ def statistics_page(request: HttpRequest) -> HttpResponse:
         "agency": agency,
         "choices": choices,
         "report": report,
-        "tables": [(slug, report.tables[key]) for slug, key in TABLES.items()],
+        "tables": [_table_html(slug, report.tables[key]) for slug, key in TABLES.items()],
         "figures": FIGURES,
         "query": urlencode(query),
         "chart_months": charts.received_resolved(report.months, title=_("Received and resolved per month")),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import template
+from django.utils.html import format_html_join
 
 register = template.Library()
 
@@ -29,3 +30,19 @@ def hours(value) -> str:
 def figure(row: dict, key: str, is_percent: bool = False) -> str:
     value = row.get(key)
     return percent(value) if is_percent else _number(value)
+
+
+def row_cells(row: dict, figures) -> str:
+    """A table row's figure cells as one piece of HTML (a year's tables have thousands of cells:
+    formatting them here costs a fraction of a template tag per cell)."""
+    return format_html_join(
+        "",
+        '<td class="num" data-figure="{}">{}</td>',
+        ((f.key, figure(row, f.key, f.percent)) for f in figures),
+    )
+
+
+def header_cells(figures) -> str:
+    return format_html_join(
+        "", '<th scope="col" title="{}">{}{}</th>', ((f.how, f.label, " (%)" if f.percent else "") for f in figures)
+    )
