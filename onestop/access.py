@@ -14,6 +14,10 @@ downloads, PDFs, the API — asks here, and the workflow's guards read the same 
 * nobody else — agency administrators manage the catalogue and staff, not dossiers, and staff
   never see drafts.
 
+Statistics (aggregates, no dossier): a leader reads those of their agency's subtree, a head of unit
+(approver) those of the agencies where they are head (`AccessScope.statistics_ids`,
+`statistics_agencies_for`); nobody reads another agency's.
+
 Roles count only while active, in an active agency. `access_scope(user)` reads them once per
 request (one query, plus one for the agency tree when the user is a leader). `dossier_for` fetches
 and authorises in one call and answers the same 404 for "missing" and "not yours". Every staff read
