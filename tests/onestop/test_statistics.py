@@ -355,3 +355,11 @@ def test_open_data_runs_a_constant_number_of_queries(client, rolled, django_asse
         response = client.get(url, {"month": "2026-11"})
     rows = {r["agency_code"]: r for r in response.json()["results"]}
     assert rows["000.02.00.T01"]["received"] == 21
+
+
+def test_the_processing_time_page_runs_a_constant_number_of_queries(client, rolled, django_assert_max_num_queries):
+    client.force_login(rolled.leader)
+    query = {**NOV_QUERY, "co-quan": rolled.ward_a.code}
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("onestop:statistics_times"), query)
+    assert response.status_code == 200
