@@ -18,6 +18,9 @@ Satisfaction evaluations (onestop.satisfaction): the applicant evaluates their o
 a receptionist of the receiving desk records an evaluation given at the counter; the agency answers
 a comment through the receptionists or the heads (approvers) of the receiving desk
 (`FEEDBACK_ANSWER_ROLES`) — leaders read it, read-only, like the rest of the dossier.
+Statistics (aggregates, no dossier): a leader reads those of their agency's subtree, a head of unit
+(approver) those of the agencies where they are head (`AccessScope.statistics_ids`,
+`statistics_agencies_for`); nobody reads another agency's.
 
 Roles count only while active, in an active agency. `access_scope(user)` reads them once per
 request (one query, plus one for the agency tree when the user is a leader). `dossier_for` fetches
@@ -41,7 +44,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 
 from procedures.models import Agency
-from procedures.selectors import agency_subtree
+from procedures.selectors import agency_subtree, agency_subtree_ids
 
 from .models import (
     AccessKind,
@@ -112,6 +115,13 @@ class AccessScope:
     @property
     def processing_ids(self) -> list[int]:
         return self.where(*PROCESSING_ROLES)
+
+    # ------------------------------------------------------------ statistics
+    @property
+    def statistics_ids(self) -> frozenset[int]:
+        """Agencies whose statistics this user reads (issue 12): a leader their agency's subtree, a
+        head of unit (approver) the agencies where they are head; nobody any other agency's."""
+        return frozenset(self.led) | frozenset(self.where(Role.APPROVER))
 
     # ------------------------------------------------------------ visibility
     def visible(self) -> Q:
@@ -311,3 +321,35 @@ def staff_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespo
         return view(request, *args, **kwargs)
 
     return wrapper
+
+
+# ---------------------------------------------------------------------------------- statistics
+
+
+def may_read_statistics(user) -> bool:
+    return bool(access_scope(user).statistics_ids)
+
+
+def statistics_agencies_for(*, user, code: str | None = None) -> tuple[Agency, list[int], list[Agency]]:
+    """(the chosen agency, the ids whose figures are counted — its subtree within what the user may
+    read —, the agencies the user may choose). `code` picks one of them; the default is the highest
+    one. Http404 for a user who reads no statistics or an agency that is not theirs (the same answer
+    as for an unknown code). Two queries (the roles, the agency tree)."""
+    allowed = access_scope(user).statistics_ids
+    if not allowed:
+        raise Http404
+    choices = list(Agency.objects.filter(pk__in=sorted(allowed), active=True).order_by("code"))
+    by_id = {a.pk: a for a in choices}
+    # Highest first: an agency whose parent is not itself a choice is a root of the user's trees.
+    roots = [a for a in choices if a.parent_id not in by_id]
+    if code:
+        chosen = next((a for a in choices if a.code == code), None)
+        if chosen is None:
+            raise Http404
+    elif roots:
+        chosen = roots[0]
+    else:
+        raise Http404
+    ids = sorted(agency_subtree_ids(agency_ids=[chosen.pk]) & allowed)
+    ordered = sorted(choices, key=lambda a: (a not in roots, a.code))
+    return chosen, ids, ordered

@@ -12,4 +12,5 @@ urlpatterns = [
     path("", include("onestop.backoffice.urls")),
     path("", include("onestop.postal.urls")),
     path("", include("onestop.satisfaction.urls")),
+    path("", include("onestop.statistics.urls")),
 ]

@@ -49,3 +49,24 @@ def day_refunds(payments: list[Payment], *, day: dt.date) -> dict:
     start, end = _bounds(day)
     refunded = [p for p in payments if p.refunded_at is not None and start <= p.refunded_at < end]
     return {"count": len(refunded), "total": sum(p.amount for p in refunded)}
+
+
+def payment_channel_summary(*, agency_ids, start: dt.datetime, end: dt.datetime) -> dict[int, dict[str, int]]:
+    """Payments settled in [start, end) per receiving agency: {agency_id: {"paid": n, "online": n}} —
+    the online payment indicator of Decision 766/QĐ-TTg (dossiers with fees paid through the portal's
+    gateway among those paid). One grouped query on the paid_at index; refunded payments were paid.
+    Read by onestop.statistics through settings.STATISTICS_PAYMENT_SUMMARY (onestop never imports payments)."""
+    from django.db.models import Count
+
+    rows = (
+        Payment.objects.filter(
+            paid_at__gte=start,
+            paid_at__lt=end,
+            status__in=[PaymentStatus.PAID, PaymentStatus.REFUNDED],
+            dossier__agency_id__in=sorted(agency_ids),
+        )
+        .values("dossier__agency_id")
+        .annotate(paid=Count("pk"), online=Count("pk", filter=Q(method="online")))
+        .order_by()
+    )
+    return {r["dossier__agency_id"]: {"paid": r["paid"], "online": r["online"]} for r in rows}

@@ -306,7 +306,12 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 # Tasks live with their capability (STYLE §18), not in one onestop/tasks.py.
-CELERY_IMPORTS = ("onestop.notifications.tasks", "onestop.deadlines.tasks", "onestop.uploads.tasks")
+CELERY_IMPORTS = (
+    "onestop.notifications.tasks",
+    "onestop.deadlines.tasks",
+    "onestop.uploads.tasks",
+    "onestop.statistics.tasks",
+)
 CELERY_BEAT_SCHEDULE: dict = {}
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # Exactly one beat: with a Redis lock URL (default: the Redis broker) beat takes a lock before it
@@ -380,6 +385,22 @@ CELERY_BEAT_SCHEDULE["storage-orphan-cleanup"] = {
     "schedule": crontab(hour=2, minute=30),  # local time, a quiet hour
     "options": {"expires": 6 * 3600.0},
 }
+
+# --- Statistics (onestop/statistics, issue 12) ----------------------------------------------
+# The daily roll-up: every hour the last STATISTICS_ROLLUP_DAYS whole days are recomputed (idempotent);
+# `manage.py statistics_rebuild --from … --to …` rebuilds older ranges.
+STATISTICS_ROLLUP_DAYS = env.int("STATISTICS_ROLLUP_DAYS", default=7)
+CELERY_BEAT_SCHEDULE["statistics-rollup"] = {
+    "task": "onestop.statistics_rollup",
+    "schedule": crontab(minute=10),  # hourly, ten past (the first run after midnight closes the day)
+    "options": {"expires": 3600.0},
+}
+# Who pays online (payments/ imports onestop/, never the reverse): named here, imported when used.
+STATISTICS_PAYMENT_SUMMARY = "payments.selectors.payment_channel_summary"
+# Open data (/api/v1/open-data/service-statistics/): the licence stated with every answer, and its rate limit.
+OPEN_DATA_LICENCE = env.str("OPEN_DATA_LICENCE", default="CC BY 4.0")
+OPEN_DATA_LICENCE_URL = env.str("OPEN_DATA_LICENCE_URL", default="https://creativecommons.org/licenses/by/4.0/")
+OPEN_DATA_RATE = env.str("OPEN_DATA_RATE", default="60/min")
 
 # --- REST API -------------------------------------------------------------------------------
 REST_FRAMEWORK = {

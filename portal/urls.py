@@ -24,6 +24,7 @@ urlpatterns = [
     path("xac-thuc/<str:code>/", verification.verify_code, name="verify-result"),
     path("", include("onestop.notifications.urls")),
     path("", include("payments.urls")),
+    path("", include("onestop.statistics.public_urls")),
     path("mot-cua/", include("onestop.urls")),
     path("api/v1/", include("portal.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -200,6 +200,8 @@ def home_context(request: HttpRequest) -> dict[str, Any]:
         # Form 07: the register view's own rule (onestop.access.may_read_register).
         "register_agencies": register_agencies(scope),
         "register_link": bool(register_agencies(scope)),
+        # Leaders (their subtree) and heads of unit (their agencies) read the statistics (onestop.access).
+        "may_read_statistics": bool(scope.statistics_ids),
     }
 
 

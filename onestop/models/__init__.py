@@ -51,12 +51,14 @@ from .satisfaction import (
     SatisfactionEvaluation,
     SatisfactionHandler,
 )
+from .statistics import FLOW_FIELDS, StatisticsDay, StatisticsMonth, StatisticsOpenDay
 
 __all__ = [
     "COUNTER_SOURCES",
     "CRITERIA",
     "CRITERIA_BY_KEY",
     "CRITERION_KEYS",
+    "FLOW_FIELDS",
     "NATIONAL_STATUS_CODE",
     "OPEN_STATUSES",
     "PERIOD_FIELDS",
@@ -97,6 +99,9 @@ __all__ = [
     "ShipmentState",
     "SignedResult",
     "StaffRole",
+    "StatisticsDay",
+    "StatisticsMonth",
+    "StatisticsOpenDay",
     "StoredFile",
     "new_verification_code",
     "validate_periods_text",

@@ -115,6 +115,8 @@ class Dossier(models.Model):
     check_due_at = models.DateTimeField(_("check due at"), null=True, blank=True)
     received_at = models.DateTimeField(_("received at"), null=True, blank=True)
     due_at = models.DateTimeField(_("due date"), null=True, blank=True)
+    # When the result was approved (national 9): the moment statistics compare with due_at.
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     withdraw_reason = models.TextField(_("reason for withdrawal"), blank=True)
 
@@ -175,6 +177,9 @@ class Dossier(models.Model):
             models.Index(fields=["agency", "received_at"], name="dossier_agency_received"),
             # "Received today" of leaders and heads of unit: a day's range, then their agencies (issue #12).
             models.Index(fields=["received_at"], name="dossier_received"),
+            # Statistics (onestop.statistics): the dossiers received, resolved or closed in a range of days.
+            models.Index(fields=["resolved_at"], name="dossier_resolved_at"),
+            models.Index(fields=["closed_at"], name="dossier_closed_at"),
         ]
 
     def __str__(self) -> str:
@@ -274,6 +279,11 @@ class DossierEvent(models.Model):
     from_status = models.CharField(max_length=24, blank=True)
     to_status = models.CharField(max_length=24)
     step = models.PositiveSmallIntegerField(null=True, blank=True)
+    # The unit holding the dossier after the event (its step's unit, else the receiving desk): the
+    # processing time per unit is counted from these columns, never from `data` (onestop.statistics).
+    unit = models.ForeignKey(
+        "procedures.Agency", null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     note = models.TextField(blank=True)
     data = models.JSONField(default=dict, blank=True)
     # Citizens and the public tracking page see public milestones; staff see everything.
@@ -285,7 +295,11 @@ class DossierEvent(models.Model):
         verbose_name = _("dossier event")
         verbose_name_plural = _("dossier events")
         ordering = ["created_at", "pk"]
-        indexes = [models.Index(fields=["dossier", "created_at"], name="dossierevent_dossier_time")]
+        indexes = [
+            models.Index(fields=["dossier", "created_at"], name="dossierevent_dossier_time"),
+            # Statistics: supplement requests and extensions of a range of days.
+            models.Index(fields=["action", "created_at"], name="dossierevent_action_time"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.dossier} {self.action} {self.from_status}→{self.to_status}"

@@ -109,6 +109,7 @@ def _record(
         from_status=from_status,
         to_status=locked.status,
         step=step,
+        unit_id=locked.step_agency_id or locked.agency_id,
         note=note,
         data=data or {},
         public=(TRANSITIONS[action].public if action in TRANSITIONS else EVENT_KINDS[action].public)

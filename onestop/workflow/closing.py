@@ -60,7 +60,8 @@ def dossier_resolve(
     if signature is not None:
         SignedResult.objects.create(document=document, sha256=stored.sha256, **signature)
     steps = steps_of(locked)
-    updates: dict = {"assignee": None}
+    # Statistics compare this moment with due_at (on time / late, DESIGN §2).
+    updates: dict = {"assignee": None, "resolved_at": timezone.now()}
     # A last step at the one-stop desk returns the result; the dossier waits there.
     if steps and steps[-1]["role"] == Role.RECEPTIONIST and locked.current_step != len(steps):
         updates.update(step_values(locked, len(steps), timezone.now()))

@@ -86,6 +86,35 @@ def test_inter_agency_transfer_keeps_the_code_and_the_desk_returns_the_result(cl
     assert transfer.data["to_agency"] == "Công an Thành phố" and transfer.public
 
 
+def test_the_workflow_records_what_statistics_count_resolved_at_and_each_events_unit(liaison):
+    """Statistics read columns, never event JSON: the resolve time on the dossier, the unit holding the
+    dossier after each event (onestop.statistics.selectors)."""
+    import datetime as dt
+
+    from onestop.statistics.selectors import processing_times
+
+    x = liaison
+    dossier = workflow.dossier_receive(dossier=demo_dossier(procedure=x["procedure"], applicant=x["citizen"]),
+                                       actor=x["desk"])  # fmt: skip
+    dossier = workflow.dossier_forward(dossier=dossier, actor=x["desk"])
+    dossier = workflow.dossier_forward(dossier=dossier, actor=x["ward_specialist"])
+    dossier = workflow.dossier_transfer(dossier=dossier, actor=x["ward_head"], to_agency=x["department"], note="LT")
+    dossier = workflow.dossier_forward(dossier=dossier, actor=x["dept_specialist"])
+    assert dossier.resolved_at is None
+    dossier = workflow.dossier_resolve(dossier=dossier, actor=x["dept_head"], result_file=result_pdf())
+    resolve = dossier.events.get(action="resolve")
+    assert dossier.resolved_at == resolve.created_at or abs(dossier.resolved_at - resolve.created_at) < dt.timedelta(
+        seconds=1
+    )
+    units = list(dossier.events.order_by("created_at", "pk").values_list("action", "unit__code"))
+    assert units[-4:] == [("forward", WARD), ("transfer", DEPARTMENT), ("forward", DEPARTMENT), ("resolve", WARD)]
+    times = processing_times(
+        agency_ids=[dossier.agency_id], start=dossier.resolved_at - dt.timedelta(hours=1),
+        end=dossier.resolved_at + dt.timedelta(hours=1),
+    )  # fmt: skip
+    assert {r["unit_id"] for r in times["units"]} == {dossier.agency_id, x["department"].pk}
+
+
 def _at_a_step_that_asks_for_payment(office) -> Dossier:
     dossier = office.submitted()
     workflow.dossier_receive(dossier=dossier, actor=office.receptionist)

@@ -16,7 +16,8 @@ What it makes (codes `BQ-00000001`…; a new run deletes the previous run's rows
   receiving ~900 dossiers a working day holds about ten days of them — the rest closed (returned,
   refused, withdrawn, stopped) over three years; open dossiers' deadlines spread from a few days
   late to weeks ahead (~15 % overdue). `--open-share 0.17` is the stress test of docs/performance.md;
-* no events or files: the queue pages do not read them.
+* no events or files: the queue pages do not read them (the statistics page reads the dossiers'
+  received_at, resolved_at, closed_at and due_at through its roll-up: resolved_at is filled in).
 """
 
 from __future__ import annotations
@@ -279,7 +280,7 @@ INSERT INTO onestop_dossier (
     applicant_kind, applicant_name, applicant_id_number, applicant_phone, applicant_email, applicant_address,
     organisation_name, organisation_tax_code, form_data, delivery_method, delivery_address, delivery_phone,
     declaration_accepted, snapshot, wizard_step, created_at, updated_at, submitted_at, check_due_at, received_at,
-    due_at, closed_at, withdraw_reason, current_step, step_agency_id, assignee_id, step_due_at, paused_at,
+    due_at, resolved_at, closed_at, withdraw_reason, current_step, step_agency_id, assignee_id, step_due_at, paused_at,
     remaining_minutes, step_remaining_minutes, supplement_requests, extensions, version
 )
 SELECT
@@ -303,8 +304,10 @@ SELECT
         THEN q.t0 + (r_d * 23 - 3) * interval '1 day'
       ELSE q.submitted_at + interval '10 days'
     END,
+    CASE WHEN q.status = 'returned' THEN q.submitted_at + interval '8 hours' + r_d * interval '12 days'
+         WHEN q.status = 'resolved' THEN q.t0 - r_e * interval '12 hours' ELSE NULL END,
     CASE WHEN q.status IN ('returned', 'rejected', 'withdrawn', 'stopped')
-         THEN q.submitted_at + r_d * interval '12 days' ELSE NULL END,
+         THEN q.submitted_at + interval '8 hours' + r_d * interval '12 days' ELSE NULL END,
     CASE WHEN q.status = 'withdrawn' THEN 'Nộp nhầm thủ tục.' ELSE '' END,
     q.step,
     CASE WHEN q.step IS NULL THEN NULL ELSE q.step_agencies[q.step] END,

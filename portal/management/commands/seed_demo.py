@@ -1,8 +1,11 @@
+import datetime as dt
 import random
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from onestop.statistics.periods import local_today
+from onestop.statistics.rollup import statistics_rollup
 from portal.demo.accounts import DEMO_PASSWORD, seed_accounts
 from portal.demo.agencies import seed_agencies
 from portal.demo.backoffice import seed_backoffice_dossiers
@@ -37,6 +40,9 @@ class Command(BaseCommand):
             with working_clock(random.Random(15)):  # noqa: S311 — demo data, not security
                 dossiers = seed_citizen_dossiers() + seed_backoffice_dossiers() + seed_postal_shipments()
                 dossiers += seed_satisfaction() + seed_leader_oversight()
+        # The statistics' daily roll-up of the demo's last two months (idempotent; the beat keeps it after).
+        today = local_today()
+        statistics_rollup(first=today - dt.timedelta(days=62), end=today)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready: {len(agencies)} agencies, {len(users)} accounts (password {DEMO_PASSWORD}), "

@@ -1,0 +1,302 @@
+"""The figures of the statistics pages, exports and report: what each one is, how it is counted
+(one sentence shown beside it), and the tables by agency, sector and procedure for a period.
+
+Indicator groups of the national service-quality index (Decision 766/QĐ-TTg of 2022): publicity,
+processing progress, online service, online payment, satisfaction, digitisation.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from procedures.models import Agency, Procedure
+
+from ..models import DossierChannel
+from . import adapters, selectors
+from .periods import Period, add_months, instant, local_today, months_between
+
+
+@dataclass(frozen=True)
+class Figure:
+    key: str
+    label: Any
+    how: Any  # one sentence: how it is counted
+    percent: bool = False
+
+
+FIGURES = [
+    Figure("carried_over", _("Carried over"),
+           _("Dossiers received before the period and still being processed at its start.")),
+    Figure("received", pgettext_lazy("statistics", "Received"),
+           _("Dossiers given a receipt (form 01) in the period, by the day of the receipt; "
+               "refused ones are not received.")),
+    Figure("received_counter", _("At the counter"), _("Received dossiers handed in at the counter (channel 1).")),
+    Figure("received_online", _("Online"), _("Received dossiers submitted online (channel 2).")),
+    Figure("received_post", _("By post"), _("Received dossiers that came by public post (channel 3).")),
+    Figure("resolved", _("Resolved"), _("Dossiers whose result was approved in the period (national status 9).")),
+    Figure("resolved_early", _("Before the due date"),
+           _("Resolved on a day before the due date's day, with at most one supplement request.")),
+    Figure("resolved_on_time", _("On the due date"),
+           _("Resolved on the due date's day, not after the due moment, with at most one supplement request.")),
+    Figure("resolved_late", _("After the due date"),
+           _("Resolved after the due moment, or with more than one supplement request "
+               "(national rule). The citizen's supplement time is not counted: the due date "
+               "moves by it.")),
+    Figure("on_time_rate", _("On time"),
+           _("Resolved before or on the due date, out of all resolved (processing progress, Decision 766/QĐ-TTg)."),
+           percent=True),
+    Figure("late_by_supplement", _("Late by a second supplement"),
+           _("Resolved within the due date but counted late because more than one supplement was requested.")),
+    Figure("open_on_time", _("In progress, on time"),
+           _("Still being processed at the end of the period (or now), due date not passed or "
+               "clock paused for a supplement.")),
+    Figure("open_overdue", _("In progress, overdue"),
+           _("Still being processed at the end of the period (or now) with the due date passed.")),
+    Figure("withdrawn", _("Withdrawn"), _("Withdrawn at the applicant's request in the period (national status 7).")),
+    Figure("refused", _("Refused"), _("Not accepted at reception in the period (form 03, national status 3).")),
+    Figure("stopped", _("Stopped"), _("Processing stopped in the period (form 05, national status 8).")),
+    Figure("supplement_requests", _("Supplement requests"),
+           _("Requests to supplement a dossier (form 02) made in the period.")),
+    Figure("extensions", _("Extensions with apology"),
+           _("Apologies with a new appointment (form 04) issued in the period.")),
+    Figure("online_share", _("Submitted online"),
+           _("Received online out of all received (online service, Decision 766/QĐ-TTg)."), percent=True),
+    Figure("digitised_share", _("Digitised dossiers"),
+           _("Received dossiers whose documents are held as files, out of all received "
+               "(digitisation, Decision 766/QĐ-TTg)."),
+           percent=True),
+    Figure("results_digitised_share", _("Digitised results"),
+           _("Resolved dossiers with an electronic result, out of all resolved (digitisation)."), percent=True),
+    Figure("online_payment_share", _("Paid online"),
+           _("Payments made through the online gateway out of all payments settled in the "
+               "period (online payment, Decision 766/QĐ-TTg)."),
+           percent=True),
+    Figure("satisfaction", _("Satisfied"),
+           _("Share of satisfied evaluations given by applicants in the period (satisfaction, Decision 766/QĐ-TTg)."),
+           percent=True),
+]  # fmt: skip
+FIGURES_BY_KEY = {f.key: f for f in FIGURES}
+# Columns of the tables (per agency adds the figures only agencies have).
+TABLE_KEYS = [
+    "carried_over", "received", "received_counter", "received_online", "received_post", "resolved",
+    "resolved_early", "resolved_on_time", "resolved_late", "on_time_rate", "late_by_supplement", "open_on_time",
+    "open_overdue", "withdrawn", "refused", "stopped", "supplement_requests", "extensions", "online_share",
+    "digitised_share", "results_digitised_share",
+]  # fmt: skip
+AGENCY_KEYS = [*TABLE_KEYS, "online_payment_share", "satisfaction"]
+CHANNEL_KEYS = {DossierChannel.COUNTER: "received_counter", DossierChannel.ONLINE: "received_online",
+                DossierChannel.POST: "received_post"}  # fmt: skip
+
+
+def _share(part: int, whole: int) -> float | None:
+    return round(100 * part / whole, 1) if whole else None
+
+
+def figures_of(flow: Counter, start: Counter, end: Counter, *, per_channel: Counter | None = None) -> dict:
+    """The figures of one row from its summed counters."""
+    resolved = flow["resolved_early"] + flow["resolved_on_time"] + flow["resolved_late"]
+    row = {
+        "carried_over": start["open"],
+        "received": flow["received"],
+        "resolved": resolved,
+        "resolved_early": flow["resolved_early"],
+        "resolved_on_time": flow["resolved_on_time"],
+        "resolved_late": flow["resolved_late"],
+        "on_time_rate": _share(flow["resolved_early"] + flow["resolved_on_time"], resolved),
+        "late_by_supplement": flow["late_by_supplement"],
+        "open_on_time": end["open"] - end["overdue"],
+        "open_overdue": end["overdue"],
+        "withdrawn": flow["withdrawn"],
+        "refused": flow["refused"],
+        "stopped": flow["stopped"],
+        "supplement_requests": flow["supplement_requests"],
+        "extensions": flow["extensions"],
+        "digitised_share": _share(flow["digitised"], flow["received"]),
+        "results_digitised_share": _share(flow["results_digitised"], resolved),
+    }
+    for key in CHANNEL_KEYS.values():
+        row[key] = flow[key]
+    row["online_share"] = _share(flow["received_online"], flow["received"])
+    return row
+
+
+def _with_channels(flows: dict) -> dict:
+    """Received per channel as counters of their own (the key's channel)."""
+    for key, counters in flows.items():
+        name = CHANNEL_KEYS.get(key[-1])
+        if name and counters["received"]:
+            counters[name] = counters["received"]
+    return flows
+
+
+@dataclass
+class Table:
+    key: str
+    title: Any
+    keys: list[str]
+    rows: list[dict] = field(default_factory=list)
+    total: dict = field(default_factory=dict)
+
+    @property
+    def figures(self) -> list[Figure]:
+        return [FIGURES_BY_KEY[k] for k in self.keys]
+
+
+@dataclass
+class Report:
+    period: Period
+    agency_ids: list[int]
+    now: dt.datetime
+    tables: dict[str, Table]
+    months: list[dict]
+    overdue_by_unit: list[dict]
+    full_online: tuple[int, int]
+
+    @property
+    def total(self) -> dict:
+        return self.tables["agency"].total
+
+    @property
+    def full_online_share(self) -> float | None:
+        total, full = self.full_online
+        return _share(full, total)
+
+
+def statistics_report(
+    *, agency_ids: list[int], period: Period, now: dt.datetime | None = None, detail: bool = True
+) -> Report:
+    """Every figure of a period for these agencies (the receiving agency's subtree chosen by the
+    caller, through onestop.access). A constant number of queries: the roll-up for whole days, the
+    live counting for today, the stock at both ends, the months of the chart, payments, the catalogue
+    and the names. `detail=False` (the public figures): the table by agency only, no chart."""
+    now = now or timezone.now()
+    today = local_today(now)
+    ids = sorted(agency_ids)
+    # Whole days before today from the roll-up (one query per table's dimension: agency, procedure),
+    # today and later live (four queries).
+    whole_days = period.start < min(period.end, today)
+    live = (
+        selectors.flows(agency_ids=ids, start=instant(max(period.start, today)), end=instant(period.end))
+        if period.end > today
+        else {}
+    )
+
+    def flows_by(by: str, key) -> dict:
+        rolled = (
+            selectors.rollup_flows(agency_ids=ids, first=period.start, end=min(period.end, today), by=by)
+            if whole_days
+            else {}
+        )
+        return _with_channels(selectors.merge(selectors.merge({}, rolled), selectors.by(live, key)))
+
+    flows_a = flows_by("agency", lambda k: (k[0], k[2]))
+    flows_p = flows_by("procedure", lambda k: (k[1], k[2])) if detail else {}
+    stock_start = selectors.stock_at_start_of(agency_ids=ids, day=period.start, today=today, now=now)
+    stock_end = selectors.stock_at_start_of(agency_ids=ids, day=period.end, today=today, now=now)
+    start_at, end_at = instant(period.start), min(instant(period.end), now)
+    payments = adapters.payments_by_agency(agency_ids=ids, start=start_at, end=end_at)
+    satisfaction = adapters.satisfaction_by_agency(agency_ids=ids, start=start_at, end=end_at)
+
+    # Names: the agencies and units present, and the procedures with their sector (two queries).
+    unit_ids = {k[1] for k in stock_end}
+    agencies = Agency.objects.in_bulk(set(ids) | unit_ids)
+    procedure_ids = {k[0] for k in flows_p} | {k[2] for k in stock_start} | {k[2] for k in stock_end}
+    procedures = (
+        Procedure.objects.select_related("sector")
+        .only("code", "name", "sector__code", "sector__name")
+        .in_bulk(procedure_ids)
+        if detail
+        else {}
+    )
+
+    def table(key: str, title, keys, flows, flow_key, stock_key, name_of) -> Table:
+        f = selectors.by(flows, flow_key)
+        s = selectors.by(stock_start, stock_key)
+        e = selectors.by(stock_end, stock_key)
+        rows = []
+        for k in sorted(set(f) | set(s) | set(e), key=lambda k: name_of(k)[1]):
+            code, name = name_of(k)
+            rows.append({"id": k, "code": code, "name": name, **figures_of(f.get(k, Counter()), s.get(k, Counter()),
+                                                                        e.get(k, Counter()))})  # fmt: skip
+        total = figures_of(sum(f.values(), Counter()), sum(s.values(), Counter()), sum(e.values(), Counter()))
+        return Table(key, title, keys, rows, total)
+
+    def agency_name(pk):
+        agency = agencies.get(pk)
+        return (agency.code, agency.name) if agency else ("", str(pk))
+
+    def procedure_name(pk):
+        procedure = procedures.get(pk)
+        return (procedure.code, procedure.name) if procedure else ("", str(pk))
+
+    def sector_name(code):
+        for procedure in procedures.values():
+            if procedure.sector.code == code:
+                return (code, procedure.sector.name)
+        return (code, code)
+
+    sector_of = {pk: p.sector.code for pk, p in procedures.items()}
+    by_agency = table("agency", _("By agency"), AGENCY_KEYS, flows_a, lambda k: k[0], lambda k: k[0], agency_name)
+    paid_total = {"paid": 0, "online": 0}
+    for row in by_agency.rows:
+        paid = payments.get(row["id"], {})
+        row["online_payment_share"] = _share(paid.get("online", 0), paid.get("paid", 0))
+        rated = satisfaction.get(row["id"]) or {}
+        row["satisfaction"] = rated.get("satisfied_pct")
+        row["evaluations"] = rated.get("count", 0)
+        for name in paid_total:
+            paid_total[name] += paid.get(name, 0)
+    by_agency.total["online_payment_share"] = _share(paid_total["online"], paid_total["paid"])
+    rated = [v for v in satisfaction.values() if v.get("satisfied_pct") is not None and v.get("count")]
+    count = sum(v["count"] for v in rated)
+    by_agency.total["satisfaction"] = (
+        round(sum(v["satisfied_pct"] * v["count"] for v in rated) / count, 1) if count else None
+    )
+    by_agency.total["evaluations"] = count
+    tables = {"agency": by_agency}
+    if detail:
+        tables["sector"] = table("sector", _("By sector"), TABLE_KEYS, flows_p, lambda k: sector_of.get(k[0], ""),
+                                 lambda k: sector_of.get(k[2], ""), sector_name)  # fmt: skip
+        tables["procedure"] = table("procedure", _("By procedure"), TABLE_KEYS, flows_p, lambda k: k[0],
+                                    lambda k: k[2], procedure_name)  # fmt: skip
+    if not detail:
+        return Report(period=period, agency_ids=ids, now=now, tables=tables, months=[], overdue_by_unit=[],
+                      full_online=(0, 0))  # fmt: skip
+
+    # The chart's months: the period's, or the twelve up to its end for a short period (one query).
+    months = months_between(period.start, period.end)
+    if len(months) < 3:
+        months = months_between(add_months(period.last.replace(day=1), -11), period.end)
+    stored = selectors.rollup_months(agency_ids=ids, first=months[0], end=min(period.end, today))
+    if live:  # today's live counts belong to the current month
+        current = stored.setdefault(today.replace(day=1), Counter())
+        for counters in live.values():
+            current["received"] += counters["received"]
+            current["resolved"] += counters["resolved_early"] + counters["resolved_on_time"] + counters["resolved_late"]
+    month_rows = [{"month": m, **{k: stored.get(m, Counter())[k] for k in ("received", "resolved")}} for m in months]
+
+    units = selectors.by(stock_end, lambda k: k[1])
+    overdue_by_unit = sorted(
+        (
+            {"name": agency_name(u)[1], "overdue": c["overdue"], "open": c["open"]}
+            for u, c in units.items()
+            if c["overdue"]
+        ),
+        key=lambda r: (-r["overdue"], r["name"]),
+    )
+    return Report(
+        period=period,
+        agency_ids=ids,
+        now=now,
+        tables=tables,
+        months=month_rows,
+        overdue_by_unit=overdue_by_unit,
+        full_online=selectors.full_online_procedures(agency_ids=ids),
+    )

@@ -1,0 +1,96 @@
+"""Keeping the daily roll-up current (onestop.models.statistics): recompute whole days from the
+dossiers and events with the counting of onestop.statistics.selectors, replacing what was stored.
+
+Idempotent: a range of days is deleted and inserted again in one transaction, so running it twice,
+or late, gives the same rows. The beat task recomputes every hour the flows of the last
+STATISTICS_ROLLUP_DAYS whole days (a closed day's flows do not change, unless data were corrected) and
+the stock of yesterday only: the stock at the end of a day is counted with the due dates known then,
+and is not recounted later with dates moved since (an extension). `manage.py statistics_rebuild
+--from … --to …` rebuilds any range, stock included, with the due dates as they are now.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import Sum
+from django.db.models.functions import TruncMonth
+
+from ..models import FLOW_FIELDS, StatisticsDay, StatisticsMonth, StatisticsOpenDay
+from .periods import add_months, instant, local_today
+from .selectors import flows, stock
+
+
+@dataclass
+class RollupResult:
+    days: int
+    flow_rows: int
+    stock_rows: int
+
+    def as_dict(self) -> dict:
+        return {"days": self.days, "flow_rows": self.flow_rows, "stock_rows": self.stock_rows}
+
+
+@transaction.atomic
+def statistics_rollup(*, first: dt.date, end: dt.date, stock_first: dt.date | None = None) -> RollupResult:
+    """Recompute the whole days [first, end) (Vietnam dates) that are over; today and later are
+    skipped. The stock is recomputed from `stock_first` (default: `first`)."""
+    end = min(end, local_today())
+    if first >= end:
+        return RollupResult(0, 0, 0)
+    StatisticsDay.objects.filter(day__gte=first, day__lt=end).delete()
+    stock_first = max(first, stock_first or first)
+    StatisticsOpenDay.objects.filter(day__gte=stock_first, day__lt=end).delete()
+    counted = flows(agency_ids=None, start=instant(first), end=instant(end), by_day=True)
+    StatisticsDay.objects.bulk_create(
+        [
+            StatisticsDay(day=d, agency_id=a, procedure_id=p, channel=c, **{n: counters.get(n, 0) for n in FLOW_FIELDS})
+            for (d, a, p, c), counters in counted.items()
+        ],
+        batch_size=2000,
+    )
+    _months_from_days(first=first.replace(day=1), end=add_months((end - dt.timedelta(days=1)).replace(day=1), 1))
+    stock_rows = 0
+    day = stock_first
+    while day < end:  # one grouped query per day (days, not dossiers)
+        rows = [
+            StatisticsOpenDay(day=day, agency_id=a, unit_id=u, procedure_id=p, channel=c, **counters)
+            for (a, u, p, c), counters in stock(agency_ids=None, at=instant(day + dt.timedelta(days=1))).items()
+        ]
+        StatisticsOpenDay.objects.bulk_create(rows, batch_size=2000)
+        stock_rows += len(rows)
+        day += dt.timedelta(days=1)
+    return RollupResult((end - first).days, len(counted), stock_rows)
+
+
+def statistics_rollup_recent(*, days: int) -> RollupResult:
+    today = local_today()
+    return statistics_rollup(first=today - dt.timedelta(days=days), end=today, stock_first=today - dt.timedelta(days=1))
+
+
+def _months_from_days(*, first: dt.date, end: dt.date) -> None:
+    """Replace the month rows of [first, end) (first days of months) by the sums of their stored days
+    (one grouped INSERT's worth of rows; the current month holds the days rolled up so far)."""
+    StatisticsMonth.objects.filter(month__gte=first, month__lt=end).delete()
+    rows = (
+        StatisticsDay.objects.filter(day__gte=first, day__lt=end)
+        .annotate(m=TruncMonth("day"))
+        .values("m", "agency_id", "procedure_id", "channel")
+        .annotate(**{f"sum_{n}": Sum(n) for n in FLOW_FIELDS})
+        .order_by()
+    )
+    StatisticsMonth.objects.bulk_create(
+        [
+            StatisticsMonth(
+                month=r["m"].date() if isinstance(r["m"], dt.datetime) else r["m"],
+                agency_id=r["agency_id"],
+                procedure_id=r["procedure_id"],
+                channel=r["channel"],
+                **{n: r[f"sum_{n}"] for n in FLOW_FIELDS},
+            )
+            for r in rows
+        ],
+        batch_size=2000,
+    )
