@@ -1,11 +1,8 @@
 """Figures that other parts of the project own, read through one small door each.
 
-* **Satisfaction** (the citizen's evaluation, issue 12) is built beside this package as
+* **Satisfaction** (the citizen's evaluation, issue 12):
   `onestop.satisfaction.selectors.satisfaction_summary(agency_ids, start, end)`
-  → `{agency_id: {"count": int, "satisfied_pct": float | None}}`. Until it is merged this returns {}
-  and the pages show "—". TO WIRE IT: replace the body of `satisfaction_by_agency` with
-  `from onestop.satisfaction.selectors import satisfaction_summary` and
-  `return satisfaction_summary(agency_ids, start, end)`.
+  → `{agency_id: {"count": int, "satisfied_pct": float | None}}`, one GROUP BY query.
 * **Payments**: payments/ imports onestop/, never the reverse (import-linter), so the function is
   named in settings (STATISTICS_PAYMENT_SUMMARY, like AGENCY_ADMIN_SCOPE) and imported when called.
 """
@@ -21,7 +18,9 @@ from django.utils.module_loading import import_string
 
 def satisfaction_by_agency(*, agency_ids: Iterable[int], start: dt.datetime, end: dt.datetime) -> dict[int, dict]:
     """{agency_id: {"count": evaluations, "satisfied_pct": float | None}} for [start, end)."""
-    return {}
+    from ..satisfaction.selectors import satisfaction_summary
+
+    return satisfaction_summary(agency_ids, start, end)
 
 
 def payments_by_agency(*, agency_ids: Iterable[int], start: dt.datetime, end: dt.datetime) -> dict[int, dict]:

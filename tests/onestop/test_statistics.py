@@ -110,7 +110,7 @@ def test_the_page_shows_each_expected_number(client, rolled):
     assert response.status_code == 200
     summary = _summary(response.content.decode())
     assert {k: summary[k] for k in EXPECTED_A} == {k: _shown(v) for k, v in EXPECTED_A.items()}
-    assert summary["satisfaction"] == "—"  # until the evaluation is wired (onestop.statistics.adapters)
+    assert summary["satisfaction"] == "—"  # nobody evaluated in November
     html = response.content.decode()
     assert "<svg" in html and "Phòng Văn hóa - Xã hội phường An" in html  # overdue per unit
     # The province: its subtree (A, B), never the other province.
@@ -363,3 +363,20 @@ def test_the_processing_time_page_runs_a_constant_number_of_queries(client, roll
     with django_assert_max_num_queries(12):
         response = client.get(reverse("onestop:statistics_times"), query)
     assert response.status_code == 200
+
+
+def test_satisfaction_comes_from_the_evaluations_of_the_period(client, rolled):
+    """Three evaluations of ward A's dossiers in November, two satisfied (Decision 766: "very
+    satisfied" or "satisfied"), one in December that does not count: 66,7 %."""
+    from onestop.models import EvaluationSource, SatisfactionEvaluation
+
+    answers = ["very_satisfied", "satisfied", "dissatisfied", "very_satisfied"]
+    moments = [at(11, 20), at(11, 21), at(11, 25), at(12, 2)]
+    for key, overall, moment in zip(["1", "2", "3", "6"], answers, moments, strict=True):
+        SatisfactionEvaluation.objects.create(
+            dossier=rolled.dossiers[key], agency=rolled.ward_a, source=EvaluationSource.ONLINE,
+            overall=overall, created_at=moment, updated_at=moment,
+        )  # fmt: skip
+    client.force_login(rolled.leader)
+    response = client.get(reverse("onestop:statistics"), {**NOV_QUERY, "co-quan": rolled.ward_a.code})
+    assert _summary(response.content.decode())["satisfaction"] == _shown(66.7)
