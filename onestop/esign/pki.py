@@ -16,7 +16,15 @@ from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 
+def _cut(text: str, limit: int = 64) -> str:
+    return text.encode()[:limit].decode(errors="ignore").rstrip()
+
+
 def _name(common_name: str, organisation: str, unit: str = "") -> x509.Name:
+    # X.509 limits these attributes to 64 (cryptography counts UTF-8 bytes; RFC 5280 ub-common-name,
+    # ub-organization-name): long agency names are cut — the verification page names the agency from
+    # the province's own record.
+    common_name, organisation, unit = _cut(common_name), _cut(organisation), _cut(unit)
     parts = [
         x509.NameAttribute(NameOID.COUNTRY_NAME, "VN"),
         x509.NameAttribute(NameOID.ORGANIZATION_NAME, organisation),

@@ -111,6 +111,17 @@ def test_without_a_certificate_results_are_stored_as_uploaded(office, settings):
     assert not SignedResult.objects.exists()
 
 
+def test_a_long_agency_name_fits_in_its_certificate(tmp_path):
+    class Agency:
+        code = "000.00.99.H12"
+        name = "Ban Quản lý các khu chế xuất và công nghiệp Thành phố Hồ Chí Minh (chi nhánh phía Bắc)"
+        parent = None
+
+    assert len(Agency.name) > 64
+    pki.demo_pki(tmp_path, [Agency], "pw")
+    assert (tmp_path / "000.00.99.H12.p12").is_file()
+
+
 def test_a_unit_signs_with_its_parent_agency_certificate(office, esign, settings):
     from procedures.models import Agency
 
