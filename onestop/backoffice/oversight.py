@@ -9,7 +9,7 @@ columns of the row itself) they say:
   deadlines were computed in (onestop.workflow.clock). Which deadline: the appointment (`due_at`,
   the date promised on the receipt, form 01) when it has passed; otherwise the current step's
   (`step_due_at`); for an online dossier still waiting for its check, the check's (`check_due_at`,
-  8 working hours — Decree 61/2018 practice, kept under Decree 118/2025/NĐ-CP). A dossier not late
+  8 working hours — the practice of Decree 118/2025/NĐ-CP). A dossier not late
   yet shows the working time left before its nearest deadline. A supplement request pauses the clock
   (the citizen's time does not count): such a dossier shows neither.
 * **the reason recorded** — the reason of the latest extension with apology when there is one

@@ -2,7 +2,7 @@
 
 The twelve criteria are those REFERENCE.md lists (as one province's portal publishes them, keyed by
 dossier code). REFERENCE.md gives the criteria, not their answer scales: the scales below follow
-the practice of the evaluation form of Decree 61/2018/NĐ-CP ch. VII and Circular 01/2018/TT-VPCP
+the practice of the evaluation form of the one-stop rules (Decree 118/2025/NĐ-CP) and Circular 01/2018/TT-VPCP
 (each answer worth 2, 1 or 0 points; "not applicable" worth nothing) — NOT confirmed from the
 primary text, so they are data here, one table, and can be changed without touching the code that
 stores or counts them (answers are stored as their codes, one column per criterion).

@@ -294,7 +294,7 @@ def processing_times(*, agency_ids: Iterable[int], start: dt.datetime, end: dt.d
     """Average and 90th-percentile time of each step and each unit, for the dossiers resolved in
     [start, end): from one event that puts the dossier at a step (`unit`, `step`) to the next one,
     minus the supplement pauses inside it (from `request_supplement` to the next `supplement`: the
-    citizen's time does not count, Decree 61/2018 practice kept by Decree 118/2025). Elapsed hours,
+    citizen's time does not count, Decree 118/2025/NĐ-CP). Elapsed hours,
     not working hours. The 90th percentile is the nearest rank (ceil(0.9·n)-th smallest). Two queries
     (per unit, per procedure step), window functions on PostgreSQL and SQLite alike."""
     ids = sorted(agency_ids)

@@ -14,7 +14,7 @@ from ..workcalendar.django_calendar import calendar_for_agency
 from ._engine import begin, finish
 from .registry import performs
 
-# Decree 61/2018 practice: an online dossier is checked within 8 working hours (citizen.CHECK_HOURS).
+# Decree 118/2025/NĐ-CP practice: an online dossier is checked within 8 working hours (citizen.CHECK_HOURS).
 CHECK_HOURS = 8
 
 

@@ -251,7 +251,8 @@ EVENT_KINDS: dict[str, EventKind] = {
                   _("Your evaluation given at the counter was recorded")),
         # … and the agency answering the applicant's comment (onestop.access.FEEDBACK_ANSWER_ROLES).
         EventKind("satisfaction_answered", tuple(May(role, DESK) for role in FEEDBACK_ANSWER_ROLES),
-                  _("Comment answered"), _("The agency answered your comment"), "satisfaction.answered"),
+                  _("Comment answered"), _("The agency answered your comment"), "satisfaction.answered",
+                  note_to_applicant=True),  # the answer is written to the applicant
     ]
 }  # fmt: skip
 

@@ -90,7 +90,7 @@ def handover(dossier: Dossier, actor, to_values: dict[str, Any]) -> dict[str, An
 def issuing_agency(dossier: Dossier, actor) -> Agency:
     """The agency in whose name an approver's letter to the applicant goes out (forms 04 and 05): the
     unit of the current step when the actor heads it — the unit that holds the dossier answers for its
-    delay or its stop (Decree 61/2018/NĐ-CP art. 19 practice, kept by Decree 118/2025/NĐ-CP) — else
+    delay or its stop (the one-stop rules' practice, Decree 118/2025/NĐ-CP) — else
     the receiving agency, whose head they are (the action's guard: May(APPROVER, UNIT | DESK))."""
     from ..access import access_scope
     from ..models import Role

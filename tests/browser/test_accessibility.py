@@ -127,8 +127,12 @@ def _demo_pages() -> dict[str | None, list[Visit]]:
         Dossier.objects.filter(status=DossierStatus.SUBMITTED).order_by("pk").first()
     )  # tiepnhan@ is at every desk
     shipment = Shipment.objects.select_related("dossier").order_by("pk").first()
+    # A returned dossier of congdan@ waiting for its satisfaction evaluation (issue 12).
+    to_evaluate = mine.filter(status=DossierStatus.RETURNED, evaluation__isnull=True).order_by("pk").first()
     tracked = shipment.dossier if shipment else submitted
-    assert procedure and draft and to_pay and submitted and waiting and shipment, "the demo lacks a key page"
+    assert procedure and draft and to_pay and submitted and waiting and shipment and to_evaluate, (
+        "the demo lacks a key page"
+    )
 
     def track(page, base):
         page.goto(f"{base}/tra-cuu/")
@@ -167,6 +171,8 @@ def _demo_pages() -> dict[str | None, list[Visit]]:
             Visit("tracking result", track, "ol.timeline"),
             Visit("tracking with errors", track_error, ".error-summary"),
             Visit("sign-in with errors", login_error, ".error-summary"),
+            _get("/thong-ke/", "main h1"),  # public figures (issue 12)
+            _get("/xac-thuc/", "main form"),  # verify a signed result (issue 13)
         ],
         "congdan@demo.vn": [
             _get("/ho-so/", "table.table-cards"),
@@ -174,6 +180,7 @@ def _demo_pages() -> dict[str | None, list[Visit]]:
             _get(f"/ho-so/{submitted.public_id}/", "main h1"),
             _get(f"/ho-so/{to_pay.public_id}/", "form[action$='/thanh-toan/']"),
             Visit("payment (sandbox gateway)", pay, ".sandbox-amount"),
+            _get(f"/ho-so/{to_evaluate.public_id}/danh-gia/", "main form"),
             *wizard,
         ],
         "tiepnhan@demo.vn": [
@@ -189,6 +196,12 @@ def _demo_pages() -> dict[str | None, list[Visit]]:
             _get("/mot-cua/thong-bao/", "table.table-cards"),
         ],
         "lanhdao.phong@demo.vn": [_get("/mot-cua/hang-doi/cho-phan-cong/", "table.queue-table")],
+        # The leader (issue 12): the subtree's figures, the overdue queue, the statistics.
+        "lanhdao@demo.vn": [
+            _get("/mot-cua/", "main h1"),
+            _get("/mot-cua/hang-doi/qua-han/", "table.queue-table"),
+            _get("/mot-cua/thong-ke/", "main h1"),
+        ],
         "buudien@demo.vn": [
             _get("/mot-cua/buu-chinh/", "table.table-cards"),
             _get(f"/mot-cua/buu-chinh/{shipment.pk}/", "main h1"),

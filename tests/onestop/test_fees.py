@@ -32,7 +32,7 @@ def demo_procedure(code: str) -> Procedure:
 
     seed_agencies()  # the agencies its process names
     records = [r for r in json.loads(CATALOGUE.read_text(encoding="utf-8")) if r["MATTHC"] == code]
-    report = procedures_import(records=records)
+    report = procedures_import(records=records, base_dir=CATALOGUE.parent)  # its form templates lie beside it
     assert not report.rejected, report.rejected
     return Procedure.objects.get(code=code)
 

@@ -88,7 +88,7 @@ def test_the_counter_form_asks_the_ward_and_the_postage_zone_is_kept(client, off
     address = {
         "delivery_street": "Số 9 Yersin",
         "delivery_ward": "Phường Thủ Dầu Một",
-        "delivery_province": "Bình Dương",
+        "delivery_province": "Thành phố Hồ Chí Minh",
     }
     response = client.post(url, _post(office, **address, delivery_area="74:25747"))
     assert response.status_code == 302

@@ -63,7 +63,8 @@ def test_the_applicant_evaluates_sees_it_and_revises_within_seven_days(office): 
     incomplete = owner.post(url, _form(overall=""))
     assert incomplete.status_code == 400 and "Hãy chọn một câu trả lời." in incomplete.content.decode()
     # The error summary links to the unanswered question's group.
-    assert 'href="#id_overall"' in incomplete.content.decode() and 'id="id_overall"' in incomplete.content.decode()
+    html = incomplete.content.decode()
+    assert 'href="#id_overall_0"' in html and 'id="id_overall_0"' in html  # the summary leads to the first option
     response = owner.post(url, _form(overall="satisfied", comment="Thủ tục nhanh gọn."))
     assert response.status_code == 302 and response["Location"] == reverse("portal:dossier", args=[dossier.public_id])
     page = owner.get(response["Location"]).content.decode()
