@@ -101,10 +101,12 @@ def slips_batch(request: HttpRequest) -> HttpResponse:
 
 @staff_required
 def slip(request: HttpRequest, pk: int) -> HttpResponse:
-    """One shipment's slip (printing it from the list marks nothing: use the batch to mark printed)."""
+    """One shipment's slip, from its row: like the batch, a shipment still to print becomes "printed"
+    (once: opening the slip again changes nothing), and the read is logged."""
     shipment = selectors.shipment_for(user=request.user, pk=pk, request=request, record=AccessKind.FORM)
     layout = request.GET.get("layout", "a6")
     content = slips.slips_pdf([shipment], layout=layout if layout in slips.LAYOUTS else "a6", request=request)
+    services.shipments_mark_printed(shipments=[shipment], actor=request.user)
     return _pdf(content, f"phieu-gui-{shipment.item_number}.pdf")
 
 

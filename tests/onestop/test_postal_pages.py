@@ -120,6 +120,35 @@ def test_the_slip_pdf_prints_the_delivery_and_the_barcode_scans(client, office, 
     assert scanned == [shipment.item_number]
 
 
+def test_a_rows_slip_marks_the_shipment_printed_once(client, office, shipment):
+    client.force_login(office.postal_clerk)
+    url = reverse("onestop:postal_slip", args=[shipment.pk])
+    assert client.get(url).status_code == 200
+    shipment.refresh_from_db()
+    assert shipment.state == S.PRINTED and shipment.printed_at is not None
+    first = shipment.printed_at
+    event = shipment.events.get()
+    assert (event.state, event.actor) == (S.PRINTED, office.postal_clerk)
+    assert client.get(url + "?layout=a5").status_code == 200  # printed again: nothing more changes
+    shipment.refresh_from_db()
+    assert shipment.printed_at == first and shipment.events.count() == 1
+    assert DossierAccessLog.objects.filter(user=office.postal_clerk, dossier=shipment.dossier, kind="form").count() == 2
+    html = client.get(reverse("onestop:postal_list") + "?state=printed").content.decode()
+    assert shipment.item_number in html
+
+
+def test_a_rows_slip_by_the_wrong_user_marks_nothing(client, office, shipment):
+    other_clerk = StaffRoleFactory(agency=office.outsider.staff_roles.get().agency, role="postal_clerk").user
+    url = reverse("onestop:postal_slip", args=[shipment.pk])
+    for user in (other_clerk, office.receptionist, office.outsider, office.citizen):
+        client.force_login(user)
+        assert client.get(url).status_code in (403, 404), user
+    client.logout()
+    assert client.get(url).status_code == 302
+    shipment.refresh_from_db()
+    assert shipment.state == S.TO_PRINT and not shipment.events.exists()
+
+
 def test_batch_slips_four_to_a_sheet_or_a5_and_they_become_printed(client, office, shipment):
     others = more_shipments(shipment.dossier, 4)
     ids = [shipment.pk] + [s.pk for s in others]
