@@ -261,18 +261,3 @@ def shipments_hand_over(*, user, items: list[str]) -> list[ScanResult]:
         else:
             results.append(ScanResult(item, True, _("Handed over.")))
     return results
-
-
-def shipment_closed_by_return(*, dossier: Dossier, event: DossierEvent) -> None:
-    """The dossier was marked returned by post on its own page (not through the shipment): the open
-    shipment is closed as delivered then, so that the two never disagree. Runs in that transaction."""
-    shipment = Shipment.objects.select_for_update().filter(dossier=dossier).first()
-    if shipment is None or shipment.state in (S.DELIVERED, S.RETURNED_TO_AGENCY):
-        return
-    at = event.created_at or timezone.now()
-    received_by = (event.data or {}).get("recipient_name", "")
-    shipment.state, shipment.delivered_at, shipment.delivered_to = S.DELIVERED, at, received_by
-    shipment.save(update_fields=["state", "delivered_at", "delivered_to", "updated_at"])
-    ShipmentEvent.objects.create(
-        shipment=shipment, state=S.DELIVERED, at=at, actor=event.actor, note=_("Marked returned on the dossier page.")
-    )

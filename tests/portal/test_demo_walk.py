@@ -11,6 +11,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from onestop.models import Dossier, DossierStatus, StaffRole
+from portal.demo.agencies import CENTRE
 from portal.demo.dossiers import demo_dossier
 from portal.demo.walk import DemoStaff, result_pdf, walk
 from portal.models import User
@@ -115,3 +116,23 @@ def test_the_demo_seed_moves_dossiers_with_the_real_actions(settings, tmp_path):
     assert awaiting.exclude(applicant__email="congdan@demo.vn").count() == 3
     assert awaiting.filter(applicant__email="congdan@demo.vn").count() == 1  # payable in the sandbox (payments)
     assert Dossier.objects.filter(events__action="transfer").exists()  # inter-agency dossiers too
+
+
+def test_a_by_post_dossier_is_walked_to_its_return_through_its_shipment(demo):
+    from onestop.models import ShipmentState
+
+    citizen = User.objects.get(email="congdan@demo.vn")
+    procedure = next(
+        p for p in Procedure.objects.filter(status=ProcedureStatus.PUBLISHED, channels__channel=Channel.ONLINE)
+        .filter(receiving_agency__code=CENTRE)
+        .order_by("code") if "post" in (p.delivery_methods or [])
+    )  # fmt: skip
+    dossier = demo_dossier(procedure=procedure, applicant=citizen)
+    Dossier.objects.filter(pk=dossier.pk).update(
+        delivery_method="post", delivery_address="Số 12 Yersin, phường Thủ Dầu Một, TP. Hồ Chí Minh",
+        delivery_phone="0912345678",
+    )  # fmt: skip
+    dossier = walk(dossier, staff=DemoStaff())
+    assert dossier.status == DossierStatus.RETURNED
+    assert dossier.shipment.state == ShipmentState.DELIVERED
+    assert dossier.events.filter(action="shipment_delivered", actor__email="buudien@demo.vn").exists()
