@@ -100,6 +100,7 @@ def intake_context(dossier: Dossier, *, request=None) -> dict[str, Any]:
         "dossier": dossier,
         "procedure_name": procedure.get("name") or dossier.procedure.name,
         "received_at": vn_datetime(dossier.received_at or dossier.created_at),
+        "collected_at": vn_datetime(dossier.collected_at) if dossier.collected_at else "",
         "documents": [d.get("name", "") for d in dossier.snapshot.get("documents") or []],
         "delivery_address": dossier.delivery_address or dossier.applicant_address,
         "barcode_src": svg_data_uri(code128_svg(dossier.code or "-", text=False)),

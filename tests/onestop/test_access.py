@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from onestop import workflow
 from onestop.access import View, access_scope, dossiers_visible
@@ -254,6 +255,7 @@ def test_a_parcel_registered_by_the_postal_clerk_waits_in_the_desks_inbox(client
         applicant={"cccd": "074090007777", "full_name": "Người Gửi Bưu Điện", "phone": "0912000222",
                    "address": "Số 1 Yersin, phường Phú Cường, tỉnh Bình Dương"},
         checked_documents=["GT01"], scans=[], delivery_method="post", channel=DossierChannel.POST,
+        pickup_address="Số 1 Yersin, Phường Phú Lợi, Thành phố Hồ Chí Minh", collected_at=timezone.now(),
     )  # fmt: skip
     assert dossier.assignee is None and dossier.current_step == 1
     inbox = queue_dossiers(queue=QUEUES_BY_KEY["inbox"], scope=scope_of(office.receptionist))
