@@ -2,9 +2,10 @@
 
 from django.db.models.signals import post_delete, post_save
 
-from .models import AgencyWorkingHours, CalendarOverride
+from .models import AgencyWorkingHours, CalendarOverride, Shipment
 from .notifications.receivers import dossier_event_recorded
 from .postal.receivers import dossier_event_recorded as postal_event_recorded
+from .postal.receivers import shipment_deleted
 from .workflow.hooks import event_recorded
 
 
@@ -27,3 +28,5 @@ def connect() -> None:
     event_recorded.connect(dossier_event_recorded, dispatch_uid="notifications-dossier-event")
     # A result that goes by post: its shipment, in the resolve transaction (onestop/postal/receivers.py).
     event_recorded.connect(postal_event_recorded, dispatch_uid="postal-dossier-event")
+    # The tabs' counters of delivered and returned shipments (onestop/postal/services.count_ended).
+    post_delete.connect(shipment_deleted, sender=Shipment, dispatch_uid="postal-shipment-deleted")

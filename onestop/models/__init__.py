@@ -29,13 +29,23 @@ from .notifications import (
     NotificationPreference,
     NotificationStatus,
 )
-from .postal import PostalApiClient, PostalScope, PostalSerial, Shipment, ShipmentEvent, ShipmentState
+from .postal import (
+    TERMINAL_STATES,
+    PostalApiClient,
+    PostalScope,
+    PostalSerial,
+    Shipment,
+    ShipmentEvent,
+    ShipmentState,
+    ShipmentStateCount,
+)
 from .roles import Role, StaffRole
 
 __all__ = [
     "NATIONAL_STATUS_CODE",
     "OPEN_STATUSES",
     "PERIOD_FIELDS",
+    "TERMINAL_STATES",
     "WEEKDAY_FIELDS",
     "AccessKind",
     "AgencyWorkingHours",
@@ -63,6 +73,7 @@ __all__ = [
     "Shipment",
     "ShipmentEvent",
     "ShipmentState",
+    "ShipmentStateCount",
     "StaffRole",
     "StoredFile",
     "validate_periods_text",

@@ -13,3 +13,13 @@ def dossier_event_recorded(sender, *, event, dossier, **kwargs) -> None:
         from .services import shipment_for_resolved
 
         shipment_for_resolved(dossier=dossier)
+
+
+def shipment_deleted(sender, *, instance, **kwargs) -> None:
+    """A shipment deleted (with its dossier) no longer counts in its ended state."""
+    from ..models import TERMINAL_STATES
+
+    if instance.state in TERMINAL_STATES:
+        from .services import count_ended
+
+        count_ended(agency_id=instance.agency_id, state=instance.state, by=-1)

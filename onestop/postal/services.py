@@ -8,12 +8,14 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import Count, F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..access import access_scope
 from ..models import (
+    TERMINAL_STATES,
     Dossier,
     DossierEvent,
     PostalSerial,
@@ -21,6 +23,7 @@ from ..models import (
     Shipment,
     ShipmentEvent,
     ShipmentState,
+    ShipmentStateCount,
 )
 from ..workflow import TransitionError, dossier_record_event, dossier_return_result
 from . import conf, s10
@@ -185,6 +188,8 @@ def _apply(shipment: Shipment, state: str, *, actor, client, at, note="", operat
         fields.append("returned_at")
     shipment.state = state
     shipment.save(update_fields=fields)
+    if state in TERMINAL_STATES:
+        count_ended(agency_id=shipment.agency_id, state=state)
     data = {"tracking_code": shipment.item_number, "at": at.isoformat()}
     if state == S.FAILED:
         data["attempt"] = shipment.attempts
@@ -261,3 +266,34 @@ def shipments_hand_over(*, user, items: list[str]) -> list[ScanResult]:
         else:
             results.append(ScanResult(item, True, _("Handed over.")))
     return results
+
+
+# ------------------------------------------------------------------------------ counts per state
+
+
+def count_ended(*, agency_id: int, state: str, by: int = 1) -> None:
+    """Count a shipment into (by=-1: out of) a state it never leaves, in the caller's transaction
+    (selectors.shipment_counts reads these instead of counting years of delivered items). One
+    UPDATE of one row; the agency's first one creates the row."""
+    if ShipmentStateCount.objects.filter(agency_id=agency_id, state=state).update(count=F("count") + by):
+        return
+    try:
+        with transaction.atomic():  # a savepoint: another transaction may create the row first
+            ShipmentStateCount.objects.create(agency_id=agency_id, state=state, count=by)
+    except IntegrityError:
+        ShipmentStateCount.objects.filter(agency_id=agency_id, state=state).update(count=F("count") + by)
+
+
+@transaction.atomic
+def shipment_counts_rebuild(*, agency_ids: list[int] | None = None) -> None:
+    """Recount the ended states from the shipments themselves (after rows were written or deleted
+    outside these services: a bulk load, bench/shipment_list.py)."""
+    shipments = Shipment.objects.filter(state__in=TERMINAL_STATES)
+    counters = ShipmentStateCount.objects.all()
+    if agency_ids is not None:
+        shipments, counters = shipments.filter(agency_id__in=agency_ids), counters.filter(agency_id__in=agency_ids)
+    counters.delete()
+    rows = shipments.order_by().values_list("agency_id", "state").annotate(n=Count("pk"))
+    ShipmentStateCount.objects.bulk_create(
+        [ShipmentStateCount(agency_id=agency_id, state=state, count=n) for agency_id, state, n in rows]
+    )

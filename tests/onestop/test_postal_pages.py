@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from onestop.models import Dossier, DossierAccessLog, DossierStatus, Shipment, ShipmentState
 from onestop.postal import s10, slips
-from onestop.postal.services import shipment_for_resolved
+from onestop.postal.services import shipment_for_resolved, shipment_record
 from tests.factories import StaffRoleFactory
 from tests.onestop.postal_helpers import resolved_by_post
 from tests.tools import require_tools
@@ -62,7 +62,8 @@ def shipment(office):
 
 def test_the_list_counts_by_state_and_searches(client, office, shipment, django_assert_max_num_queries):
     others = more_shipments(shipment.dossier, 3)
-    Shipment.objects.filter(pk=others[0].pk).update(state=S.DELIVERED)
+    shipment_record(shipment=others[0], state=S.HANDED_OVER, actor=office.postal_clerk)
+    shipment_record(shipment=others[0], state=S.DELIVERED, actor=office.postal_clerk, delivered_to="Bình")
     client.force_login(office.postal_clerk)
     url = reverse("onestop:postal_list")
     html = client.get(url).content.decode()
