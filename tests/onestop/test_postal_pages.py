@@ -166,6 +166,29 @@ def test_batch_slips_four_to_a_sheet_or_a5_and_they_become_printed(client, offic
     assert len(pages) == 2 and round(float(pages[0].mediabox.width) / 72 * 25.4) == 148
 
 
+def test_what_every_slip_repeats_is_laid_out_once_and_drawn_on_each_slip(office, shipment):
+    """The cut lines, the title and the signature boxes are one frame per sheet layout (a Form XObject
+    kept once in the file), drawn over each sheet: a short last sheet gets as many frames as slips."""
+    shipments = [shipment, *more_shipments(shipment.dossier, 4)]
+    pdf = slips.slips_pdf(shipments, layout="a6")
+    pages = _pages(pdf)
+    title = "PHIẾU GỬI KẾT QUẢ GIẢI QUYẾT TTHC"
+
+    def on(page, text):
+        return " ".join(unicodedata.normalize("NFC", page.extract_text()).split()).count(text)
+
+    assert [on(p, title) for p in pages] == [4, 1]
+    assert [on(p, "Nhân viên bưu chính") for p in pages] == [4, 1]
+    assert [on(p, "Người nhận:") for p in pages] == [4, 1]  # the data: four slips, then one
+    frames = {
+        name for p in pages for name in p["/Resources"]["/XObject"] if str(name).startswith("/DvcFrame")
+    }  # fmt: skip
+    assert frames == {"/DvcFrame3", "/DvcFrame0"}
+    assert pdf.count(b"/Subtype /Form") == 2  # each frame once in the file, not once per page
+    a5 = _pages(slips.slips_pdf(shipments[:2], layout="a5"))
+    assert [on(p, title) for p in a5] == [1, 1]
+
+
 def test_a_long_batch_is_rendered_in_parts_joined_in_order(client, office, shipment, monkeypatch):
     monkeypatch.setattr(slips, "SLIPS_PER_PART", 4)  # one A4 sheet per WeasyPrint document
     others = more_shipments(shipment.dossier, 8)
