@@ -119,14 +119,19 @@ def seed(count: int) -> None:
             "updated_at = created_at WHERE item_number LIKE %s",
             [now, count, ITEM_PREFIX + "%"],
         )
+    from onestop.postal.services import shipment_counts_rebuild
+
+    shipment_counts_rebuild()  # the rows were written around the services: recount the ended states
     with connection.cursor() as cursor:
         cursor.execute(f"VACUUM ANALYZE {table}")
         cursor.execute(f"VACUUM ANALYZE {Dossier._meta.db_table}")
     print(f"seeded {count:,} shipments in {time.perf_counter() - started:.0f} s", file=sys.stderr)
 
 
-def query_counts() -> dict[str, int]:
-    """SQL statements per page, in-process (the same middleware as gunicorn's)."""
+def query_counts() -> tuple[dict[str, int], dict[str, float]]:
+    """SQL statements per page, and the median CPU time of this process per page over 15 requests
+    (the Python side: views, templates, the driver — what a busy shared machine distorts least),
+    in-process (the same middleware as gunicorn's)."""
     queue_page._django()
     from django.db import connection
     from django.test import Client
@@ -136,14 +141,20 @@ def query_counts() -> dict[str, int]:
 
     client = Client(SERVER_NAME="127.0.0.1")
     client.force_login(User.objects.get(email=CLERK))
-    out = {}
+    out, cpu = {}, {}
     for label, path in runs():
         with CaptureQueriesContext(connection) as ctx:
             response = client.get(path)
         if response.status_code != 200:
             raise SystemExit(f"{path} answered {response.status_code}")
         out[label] = len(ctx.captured_queries)
-    return out
+        times = []
+        for _ in range(15):
+            started = time.process_time()
+            client.get(path)
+            times.append(time.process_time() - started)
+        cpu[label] = sorted(times)[len(times) // 2] * 1000
+    return out, cpu
 
 
 def explain() -> None:
@@ -161,9 +172,17 @@ def explain() -> None:
             cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, params)
             plan = [row[0] for row in cursor.fetchall()]
         print(f"\n### rows, {label}: {plan[-1].strip()}\n" + "\n".join("    " + line for line in plan[:10]))
-    started = time.perf_counter()
-    selectors.shipment_counts(user=clerk)
-    print(f"\n### counts per state: {(time.perf_counter() - started) * 1000:.1f} ms")
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        started = time.perf_counter()
+        selectors.shipment_counts(user=clerk)
+        elapsed = (time.perf_counter() - started) * 1000
+    sql = ctx.captured_queries[-1]["sql"]
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql)
+        plan = [row[0] for row in cursor.fetchall()]
+    print(f"\n### counts per state: {elapsed:.1f} ms\n" + "\n".join("    " + line for line in plan))
 
 
 def main() -> None:
@@ -183,12 +202,13 @@ def main() -> None:
         server.manage("seed_demo")
         seed(args.shipments)
     cookie = queue_page.sessions({"postal": CLERK})["postal"]
-    queries = query_counts()
+    queries, cpu = query_counts()
     if args.explain:
         explain()
     from onestop.models import Shipment
 
     total = Shipment.objects.count()
+    load_before = " ".join(f"{x:.1f}" for x in os.getloadavg())
     with server.gunicorn(port=args.port, workers=args.web_workers) as base:
         for label, path in runs():  # warm up, and fail early on a broken page
             if queue_page.load(base, path, cookie, label=label, concurrency=1, seconds=1).errors:
@@ -205,11 +225,13 @@ def main() -> None:
         f"\n{total:,} shipments (all at the clerk's agency), PostgreSQL; gunicorn {args.web_workers} worker(s), "
         f"{args.concurrency} connections, {args.seconds:.0f} s each, logged in as {CLERK}\n"
     )
-    print("| page | queries | requests | errors | median ms | p95 ms | req/s | median vs trivial |")
-    print("|---|---|---|---|---|---|---|---|")
+    print(f"load average before/after: {load_before} / {' '.join(f'{x:.1f}' for x in os.getloadavg())}\n")
+    print("| page | queries | in-process CPU ms | requests | errors | median ms | p95 ms | req/s | median vs trivial |")
+    print("|---|---|---|---|---|---|---|---|---|")
     for r in results:
+        c = f"{cpu[r.label]:.1f}" if r.label in cpu else ""
         print(
-            f"| {r.label} | {queries.get(r.label, '')} | {r.requests} | {r.errors} | {r.median:.1f} "
+            f"| {r.label} | {queries.get(r.label, '')} | {c} | {r.requests} | {r.errors} | {r.median:.1f} "
             f"| {r.percentile(95):.1f} | {r.throughput:.0f} | {r.median / trivial.median:.1f}× |"
         )
 

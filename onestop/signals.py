@@ -4,8 +4,10 @@ from django.db.models.signals import post_delete, post_save
 
 from .models import AgencyWorkingHours, CalendarOverride
 from .national.receivers import dossier_event_recorded as national_event_recorded
+from .models import AgencyWorkingHours, CalendarOverride, Shipment
 from .notifications.receivers import dossier_event_recorded
 from .postal.receivers import dossier_event_recorded as postal_event_recorded
+from .postal.receivers import shipment_deleted
 from .workflow.hooks import event_recorded
 
 
@@ -30,3 +32,5 @@ def connect() -> None:
     event_recorded.connect(postal_event_recorded, dispatch_uid="postal-dossier-event")
     # Every reported event: its national-portal record, an outbox row in the same transaction.
     event_recorded.connect(national_event_recorded, dispatch_uid="national-dossier-event")
+    # The tabs' counters of delivered and returned shipments (onestop/postal/services.count_ended).
+    post_delete.connect(shipment_deleted, sender=Shipment, dispatch_uid="postal-shipment-deleted")

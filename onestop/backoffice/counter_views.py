@@ -122,7 +122,7 @@ def _counter_page(request, scope, agencies, channels, register_form=None, choice
                 initial.update(
                     {"full_name": applicant.full_name, "phone": applicant.phone or "", "address": applicant.address}
                 )
-            register_form = _register_form(procedure, None, initial=initial)
+            register_form = _register_form(procedure, _channel, None, initial=initial)
     return render(
         request,
         "onestop/backoffice/counter.html",
@@ -141,12 +141,13 @@ def _counter_page(request, scope, agencies, channels, register_form=None, choice
     )
 
 
-def _register_form(procedure: Procedure, data, files=None, initial=None) -> CounterRegisterForm:
+def _register_form(procedure: Procedure, channel: int, data, files=None, initial=None) -> CounterRegisterForm:
     return CounterRegisterForm(
         data,
         files,
         documents=list(procedure.documents.order_by("order", "pk")),
         delivery_methods=list(procedure.delivery_methods),
+        channel=channel,
         initial=initial,
     )
 
@@ -158,7 +159,7 @@ def _counter_register(request: HttpRequest, scope: AccessScope, limits) -> HttpR
         messages.error(request, _("Choose the desk and a procedure it receives."))
         return redirect("onestop:counter")
     agency, channel, procedure = choice
-    form = _register_form(procedure, request.POST, request.FILES)
+    form = _register_form(procedure, channel, request.POST, request.FILES)
     for rejection in limits.rejections:
         form.add_error(None, str(rejection))
     if form.is_valid():
@@ -182,6 +183,8 @@ def _counter_register(request: HttpRequest, scope: AccessScope, limits) -> HttpR
                 delivery_phone=data["delivery_phone"],
                 delivery_province_code=data["delivery_province_code"],
                 delivery_ward_code=data["delivery_ward_code"],
+                pickup_address=data["pickup_address"],
+                collected_at=data["collected_at"],
             )
         except (TransitionError, ValidationError) as exc:
             form.add_error(None, _error_text(exc))

@@ -12,13 +12,16 @@ from typing import Any, ClassVar
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from procedures.models import Delivery
+from procedures.places import province_choices
 from procedures.validators import validate_vn_mobile
 
 from ..models import DossierChannel
+from ..workflow.reception import pickup_problems
 
 SUPPLEMENT_ROWS = 3
 # What the applicant must bring of a document (form 02's column "Yêu cầu (bản chính, bản chứng thực,
@@ -443,13 +446,24 @@ class CounterRegisterForm(forms.Form):
         help_text=_("The postage depends on it: same ward, same province or elsewhere."),
     )
     delivery_phone = forms.CharField(label=_("Mobile number for the postman"), max_length=15, required=False)
+    # Received by post (channel 3): where the post collected the dossier (2025 two-tier map) and when.
+    pickup_street = forms.CharField(label=_("House number, street, hamlet"), max_length=150, required=False)
+    pickup_ward = forms.CharField(label=_("Ward or commune"), max_length=80, required=False)
+    pickup_province = forms.ChoiceField(label=_("Province or city"), required=False)
+    collected_at = forms.DateTimeField(
+        label=_("Collected by the post at"), required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        help_text=_("As on the postal receipt; not in the future."),
+    )  # fmt: skip
     confirm = forms.BooleanField(
         label=_("I confirm that I have checked the documents against the list and register the dossier (form 01).")
     )
 
-    def __init__(self, *args, documents, delivery_methods, **kwargs) -> None:
+    def __init__(self, *args, documents, delivery_methods, channel=None, **kwargs) -> None:
         kwargs.setdefault("auto_id", "id_register-%s")  # the page also shows the step-1 form
         super().__init__(*args, **kwargs)
+        self.postal_intake = channel == DossierChannel.POST
+        self.fields["pickup_province"].choices = [("", _("Choose the province or city")), *province_choices()]
         self.document_list = documents
         self.fields["documents"].choices = [(d.code, d.name) for d in documents]
         labels = dict(Delivery.choices)
@@ -494,6 +508,23 @@ class CounterRegisterForm(forms.Form):
                 validate_vn_mobile(phone)
             except ValidationError:
                 self.add_error("delivery_phone", _("Enter a mobile number the postman can call."))
+        data["pickup_address"] = ""
+        if data.get("channel") == DossierChannel.POST:
+            keys = ("pickup_street", "pickup_ward", "pickup_province")
+            parts = [(data.get(k) or "").strip() for k in keys]
+            for key, part in zip(keys, parts, strict=True):
+                if not part and key not in self.errors:
+                    self.add_error(key, _("Received by post: give the full address where the post collected it."))
+            if all(parts):
+                data["pickup_address"] = ", ".join(parts)
+            if data.get("collected_at") is None and "collected_at" not in self.errors:
+                self.add_error("collected_at", _("Received by post: give the time the post collected the dossier."))
+            elif data.get("collected_at") is not None:
+                problem = pickup_problems(
+                    pickup_address=data["pickup_address"] or "-", collected_at=data["collected_at"], now=timezone.now()
+                ).get("collected_at")
+                if problem:
+                    self.add_error("collected_at", problem)
         return data
 
     def scans(self) -> list[tuple[str, Any]]:

@@ -30,7 +30,7 @@ from ..access import (
     register_agencies,
     staff_required,
 )
-from ..models import Dossier, DossierChannel, DossierEvent, DossierStatus, Role
+from ..models import Dossier, DossierChannel, DossierEvent, DossierStatus, Role, Shipment
 from ..uploads.handlers import limit_uploads
 from ..workflow import TransitionError, allowed_actions, dossiers_assign, perform
 from ..workflow.closing import RESULT_MAX_BYTES, return_methods
@@ -428,6 +428,18 @@ def _due_explanation(dossier: Dossier) -> list[str]:
     return lines
 
 
+def _shipment_of(dossier: Dossier, user) -> dict | None:
+    """The page where the agency's postal clerk records this result's delivery (None for anyone else,
+    or while the result has no shipment)."""
+    if dossier.delivery_method != "post" or not access_scope(user).holds(Role.POSTAL_CLERK, dossier.agency_id):
+        return None
+    shipment = Shipment.objects.filter(dossier=dossier).only("pk", "item_number", "state").first()
+    if shipment is None:
+        return None
+    return {"url": reverse("onestop:postal_shipment", args=[shipment.pk]), "item_number": shipment.item_number,
+            "state": shipment.get_state_display()}  # fmt: skip
+
+
 def _render_dossier(request: HttpRequest, dossier: Dossier, bound: ActionForm | None = None) -> HttpResponse:
     from ..fees import dossier_dues
     from ..workflow.fields import display_value
@@ -435,6 +447,10 @@ def _render_dossier(request: HttpRequest, dossier: Dossier, bound: ActionForm | 
     snapshot = dossier.snapshot or {}
     full = dossier.view >= View.STAFF
     allowed = allowed_actions(dossier=dossier, user=request.user)
+    shipment = _shipment_of(dossier, request.user)
+    if shipment and "return_result" in allowed and not return_methods(dossier=dossier, user=request.user):
+        # By post the return is the delivery recorded on the shipment: no one-click form here.
+        allowed = [action for action in allowed if action != "return_result"]
     forms = []
     for action in allowed:
         form = bound if bound is not None and bound.action == action else _form_for(action, dossier, user=request.user)
@@ -485,6 +501,7 @@ def _render_dossier(request: HttpRequest, dossier: Dossier, bound: ActionForm | 
             "answer_form": AnswerForm(initial={"reply": satisfaction.evaluation.reply})
             if satisfaction and satisfaction.may_answer
             else None,
+            "shipment": shipment,
             "late": {
                 name: bool(getattr(dossier, name) and getattr(dossier, name) < now and dossier.is_open)
                 for name in ("check_due_at", "step_due_at", "due_at")
@@ -526,6 +543,11 @@ def _error_text(exc: Exception) -> str:
 def _dossier_action(request: HttpRequest, dossier_id: int, action: str, limits) -> HttpResponse:
     # The action's guard decides (a postal clerk records a delivery on the postal view of a dossier).
     dossier = dossier_for(user=request.user, pk=dossier_id, at_least=View.POSTAL, queryset=DOSSIER_PAGE, record=None)
+    if action == "return_result" and not return_methods(dossier=dossier, user=request.user):
+        shipment = _shipment_of(dossier, request.user)
+        if shipment:  # by post: one way, the delivery recorded on the shipment returns the dossier
+            messages.info(request, _("A result by post is returned by recording its delivery on the shipment."))
+            return redirect(shipment["url"])
     form = _form_for(action, dossier, request.POST, request.FILES, user=request.user)
     for rejection in limits.rejections if limits else []:
         form.add_error(None, str(rejection))

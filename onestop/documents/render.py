@@ -11,7 +11,7 @@ from __future__ import annotations
 import io
 import logging
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -84,13 +84,19 @@ def html_to_pdf(html: str) -> bytes:
     return document.write_pdf(stylesheets=[engine.stylesheet], font_config=engine.font_config)
 
 
-def html_parts_to_pdf(parts: Iterable[str]) -> bytes:
+def html_parts_to_pdf(
+    parts: Iterable[str], *, frames: str | None = None, frame_of: Callable[[int, int], int] | None = None
+) -> bytes:
     """One PDF from many HTML documents rendered one after the other (their pages in order).
 
     WeasyPrint keeps a whole document's boxes and pages in memory until it is written, and its
     layout slows down as a document grows: a long batch (hundreds of delivery slips) is rendered
     as parts of a few dozen pages, each written and freed before the next, and the small PDFs are
     joined with pypdf. Memory then stays near one part's whatever the batch size.
+
+    `frames`: an HTML document of what every page repeats (titles, boxes, signature blocks), laid
+    out once instead of on every page. Its pages become Form XObjects, kept once in the file, and
+    page n (of `total`) is drawn over with frame page `frame_of(n, total)`.
     """
     from pypdf import PdfReader, PdfWriter
 
@@ -102,11 +108,57 @@ def html_parts_to_pdf(parts: Iterable[str]) -> bytes:
             writer = PdfWriter()
             writer.append(PdfReader(io.BytesIO(first)))
         writer.append(PdfReader(io.BytesIO(html_to_pdf(html))))
-    if writer is None:  # one part: its PDF as WeasyPrint wrote it
+    if writer is None and frames is None:  # one part: its PDF as WeasyPrint wrote it
         return first
+    if writer is None:
+        writer = PdfWriter()
+        writer.append(PdfReader(io.BytesIO(first)))
+    if frames is not None:
+        _draw_frames(writer, PdfReader(io.BytesIO(html_to_pdf(frames))), frame_of or (lambda n, total: 0))
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
+
+
+def _draw_frames(writer, frames, frame_of: Callable[[int, int], int]) -> None:
+    """Draw frame page frame_of(n, total) over page n, each frame a Form XObject added once."""
+    from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, FloatObject, NameObject
+
+    def stream(data: bytes):
+        obj = DecodedStreamObject()
+        obj.set_data(data)
+        return writer._add_object(obj)
+
+    forms: dict[int, tuple] = {}
+
+    def form(index: int) -> tuple:
+        if index not in forms:
+            page = frames.pages[index]
+            xobject = DecodedStreamObject()
+            xobject.set_data(page.get_contents().get_data())
+            xobject.update(
+                {
+                    NameObject("/Type"): NameObject("/XObject"),
+                    NameObject("/Subtype"): NameObject("/Form"),
+                    NameObject("/BBox"): ArrayObject(FloatObject(v) for v in page.mediabox),
+                    NameObject("/Resources"): page["/Resources"].get_object().clone(writer),
+                }
+            )
+            name = NameObject(f"/DvcFrame{index}")
+            forms[index] = (name, writer._add_object(xobject.flate_encode()), stream(f"Q q {name} Do Q".encode()))
+        return forms[index]
+
+    save = stream(b"q")  # the page's own drawing, its graphics state restored before the frame's
+    total = len(writer.pages)
+    for n, page in enumerate(writer.pages):
+        name, ref, draw = form(frame_of(n, total))
+        resources = page["/Resources"].get_object()
+        if "/XObject" not in resources:
+            resources[NameObject("/XObject")] = DictionaryObject()
+        resources["/XObject"].get_object()[name] = ref
+        contents = page["/Contents"]
+        own = list(contents.get_object()) if isinstance(contents.get_object(), ArrayObject) else [contents]
+        page[NameObject("/Contents")] = ArrayObject([save, *own, draw])
 
 
 def render_html(template_name: str, context: dict[str, Any]) -> str:

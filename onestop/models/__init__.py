@@ -34,12 +34,14 @@ from .notifications import (
 from .postal import (
     PostageMode,
     PostageRule,
+    TERMINAL_STATES,
     PostalApiClient,
     PostalScope,
     PostalSerial,
     Shipment,
     ShipmentEvent,
     ShipmentState,
+    ShipmentStateCount,
 )
 from .roles import Role, StaffRole
 from .satisfaction import (
@@ -62,6 +64,7 @@ __all__ = [
     "NATIONAL_STATUS_CODE",
     "OPEN_STATUSES",
     "PERIOD_FIELDS",
+    "TERMINAL_STATES",
     "WEEKDAY_FIELDS",
     "AccessKind",
     "AgencyWorkingHours",
@@ -98,6 +101,7 @@ __all__ = [
     "ShipmentEvent",
     "ShipmentState",
     "SignedResult",
+    "ShipmentStateCount",
     "StaffRole",
     "StatisticsDay",
     "StatisticsMonth",

@@ -102,6 +102,10 @@ class Dossier(models.Model):
     # The delivery address on the two-tier map (administrative-unit codes): the postage zone.
     delivery_province_code = models.CharField(_("delivery province code"), max_length=10, blank=True)
     delivery_ward_code = models.CharField(_("delivery ward or commune code"), max_length=10, blank=True)
+    # Received by post (channel 3, Decision 45/2016/QĐ-TTg): where and when the post collected the
+    # dossier from the applicant (street, ward or commune, province: the 2025 two-tier map).
+    pickup_address = models.CharField(_("pickup address"), max_length=300, blank=True)
+    collected_at = models.DateTimeField(_("collected by the post at"), null=True, blank=True)
     declaration_accepted = models.BooleanField(default=False)
     # What the dossier depends on, copied from the procedure at submission: editing a published
     # procedure later never changes it (documents, fees, times, process, cut-off).

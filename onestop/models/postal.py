@@ -18,6 +18,10 @@ class ShipmentState(models.TextChoices):
     RETURNED_TO_AGENCY = "returned_to_agency", _("Returned to the agency")
 
 
+# States a shipment never leaves (services.NEXT): where nearly every shipment ends up.
+TERMINAL_STATES = (ShipmentState.DELIVERED, ShipmentState.RETURNED_TO_AGENCY)
+
+
 class Shipment(models.Model):
     """One result travelling by post: a snapshot of sender and recipient taken when it is created."""
 
@@ -66,6 +70,11 @@ class Shipment(models.Model):
             models.Index(fields=["-created_at", "-id"], name="shipment_recent"),
             models.Index(fields=["state", "-created_at", "-id"], name="shipment_state_recent"),
             models.Index(fields=["agency", "updated_at", "id"], name="shipment_feed"),
+            # The tabs' counts of shipments in flight (selectors.shipment_counts): only the rows not
+            # yet delivered or returned, a few weeks of work whatever the years of history.
+            models.Index(
+                fields=["agency", "state"], name="shipment_in_flight", condition=~Q(state__in=TERMINAL_STATES)
+            ),
         ]
 
     def __str__(self) -> str:
@@ -101,6 +110,23 @@ class ShipmentEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.shipment_id} {self.state}"
+
+
+class ShipmentStateCount(models.Model):
+    """How many shipments of an agency are in a state they never leave (delivered, returned to the
+    agency): counted up by the postal services in the transaction of the milestone, so the clerk's tabs
+    read one row instead of counting years of delivered items (selectors.shipment_counts). A shipment
+    deleted with its dossier is counted down (receivers.shipment_deleted)."""
+
+    agency = models.ForeignKey("procedures.Agency", on_delete=models.CASCADE, related_name="+")
+    state = models.CharField(max_length=20, choices=ShipmentState.choices)
+    count = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["agency", "state"], name="shipment_state_count_once")]
+
+    def __str__(self) -> str:
+        return f"{self.agency_id} {self.state} {self.count}"
 
 
 class PostalSerial(models.Model):

@@ -8,13 +8,15 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import Count, F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..access import access_scope
 from ..fees import dossier_dues
 from ..models import (
+    TERMINAL_STATES,
     Dossier,
     DossierEvent,
     PostalSerial,
@@ -22,6 +24,7 @@ from ..models import (
     Shipment,
     ShipmentEvent,
     ShipmentState,
+    ShipmentStateCount,
 )
 from ..workflow import TransitionError, dossier_record_event, dossier_return_result
 from . import conf, s10
@@ -192,6 +195,8 @@ def _apply(shipment: Shipment, state: str, *, actor, client, at, note="", operat
         fields.append("returned_at")
     shipment.state = state
     shipment.save(update_fields=fields)
+    if state in TERMINAL_STATES:
+        count_ended(agency_id=shipment.agency_id, state=state)
     data = {"tracking_code": shipment.item_number, "at": at.isoformat()}
     if state == S.FAILED:
         data["attempt"] = shipment.attempts
@@ -270,16 +275,32 @@ def shipments_hand_over(*, user, items: list[str]) -> list[ScanResult]:
     return results
 
 
-def shipment_closed_by_return(*, dossier: Dossier, event: DossierEvent) -> None:
-    """The dossier was marked returned by post on its own page (not through the shipment): the open
-    shipment is closed as delivered then, so that the two never disagree. Runs in that transaction."""
-    shipment = Shipment.objects.select_for_update().filter(dossier=dossier).first()
-    if shipment is None or shipment.state in (S.DELIVERED, S.RETURNED_TO_AGENCY):
+# ------------------------------------------------------------------------------ counts per state
+
+
+def count_ended(*, agency_id: int, state: str, by: int = 1) -> None:
+    """Count a shipment into (by=-1: out of) a state it never leaves, in the caller's transaction
+    (selectors.shipment_counts reads these instead of counting years of delivered items). One
+    UPDATE of one row; the agency's first one creates the row."""
+    if ShipmentStateCount.objects.filter(agency_id=agency_id, state=state).update(count=F("count") + by):
         return
-    at = event.created_at or timezone.now()
-    received_by = (event.data or {}).get("recipient_name", "")
-    shipment.state, shipment.delivered_at, shipment.delivered_to = S.DELIVERED, at, received_by
-    shipment.save(update_fields=["state", "delivered_at", "delivered_to", "updated_at"])
-    ShipmentEvent.objects.create(
-        shipment=shipment, state=S.DELIVERED, at=at, actor=event.actor, note=_("Marked returned on the dossier page.")
+    try:
+        with transaction.atomic():  # a savepoint: another transaction may create the row first
+            ShipmentStateCount.objects.create(agency_id=agency_id, state=state, count=by)
+    except IntegrityError:
+        ShipmentStateCount.objects.filter(agency_id=agency_id, state=state).update(count=F("count") + by)
+
+
+@transaction.atomic
+def shipment_counts_rebuild(*, agency_ids: list[int] | None = None) -> None:
+    """Recount the ended states from the shipments themselves (after rows were written or deleted
+    outside these services: a bulk load, bench/shipment_list.py)."""
+    shipments = Shipment.objects.filter(state__in=TERMINAL_STATES)
+    counters = ShipmentStateCount.objects.all()
+    if agency_ids is not None:
+        shipments, counters = shipments.filter(agency_id__in=agency_ids), counters.filter(agency_id__in=agency_ids)
+    counters.delete()
+    rows = shipments.order_by().values_list("agency_id", "state").annotate(n=Count("pk"))
+    ShipmentStateCount.objects.bulk_create(
+        [ShipmentStateCount(agency_id=agency_id, state=state, count=n) for agency_id, state, n in rows]
     )

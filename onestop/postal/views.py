@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -41,6 +42,12 @@ def _error_text(exc: Exception) -> str:
     return " ".join(getattr(exc, "messages", None) or [str(exc)])
 
 
+def _url_for_pk(name: str):
+    """reverse(name, args=[pk]) for many pks at the cost of one reverse()."""
+    head, tail = reverse(name, args=[0]).rsplit("/0/", 1)
+    return lambda pk: f"{head}/{pk}/{tail}"
+
+
 @staff_required
 def shipment_list(request: HttpRequest) -> HttpResponse:
     _postal_clerk(request)
@@ -49,10 +56,14 @@ def shipment_list(request: HttpRequest) -> HttpResponse:
     if form.is_bound and form.is_valid():
         state, q = form.cleaned_data["state"], form.cleaned_data["q"]
     counts = selectors.shipment_counts(user=request.user)
+    labels = dict(S.choices)
     paginator = Paginator(selectors.shipments_list(user=request.user, state=state, q=q), PAGE_SIZE)
     if not q:  # the tabs' counts already say how many rows there are: no second COUNT(*)
         paginator.count = counts[state] if state else sum(counts.values())
     page = paginator.get_page(request.GET.get("page"))
+    # Each row links to its page and its slip: the two URLs reversed once, not twice per row.
+    detail, slip_pdf = _url_for_pk("onestop:postal_shipment"), _url_for_pk("onestop:postal_slip")
+    rows = [(s, detail(s.pk), slip_pdf(s.pk), labels[s.state]) for s in page.object_list]
     return render(
         request,
         "onestop/postal/list.html",
@@ -63,6 +74,7 @@ def shipment_list(request: HttpRequest) -> HttpResponse:
             "tabs": [(value, label, counts[value]) for value, label in S.choices],
             "total": sum(counts.values()),
             "page": page,
+            "rows": rows,
             "scan": ScanForm(),
         },
     )
@@ -101,10 +113,12 @@ def slips_batch(request: HttpRequest) -> HttpResponse:
 
 @staff_required
 def slip(request: HttpRequest, pk: int) -> HttpResponse:
-    """One shipment's slip (printing it from the list marks nothing: use the batch to mark printed)."""
+    """One shipment's slip, from its row: like the batch, a shipment still to print becomes "printed"
+    (once: opening the slip again changes nothing), and the read is logged."""
     shipment = selectors.shipment_for(user=request.user, pk=pk, request=request, record=AccessKind.FORM)
     layout = request.GET.get("layout", "a6")
     content = slips.slips_pdf([shipment], layout=layout if layout in slips.LAYOUTS else "a6", request=request)
+    services.shipments_mark_printed(shipments=[shipment], actor=request.user)
     return _pdf(content, f"phieu-gui-{shipment.item_number}.pdf")
 
 

@@ -103,18 +103,21 @@ def dossier_stop(
 
 
 def return_methods(*, dossier: Dossier, user) -> list[str]:
-    """How `user` may return this result (the return form offers these; the action accepts these).
+    """How `user` may return this result with the return form (the form offers these; the action
+    accepts these): the desk, at the counter or online.
 
-    Decision 45/2016/QĐ-TTg: the desk returns results at the counter and online; the postal clerk
-    records the delivery of a result that goes by post.
+    Decision 45/2016/QĐ-TTg: a result that goes by post is returned when the post delivers it. There
+    is no form for that: the postal clerk (or the post's own system) records the delivery on the
+    shipment (onestop.postal), which records `shipment_delivered` and then returns the dossier
+    through this action with method "post" (see `dossier_return_result`).
     """
-    scope = access_scope(user)
-    methods = []
-    if scope.holds(Role.RECEPTIONIST, dossier.agency_id):
-        methods += ["counter", "online"]
-    if scope.holds(Role.POSTAL_CLERK, dossier.agency_id) and dossier.delivery_method == "post":
-        methods.append("post")
-    return methods
+    return ["counter", "online"] if access_scope(user).holds(Role.RECEPTIONIST, dossier.agency_id) else []
+
+
+def _delivered_by_post(dossier: Dossier) -> bool:
+    """The post's delivery of this result is recorded (the `shipment_delivered` event, written in the
+    same transaction just before the return)."""
+    return dossier.events.filter(action="shipment_delivered").exists()
 
 
 @performs("return_result")
@@ -131,8 +134,10 @@ def dossier_return_result(
     at=None,
 ) -> Dossier:
     """Return the result (national 10): at the counter (recipient recorded), online (the e-result is
-    in the citizen's data store), or by post (the postal clerk records the delivery, or the post's
-    own system reports it: `system=True`). `at`: by post, when it was delivered (not in the future)."""
+    in the citizen's data store), or by post — only after the delivery is recorded on the shipment
+    (`shipment_delivered`, by the postal clerk or reported by the post's own system: `system=True`),
+    which is the one way a result by post is returned. `at`: by post, when it was delivered (not in
+    the future)."""
     if method not in RETURN_METHODS:
         raise ValidationError(_("Choose how the result is returned."))
     if method == "counter" and not (recipient_name.strip() and recipient_id_number.strip()):
@@ -140,15 +145,16 @@ def dossier_return_result(
     now = timezone.now()
     if at is not None and (method != "post" or at > now + dt.timedelta(minutes=5)):
         raise ValidationError(_("The delivery time cannot be in the future."))
-    if system and method != "post":
-        raise TransitionError(_("Only the one-stop desk returns results at the counter or online."))
     locked = begin(dossier, "return_result", actor=actor, system=system, expected_version=expected_version)
-    if not system and method not in return_methods(dossier=locked, user=actor):
-        raise TransitionError(
-            _("Results by post are marked returned by the postal clerk when delivered.")
-            if method == "post"
-            else _("Only the one-stop desk returns results at the counter or online.")
-        )
+    if method == "post":
+        if not system and not access_scope(actor, fresh=True).holds(Role.POSTAL_CLERK, locked.agency_id):
+            raise TransitionError(_("Results by post are marked returned by the postal clerk when delivered."))
+        if not _delivered_by_post(locked):
+            raise TransitionError(
+                _("A result by post is returned when its delivery is recorded on the shipment, not before.")
+            )
+    elif system or method not in return_methods(dossier=locked, user=actor):
+        raise TransitionError(_("Only the one-stop desk returns results at the counter or online."))
     return finish(
         locked,
         "return_result",

@@ -4,6 +4,7 @@ the counter (channel 1) or on arrival by post (channel 3)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 
 from django.contrib.auth import get_user_model
@@ -28,6 +29,12 @@ from .snapshot import procedure_snapshot
 from .steps import step_values, steps_of
 
 SCAN_MAX_BYTES = 10 * 1024 * 1024
+# Received by post (channel 3): how long before its registration the post may have collected a
+# dossier. The post carries it to the desk within days (Decision 45/2016/QĐ-TTg); an older date is
+# a typing mistake, and the collection time is what the phiếu hồ sơ and the applicant rely on.
+PICKUP_MAX_AGE = dt.timedelta(days=30)
+# A clock a few minutes ahead (the postman's phone, the clerk's PC) is not "in the future".
+CLOCK_SKEW = dt.timedelta(minutes=5)
 
 
 def _first_step(dossier: Dossier, actor, now) -> dict:
@@ -136,6 +143,22 @@ def applicant_find_or_create(*, cccd: str, full_name: str, phone: str = "", addr
     return user
 
 
+def pickup_problems(*, pickup_address: str, collected_at: dt.datetime | None, now: dt.datetime) -> dict[str, str]:
+    """What is wrong with the pickup of a dossier received by post (channel 3), by field."""
+    problems = {}
+    if not (pickup_address or "").strip():
+        problems["pickup_address"] = _("Received by post: give the address where the post collected the dossier.")
+    if collected_at is None:
+        problems["collected_at"] = _("Received by post: give the time the post collected the dossier.")
+    elif collected_at > now + CLOCK_SKEW:
+        problems["collected_at"] = _("The collection time cannot be in the future.")
+    elif collected_at < now - PICKUP_MAX_AGE:
+        problems["collected_at"] = _(
+            "The collection time cannot be more than %(days)d days ago: check the date on the postal receipt."
+        ) % {"days": PICKUP_MAX_AGE.days}
+    return problems
+
+
 @performs("register")
 @transaction.atomic
 def dossier_register(
@@ -152,9 +175,12 @@ def dossier_register(
     delivery_phone: str = "",
     delivery_province_code: str = "",
     delivery_ward_code: str = "",
+    pickup_address: str = "",
+    collected_at: dt.datetime | None = None,
 ) -> Dossier:
     """Register a paper dossier on the applicant's behalf and issue form 01 at once: at the
-    counter (receptionist) or received by post (postal clerk, Decision 45/2016/QĐ-TTg).
+    counter (receptionist) or received by post (postal clerk, Decision 45/2016/QĐ-TTg) — then with
+    the address where the post collected it and when (`pickup_problems`).
 
     A result by post needs the delivery address and a mobile number the postman can call (the
     applicant's own when none is given), as the online wizard does (citizen.dossier_problems)."""
@@ -172,6 +198,13 @@ def dossier_register(
         # Decree 118/2025/NĐ-CP practice: an incomplete paper dossier is not received; the officer guides
         # the citizen in writing (form 02) instead.
         raise ValidationError(_("Missing document: %(name)s") % {"name": ", ".join(missing)})
+    pickup_address = (pickup_address or "").strip() if channel == DossierChannel.POST else ""
+    if channel == DossierChannel.POST:
+        problems = pickup_problems(pickup_address=pickup_address, collected_at=collected_at, now=timezone.now())
+        if problems:
+            raise ValidationError(problems)
+    else:
+        collected_at = None
     person = applicant_find_or_create(
         cccd=applicant.get("cccd", ""),
         full_name=applicant.get("full_name", ""),
@@ -205,6 +238,8 @@ def dossier_register(
         # The postage zone of a result by post (onestop.fees): the ward's administrative-unit codes.
         delivery_province_code=delivery_province_code if delivery_method == "post" else "",
         delivery_ward_code=delivery_ward_code if delivery_method == "post" else "",
+        pickup_address=pickup_address,
+        collected_at=collected_at,
         declaration_accepted=True,
         snapshot=procedure_snapshot(procedure),
     )

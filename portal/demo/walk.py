@@ -43,14 +43,25 @@ def _may(dossier: Dossier, user, action: str) -> bool:
     return action in workflow.allowed_actions(dossier=dossier, user=user, actions=(action,))
 
 
+def _delivered_by_post(dossier: Dossier, clerk) -> None:
+    from onestop.models import Shipment, ShipmentState
+    from onestop.postal import services as postal
+
+    shipment = Shipment.objects.get(dossier=dossier)
+    if shipment.state in (ShipmentState.TO_PRINT, ShipmentState.PRINTED):
+        postal.shipment_record(shipment=shipment, state=ShipmentState.HANDED_OVER, actor=clerk)
+    postal.shipment_record(shipment=shipment, state=ShipmentState.DELIVERED, actor=clerk,
+                           delivered_to=dossier.applicant_name, relation="Bản thân")  # fmt: skip
+
+
 def next_move(dossier: Dossier, staff: DemoStaff) -> Callable[[], Dossier] | None:
     """The next thing an officer does to bring the dossier towards its return (None: nothing)."""
     d = dossier
     if d.status == S.SUBMITTED:
         return lambda: workflow.dossier_receive(dossier=d, actor=staff.desk)
     if d.status == S.RESOLVED:
-        if d.delivery_method == "post":
-            return lambda: workflow.dossier_return_result(dossier=d, actor=staff.postal, method="post")
+        if d.delivery_method == "post":  # the post delivers it: recorded on the shipment, which returns it
+            return lambda: _delivered_by_post(d, staff.postal)
         if d.delivery_method == "counter":
             return lambda: workflow.dossier_return_result(
                 dossier=d, actor=staff.desk, method="counter", recipient_name=d.applicant_name,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from onestop import workflow
 from onestop.access import View, access_scope, dossiers_visible
@@ -192,26 +193,56 @@ def test_a_result_is_a_file_the_owner_and_the_desk_open(client, office):
         assert client.get(url).status_code == status, user
 
 
-def test_the_postal_clerk_records_the_delivery_on_the_postal_view(client, office):
-    """Found in the Chromium walk: the action view asked for the full view, so the postal clerk's
-    'return by post' answered 404 and a dossier going by post could never be returned."""
-    dossier = _received(office, delivery_method="post", delivery_address="Số 5 Nguyễn An Ninh")
+def test_the_postal_clerk_records_the_delivery_on_the_shipment_not_on_the_dossier(client, office):
+    """By post there is one way to return the result: the delivery recorded on the shipment. The
+    dossier page offers no one-click return; a posted one goes to the shipment, and nothing changes."""
+    dossier = _received(office, delivery_method="post", delivery_address="Số 5 Nguyễn An Ninh",
+                        delivery_phone="0987654321")  # fmt: skip
     workflow.dossier_forward(dossier=dossier, actor=office.receptionist)
     workflow.dossier_forward(dossier=dossier, actor=office.specialist)
     dossier = workflow.dossier_resolve(dossier=dossier, actor=office.approver, result_file=result_pdf())
+    shipment = dossier.shipment
+    shipment_url = reverse("onestop:postal_shipment", args=[shipment.pk])
     client.force_login(office.receptionist)
     html = client.get(reverse("onestop:dossier", args=[dossier.pk])).content.decode()
     assert 'value="post"' not in html and 'value="counter"' in html  # the desk: counter or online only
+    assert shipment_url not in html
     client.force_login(office.postal_clerk)
     html = client.get(reverse("onestop:dossier", args=[dossier.pk])).content.decode()
-    assert 'value="post"' in html and 'value="counter"' not in html
-    response = client.post(
-        reverse("onestop:dossier_action", args=[dossier.pk, "return_result"]),
-        {"confirm": "on", "expected_version": dossier.version, "method": "post"},
-    )
+    assert 'value="post"' not in html and "return_result" not in html
+    assert shipment_url in html and shipment.item_number in html
+    action = reverse("onestop:dossier_action", args=[dossier.pk, "return_result"])
+    response = client.post(action, {"confirm": "on", "expected_version": dossier.version, "method": "post"})
+    assert response.status_code == 302 and response["Location"] == shipment_url
+    dossier.refresh_from_db()
+    assert dossier.status == "resolved" and not dossier.events.filter(action="return_result").exists()
+    client.post(reverse("onestop:postal_scan"), {"item": shipment.item_number})  # handed over to the post
+    delivery = {"outcome": "delivered", "delivered_to": "Nguyễn Văn An", "relation": "Bản thân"}
+    response = client.post(shipment_url, delivery)
     assert response.status_code == 302
     dossier.refresh_from_db()
     assert dossier.status == "returned"
+    actions = list(dossier.events.order_by("created_at", "pk").values_list("action", flat=True))
+    assert actions[-2:] == ["shipment_delivered", "return_result"]
+
+
+def test_the_one_click_return_by_post_is_refused_to_the_wrong_users(client, office):
+    dossier = _received(office, delivery_method="post", delivery_address="Số 5 Nguyễn An Ninh",
+                        delivery_phone="0987654321")  # fmt: skip
+    workflow.dossier_forward(dossier=dossier, actor=office.receptionist)
+    workflow.dossier_forward(dossier=dossier, actor=office.specialist)
+    dossier = workflow.dossier_resolve(dossier=dossier, actor=office.approver, result_file=result_pdf())
+    action = reverse("onestop:dossier_action", args=[dossier.pk, "return_result"])
+    other_clerk = StaffRoleFactory(agency=office.outsider.staff_roles.get().agency, role=Role.POSTAL_CLERK).user
+    for user in (office.outsider, office.citizen, other_clerk):
+        client.force_login(user)
+        response = client.post(action, {"confirm": "on", "expected_version": dossier.version, "method": "post"})
+        assert response.status_code in (403, 404), user
+    client.force_login(office.receptionist)
+    response = client.post(action, {"confirm": "on", "expected_version": dossier.version, "method": "post"})
+    assert response.status_code == 200  # "post" is not a choice of the desk's form
+    dossier.refresh_from_db()
+    assert dossier.status == "resolved"
 
 
 def test_a_parcel_registered_by_the_postal_clerk_waits_in_the_desks_inbox(client, office):
@@ -224,6 +255,7 @@ def test_a_parcel_registered_by_the_postal_clerk_waits_in_the_desks_inbox(client
         applicant={"cccd": "074090007777", "full_name": "Người Gửi Bưu Điện", "phone": "0912000222",
                    "address": "Số 1 Yersin, phường Thủ Dầu Một, Thành phố Hồ Chí Minh"},
         checked_documents=["GT01"], scans=[], delivery_method="post", channel=DossierChannel.POST,
+        pickup_address="Số 1 Yersin, Phường Phú Lợi, Thành phố Hồ Chí Minh", collected_at=timezone.now(),
     )  # fmt: skip
     assert dossier.assignee is None and dossier.current_step == 1
     inbox = queue_dossiers(queue=QUEUES_BY_KEY["inbox"], scope=scope_of(office.receptionist))

@@ -80,7 +80,12 @@ def test_by_post_only_the_postal_clerk_marks_returned(office):
     bo.dossier_resolve(dossier=dossier, actor=office.approver, result_file=result_pdf())
     with pytest.raises(TransitionError):
         bo.dossier_return_result(dossier=dossier, actor=office.receptionist, method="post")
-    bo.dossier_return_result(dossier=dossier, actor=office.postal_clerk, method="post")
+    with pytest.raises(TransitionError):  # not before the delivery is recorded on the shipment
+        bo.dossier_return_result(dossier=dossier, actor=office.postal_clerk, method="post")
+    from onestop.postal.services import shipment_record
+
+    shipment_record(shipment=dossier.shipment, state="handed_over", actor=office.postal_clerk)
+    shipment_record(shipment=dossier.shipment, state="delivered", actor=office.postal_clerk, delivered_to="An")
     dossier.refresh_from_db()
     assert dossier.status == DossierStatus.RETURNED
 

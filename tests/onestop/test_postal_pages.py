@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from onestop.models import Dossier, DossierAccessLog, DossierStatus, Shipment, ShipmentState
 from onestop.postal import s10, slips
-from onestop.postal.services import shipment_for_resolved
+from onestop.postal.services import shipment_for_resolved, shipment_record
 from tests.factories import StaffRoleFactory
 from tests.onestop.postal_helpers import resolved_by_post
 from tests.tools import require_tools
@@ -62,7 +62,8 @@ def shipment(office):
 
 def test_the_list_counts_by_state_and_searches(client, office, shipment, django_assert_max_num_queries):
     others = more_shipments(shipment.dossier, 3)
-    Shipment.objects.filter(pk=others[0].pk).update(state=S.DELIVERED)
+    shipment_record(shipment=others[0], state=S.HANDED_OVER, actor=office.postal_clerk)
+    shipment_record(shipment=others[0], state=S.DELIVERED, actor=office.postal_clerk, delivered_to="Bình")
     client.force_login(office.postal_clerk)
     url = reverse("onestop:postal_list")
     html = client.get(url).content.decode()
@@ -120,6 +121,35 @@ def test_the_slip_pdf_prints_the_delivery_and_the_barcode_scans(client, office, 
     assert scanned == [shipment.item_number]
 
 
+def test_a_rows_slip_marks_the_shipment_printed_once(client, office, shipment):
+    client.force_login(office.postal_clerk)
+    url = reverse("onestop:postal_slip", args=[shipment.pk])
+    assert client.get(url).status_code == 200
+    shipment.refresh_from_db()
+    assert shipment.state == S.PRINTED and shipment.printed_at is not None
+    first = shipment.printed_at
+    event = shipment.events.get()
+    assert (event.state, event.actor) == (S.PRINTED, office.postal_clerk)
+    assert client.get(url + "?layout=a5").status_code == 200  # printed again: nothing more changes
+    shipment.refresh_from_db()
+    assert shipment.printed_at == first and shipment.events.count() == 1
+    assert DossierAccessLog.objects.filter(user=office.postal_clerk, dossier=shipment.dossier, kind="form").count() == 2
+    html = client.get(reverse("onestop:postal_list") + "?state=printed").content.decode()
+    assert shipment.item_number in html
+
+
+def test_a_rows_slip_by_the_wrong_user_marks_nothing(client, office, shipment):
+    other_clerk = StaffRoleFactory(agency=office.outsider.staff_roles.get().agency, role="postal_clerk").user
+    url = reverse("onestop:postal_slip", args=[shipment.pk])
+    for user in (other_clerk, office.receptionist, office.outsider, office.citizen):
+        client.force_login(user)
+        assert client.get(url).status_code in (403, 404), user
+    client.logout()
+    assert client.get(url).status_code == 302
+    shipment.refresh_from_db()
+    assert shipment.state == S.TO_PRINT and not shipment.events.exists()
+
+
 def test_batch_slips_four_to_a_sheet_or_a5_and_they_become_printed(client, office, shipment):
     others = more_shipments(shipment.dossier, 4)
     ids = [shipment.pk] + [s.pk for s in others]
@@ -134,6 +164,29 @@ def test_batch_slips_four_to_a_sheet_or_a5_and_they_become_printed(client, offic
     response = client.post(reverse("onestop:postal_slips"), {"id": ids[:2], "layout": "a5"})
     pages = _pages(response.content)
     assert len(pages) == 2 and round(float(pages[0].mediabox.width) / 72 * 25.4) == 148
+
+
+def test_what_every_slip_repeats_is_laid_out_once_and_drawn_on_each_slip(office, shipment):
+    """The cut lines, the title and the signature boxes are one frame per sheet layout (a Form XObject
+    kept once in the file), drawn over each sheet: a short last sheet gets as many frames as slips."""
+    shipments = [shipment, *more_shipments(shipment.dossier, 4)]
+    pdf = slips.slips_pdf(shipments, layout="a6")
+    pages = _pages(pdf)
+    title = "PHIẾU GỬI KẾT QUẢ GIẢI QUYẾT TTHC"
+
+    def on(page, text):
+        return " ".join(unicodedata.normalize("NFC", page.extract_text()).split()).count(text)
+
+    assert [on(p, title) for p in pages] == [4, 1]
+    assert [on(p, "Nhân viên bưu chính") for p in pages] == [4, 1]
+    assert [on(p, "Người nhận:") for p in pages] == [4, 1]  # the data: four slips, then one
+    frames = {
+        name for p in pages for name in p["/Resources"]["/XObject"] if str(name).startswith("/DvcFrame")
+    }  # fmt: skip
+    assert frames == {"/DvcFrame3", "/DvcFrame0"}
+    assert pdf.count(b"/Subtype /Form") == 2  # each frame once in the file, not once per page
+    a5 = _pages(slips.slips_pdf(shipments[:2], layout="a5"))
+    assert [on(p, title) for p in a5] == [1, 1]
 
 
 def test_a_long_batch_is_rendered_in_parts_joined_in_order(client, office, shipment, monkeypatch):

@@ -12,6 +12,7 @@ from onestop import workflow
 from onestop.models import DossierEvent, DossierStatus, Notification, Shipment, ShipmentEvent, ShipmentState
 from onestop.postal import s10
 from onestop.postal.services import shipment_for_resolved, shipment_record, shipments_hand_over
+from onestop.workflow import TransitionError
 from onestop.workflow.hooks import event_recorded
 from tests.onestop.conftest import result_pdf
 from tests.onestop.postal_helpers import ADDRESS, in_processing_by_post, resolved_by_post
@@ -179,8 +180,21 @@ def test_a_scan_with_a_wrong_check_digit_is_refused(office):
     assert not result.ok and "sai số kiểm tra" in result.message
 
 
-def test_marking_returned_on_the_dossier_page_closes_the_shipment(office):
+def test_no_result_is_returned_by_post_without_its_delivery_recorded(office):
+    """One way: the delivery recorded on the shipment (`shipment_delivered`) returns the dossier. The
+    action itself refuses "by post" without that event — to the clerk, the desk and the system alike."""
     dossier = resolved_by_post(office)
-    workflow.dossier_return_result(dossier=dossier, actor=office.postal_clerk, method="post")
+    for kwargs in ({"actor": office.postal_clerk}, {"actor": office.receptionist}, {"actor": None, "system": True}):
+        with pytest.raises(TransitionError):
+            workflow.dossier_return_result(dossier=dossier, method="post", **kwargs)
+    dossier.refresh_from_db()
     shipment = Shipment.objects.get(dossier=dossier)
-    assert shipment.state == S.DELIVERED and shipment.events.get().state == S.DELIVERED
+    assert dossier.status == DossierStatus.RESOLVED and shipment.state == S.TO_PRINT
+    assert not shipment.events.exists() and not dossier.events.filter(action="return_result").exists()
+    shipment_record(shipment=shipment, state=S.HANDED_OVER, actor=office.postal_clerk)
+    at = timezone.now()
+    shipment_record(shipment=shipment, state=S.DELIVERED, actor=office.postal_clerk, at=at, delivered_to="Chị Hoa")
+    dossier.refresh_from_db()
+    assert dossier.status == DossierStatus.RETURNED and dossier.closed_at == at
+    returned = dossier.events.get(action="return_result")
+    assert returned.data["method"] == "post" and dossier.events.filter(action="shipment_delivered").count() == 1

@@ -11,6 +11,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from onestop.models import Dossier, DossierStatus, StaffRole
+from portal.demo.agencies import CENTRE
 from portal.demo.dossiers import demo_dossier
 from portal.demo.walk import DemoStaff, result_pdf, walk
 from portal.models import User
@@ -151,3 +152,23 @@ def assert_demo_times_are_working_moments() -> None:
             assert _at_work(value, calendar), f"{dossier.code} {name} {value:%H:%M %a %d/%m/%Y}"
             checked += 1
     assert checked > 400
+
+
+def test_a_by_post_dossier_is_walked_to_its_return_through_its_shipment(demo):
+    from onestop.models import ShipmentState
+
+    citizen = User.objects.get(email="congdan@demo.vn")
+    procedure = next(
+        p for p in Procedure.objects.filter(status=ProcedureStatus.PUBLISHED, channels__channel=Channel.ONLINE)
+        .filter(receiving_agency__code=CENTRE)
+        .order_by("code") if "post" in (p.delivery_methods or [])
+    )  # fmt: skip
+    dossier = demo_dossier(procedure=procedure, applicant=citizen)
+    Dossier.objects.filter(pk=dossier.pk).update(
+        delivery_method="post", delivery_address="Số 12 Yersin, phường Thủ Dầu Một, TP. Hồ Chí Minh",
+        delivery_phone="0912345678",
+    )  # fmt: skip
+    dossier = walk(dossier, staff=DemoStaff())
+    assert dossier.status == DossierStatus.RETURNED
+    assert dossier.shipment.state == ShipmentState.DELIVERED
+    assert dossier.events.filter(action="shipment_delivered", actor__email="buudien@demo.vn").exists()
