@@ -2,9 +2,8 @@
 
 from django.db.models.signals import post_delete, post_save
 
-from .models import AgencyWorkingHours, CalendarOverride
-from .national.receivers import dossier_event_recorded as national_event_recorded
 from .models import AgencyWorkingHours, CalendarOverride, Shipment
+from .national.receivers import dossier_event_recorded as national_event_recorded
 from .notifications.receivers import dossier_event_recorded
 from .postal.receivers import dossier_event_recorded as postal_event_recorded
 from .postal.receivers import shipment_deleted

@@ -32,9 +32,9 @@ from .notifications import (
     NotificationStatus,
 )
 from .postal import (
+    TERMINAL_STATES,
     PostageMode,
     PostageRule,
-    TERMINAL_STATES,
     PostalApiClient,
     PostalScope,
     PostalSerial,
@@ -100,8 +100,8 @@ __all__ = [
     "Shipment",
     "ShipmentEvent",
     "ShipmentState",
-    "SignedResult",
     "ShipmentStateCount",
+    "SignedResult",
     "StaffRole",
     "StatisticsDay",
     "StatisticsMonth",

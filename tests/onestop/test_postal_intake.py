@@ -93,11 +93,15 @@ def test_the_counter_form_asks_the_ward_and_the_postage_zone_is_kept(client, off
         "delivery_ward": "Phường Thủ Dầu Một",
         "delivery_province": "Thành phố Hồ Chí Minh",
     }
-    response = client.post(url, _post(office, **address, **PICKUP, collected_at=_local_input(timezone.now()), delivery_area="74:25747"))
+    response = client.post(
+        url, _post(office, **address, **PICKUP, collected_at=_local_input(timezone.now()), delivery_area="74:25747")
+    )
     assert response.status_code == 302
     dossier = Dossier.objects.get(channel=DossierChannel.POST)
     assert (dossier.delivery_province_code, dossier.delivery_ward_code) == ("74", "25747")
     assert dossier.snapshot["postage"] == {"amount": 12_000, "zone": "same_ward"}
+
+
 # --- where and when the post collected it ----------------------------------------------------------
 
 PICKUP = {"pickup_street": "Số 12 Bạch Đằng", "pickup_ward": "Phường Thủ Dầu Một",

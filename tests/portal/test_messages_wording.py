@@ -2,6 +2,7 @@
 followed by ".:", and a fee's name does not repeat the amount printed beside it."""
 
 import pathlib
+import re
 
 import pytest
 from django.conf import settings
@@ -121,3 +122,21 @@ def test_the_profile_says_which_date_format(client):
         reverse("portal:profile"), {"full_name": "Nguyễn Văn An", "date_of_birth": "31-31-1990", "address": "x"}
     ).content.decode()
     assert "dd/mm/yyyy" in html
+
+
+def test_no_translation_starts_or_ends_with_stray_whitespace():
+    """A Vietnamese text with a tab or space its English does not have shows as a gap on the page
+    (it happened: 100 labels once began with a tab after a bad merge of translation lists)."""
+    po = pathlib.Path(settings.BASE_DIR, "locale", "vi", "LC_MESSAGES", "django.po").read_text(encoding="utf-8")
+    stray = []
+    for block in po.split("\n\n"):
+        msgid = re.search(r'^msgid "(.*)"$', block, re.M)
+        msgstr = re.search(r'^msgstr(?:\[0\])? "(.*)"$', block, re.M)
+        if not msgid or not msgstr or not msgstr.group(1):
+            continue
+        for edge in (lambda t: t[:2], lambda t: t[-2:]):
+            if edge(msgstr.group(1)) in ("\\t", "\\n") and edge(msgstr.group(1)) != edge(msgid.group(1)):
+                stray.append(msgid.group(1))
+        if msgstr.group(1)[:1] == " " and msgid.group(1)[:1] != " ":
+            stray.append(msgid.group(1))
+    assert stray == []
