@@ -67,6 +67,8 @@ ALLOWED = {
     "portal/demo/agencies.py",
     "docs/domain.md",
     "onestop/workcalendar/engine.py",
+    "docs/postal.md",  # the pickup province: "Tỉnh Bình Dương" is refused, part of Thành phố Hồ Chí Minh now
+    "tests/onestop/test_postal_intake.py",  # the same rule, tested
 }
 SELF = "tests/portal/test_province_config.py"
 
