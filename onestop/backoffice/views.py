@@ -488,7 +488,9 @@ def _render_dossier(request: HttpRequest, dossier: Dossier, bound: ActionForm | 
             "dossier": dossier,
             "full": full,
             "forms": forms,
-            "documents": list(dossier.documents.select_related("file").order_by("created_at", "pk")) if full else [],
+            "documents": list(dossier.documents.select_related("file", "signature").order_by("created_at", "pk"))
+            if full
+            else [],
             "events": events,
             "issued_forms": issued,
             "print_now": print_now,

@@ -51,7 +51,7 @@ START_TOKENS = "apply_start_tokens"
 
 
 OWN_DOSSIER = Dossier.objects.select_related("procedure", "agency", "procedure__sector").prefetch_related(
-    Prefetch("documents", queryset=DossierDocument.objects.select_related("file"))
+    Prefetch("documents", queryset=DossierDocument.objects.select_related("file", "signature"))
 )
 
 

@@ -217,3 +217,19 @@ def test_the_agency_revokes_a_result_in_the_admin(admin_client, client, office, 
     signed.refresh_from_db()
     assert signed.revoked_at is not None and signed.revoke_reason == "Cấp nhầm người"
     assert "đã bị thu hồi" in client.get(reverse("verify-result", args=[signed.code])).content.decode()
+
+
+def test_the_dossier_pages_show_the_signature_and_its_check(client, office, esign):
+    dossier = _resolved(office)
+    signed = SignedResult.objects.get()
+    link = reverse("verify-result", args=[signed.code])
+    client.force_login(office.citizen)
+    mine = client.get(reverse("portal:dossier", args=[dossier.public_id])).content.decode()
+    assert "Đã ký số" in mine and f'href="{link}"' in mine and signed.code in mine
+    client.force_login(office.receptionist)
+    staff = client.get(reverse("onestop:dossier", args=[dossier.pk])).content.decode()
+    assert "Đã ký số" in staff and f'href="{link}"' in staff
+    SignedResult.objects.filter(pk=signed.pk).update(revoked_at=timezone.now(), revoke_reason="Cấp nhầm")
+    client.force_login(office.citizen)
+    mine = client.get(reverse("portal:dossier", args=[dossier.public_id])).content.decode()
+    assert "Đã bị cơ quan cấp thu hồi" in mine
