@@ -281,6 +281,13 @@ def test_open_data_json_and_csv(client, rolled):
         assert not any(text in response.content.decode() for text in PERSONAL)
 
 
+def test_open_data_publisher_is_the_province_named_once(client, db, settings):
+    # PROVINCE_NAME already says "Thành phố"/"tỉnh": the publisher must not read "Ủy ban nhân dân tỉnh Thành phố …"
+    settings.PROVINCE_NAME = "Thành phố Hồ Chí Minh"
+    data = client.get(reverse("open-data-service-statistics")).json()
+    assert data["publisher"] == "Ủy ban nhân dân Thành phố Hồ Chí Minh"
+
+
 def test_open_data_is_rate_limited(client, db, settings):
     from django.core.cache import cache
 
