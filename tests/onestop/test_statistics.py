@@ -350,6 +350,14 @@ def test_the_processing_time_tables_export_too(client, rolled):
     assert "204,0" in page and "216,0" in page
 
 
+def test_the_processing_time_page_explains_itself_in_vietnamese(client, rolled):
+    # Its note on how the times are counted showed in English on the Vietnamese page
+    client.force_login(rolled.leader)
+    query = {**NOV_QUERY, "co-quan": rolled.ward_a.code}
+    page = client.get(reverse("onestop:statistics_times"), query).content.decode()
+    assert "Dossiers resolved in the period" not in page and "phân vị thứ 90" in page
+
+
 def test_open_data_runs_a_constant_number_of_queries(client, rolled, django_assert_max_num_queries):
     url = reverse("open-data-service-statistics")
     with django_assert_max_num_queries(12):
