@@ -43,6 +43,12 @@ class OutcomeForm(forms.Form):
     )
     note = forms.CharField(label=_("Reason or note"), required=False, max_length=500)
 
+    def __init__(self, *args, allowed: frozenset[str] | None = None, **kwargs):
+        """`allowed`: the states the item may move to now (services.NEXT); only those are offered."""
+        super().__init__(*args, **kwargs)
+        if allowed is not None:
+            self.fields["outcome"].choices = [(value, label) for value, label in OUTCOMES if value in allowed]
+
     def clean(self):
         data = super().clean()
         if data.get("outcome") == S.DELIVERED and not (data.get("delivered_to") or "").strip():

@@ -161,7 +161,7 @@ def shipment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     shipment = selectors.shipment_for(
         user=request.user, pk=pk, request=request, record=AccessKind.PAGE if request.method == "GET" else None
     )
-    form = OutcomeForm(request.POST or None)
+    form = OutcomeForm(request.POST or None, allowed=services.NEXT[shipment.state])
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

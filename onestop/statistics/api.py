@@ -111,7 +111,8 @@ class ServiceStatisticsView(APIView):
         data = {
             "dataset": "service-statistics",
             "title": "Kết quả giải quyết thủ tục hành chính theo cơ quan và tháng",
-            "publisher": f"Ủy ban nhân dân tỉnh {settings.PROVINCE_NAME}",
+            # PROVINCE_NAME carries its own kind ("Thành phố Hồ Chí Minh", "tỉnh Đồng Nai"), as in base.html
+            "publisher": f"Ủy ban nhân dân {settings.PROVINCE_NAME}",
             "licence": {"name": settings.OPEN_DATA_LICENCE, "url": settings.OPEN_DATA_LICENCE_URL},
             "month": label,
             "generated_at": timezone.now(),

@@ -46,7 +46,7 @@ AGENCIES: list[tuple[str, str, str, str | None, str, str, str]] = [
     (
         PROVINCE,
         "Ủy ban nhân dân Thành phố Hồ Chí Minh",
-        "UBND Thành phố",
+        "UBND Thành phố Hồ Chí Minh",
         None,
         AgencyKind.PROVINCE,
         "0274 3822 000",

@@ -109,6 +109,28 @@ def test_on_a_phone_the_menu_folds_behind_a_button(live_server, page):
     assert page.locator("#site-menu a[href='/thu-tuc/']").is_visible()
 
 
+def test_on_a_laptop_a_staff_menu_with_a_full_bell_stays_on_one_line(live_server, page, office):
+    """At 1366 px "Đăng xuất" wrapped alone onto a second line once the bell counted 100 or more."""
+    from onestop.models import Notification, NotificationChannel
+
+    cache.clear()
+    approver = office.approver
+    approver.set_password(PASSWORD)
+    approver.save()
+    inbox = {"recipient": approver, "channel": NotificationChannel.INAPP, "kind": "overdue", "body": "…"}
+    Notification.objects.bulk_create(Notification(**inbox, dedup_key=f"menu-{n}") for n in range(137))
+    page.set_viewport_size({"width": 1366, "height": 900})
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("input[name=login]", approver.email)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("main form button[type=submit]")
+    page.wait_for_load_state()
+    page.goto(f"{live_server.url}/mot-cua/")
+    assert page.locator(".nav-bell .badge").inner_text() == "137"
+    tops = page.evaluate("[...document.querySelectorAll('#site-menu > li')].map(li => li.getBoundingClientRect().top)")
+    assert len(tops) >= 8 and len(set(tops)) == 1
+
+
 def test_on_a_phone_my_dossiers_are_cards_with_their_column_labels(live_server, page, office):
     cache.clear()
     office.citizen.set_password(PASSWORD)

@@ -433,6 +433,18 @@ def test_assign_form_offers_only_the_units_staff_for_the_step(client, office):
     assert office.receptionist.full_name not in form
 
 
+def test_the_steps_hours_read_as_numbers_in_vietnamese(client, office):
+    # The snapshot keeps hours as text ("4.0"): the page showed "4.0", "56.0"; Vietnamese writes 4 and 4,5
+    dossier = at_step(office, 2)
+    steps = dossier.snapshot["process"]
+    steps[0]["hours"], steps[1]["hours"] = "4.0", "4.5"
+    Dossier.objects.filter(pk=dossier.pk).update(snapshot=dossier.snapshot)
+    client.force_login(office.approver)
+    html = page(client, reverse("onestop:dossier", args=[dossier.pk]))
+    cells = re.findall(r'<td data-label="Giờ làm việc">([^<]*)</td>', html)
+    assert cells[:2] == ["4", "4,5"]
+
+
 # ------------------------------------------------------------------------------ the counter
 
 

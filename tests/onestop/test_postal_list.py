@@ -109,6 +109,16 @@ def _plan(queryset_or_sql, params=None, *, off=("seqscan",)) -> str:
     return plan
 
 
+def test_the_amount_to_collect_reads_as_money(client, office, shipments):
+    # "1250000" on the clerk's list and the item's page was hard to read: "1.250.000 đồng" as on the slip
+    target = shipments[0]
+    Shipment.objects.filter(pk=target.pk).update(cod_amount=1_250_000)
+    client.force_login(office.postal_clerk)
+    for url in (reverse("onestop:postal_list"), reverse("onestop:postal_shipment", args=[target.pk])):
+        html = client.get(url).content.decode()
+        assert "1.250.000 đồng" in html and "1250000" not in html
+
+
 @postgres_only
 def test_postgres_reads_the_list_page_in_index_order(office, shipments):
     clerk = office.postal_clerk

@@ -251,6 +251,30 @@ def test_recording_the_delivery_returns_the_dossier(client, office, shipment):
     assert (shipment.delivered_to, shipment.delivered_relation) == ("Nguyễn Thị Hoa", "Vợ")
 
 
+def test_the_outcome_form_offers_only_the_moves_possible_now(client, office, shipment):
+    # An item already out for delivery was offered "Đang phát" again, refused only after submitting
+    client.force_login(office.postal_clerk)
+    shipment_record(shipment=shipment, state=S.HANDED_OVER, actor=office.postal_clerk)
+    shipment_record(shipment=shipment, state=S.OUT_FOR_DELIVERY, actor=office.postal_clerk)
+    url = reverse("onestop:postal_shipment", args=[shipment.pk])
+    offered = [value for value, _label in client.get(url).context["form"].fields["outcome"].choices]
+    assert offered == [S.DELIVERED, S.FAILED]
+    html = client.get(url).content.decode()
+    assert f'value="{S.OUT_FOR_DELIVERY}"' not in html and f'value="{S.DELIVERED}"' in html
+
+
+def test_the_items_page_writes_times_and_facts_as_the_dossier_page(client, office, shipment):
+    # It printed "09:16 Ngày 03 tháng 12 năm 2026" (capital N mid-line) in an unstyled list
+    from django.utils import timezone
+
+    client.force_login(office.postal_clerk)
+    shipment_record(shipment=shipment, state=S.HANDED_OVER, actor=office.postal_clerk)
+    event = shipment.events.get(state=S.HANDED_OVER)
+    html = client.get(reverse("onestop:postal_shipment", args=[shipment.pk])).content.decode()
+    assert timezone.localtime(event.at).strftime("%H:%M %d/%m/%Y") in html
+    assert "Ngày" not in html and '<dl class="facts">' in html
+
+
 def test_the_wrong_user_sees_no_shipment_anywhere(client, office, shipment):
     other_clerk = StaffRoleFactory(agency=office.outsider.staff_roles.get().agency, role="postal_clerk").user
     for user in (office.receptionist, office.outsider, office.citizen, office.approver):

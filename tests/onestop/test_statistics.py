@@ -281,6 +281,13 @@ def test_open_data_json_and_csv(client, rolled):
         assert not any(text in response.content.decode() for text in PERSONAL)
 
 
+def test_open_data_publisher_is_the_province_named_once(client, db, settings):
+    # PROVINCE_NAME already says "Thành phố"/"tỉnh": the publisher must not read "Ủy ban nhân dân tỉnh Thành phố …"
+    settings.PROVINCE_NAME = "Thành phố Hồ Chí Minh"
+    data = client.get(reverse("open-data-service-statistics")).json()
+    assert data["publisher"] == "Ủy ban nhân dân Thành phố Hồ Chí Minh"
+
+
 def test_open_data_is_rate_limited(client, db, settings):
     from django.core.cache import cache
 
@@ -341,6 +348,14 @@ def test_the_processing_time_tables_export_too(client, rolled):
     assert response.status_code == 200
     page = client.get(reverse("onestop:statistics_times"), query).content.decode()
     assert "204,0" in page and "216,0" in page
+
+
+def test_the_processing_time_page_explains_itself_in_vietnamese(client, rolled):
+    # Its note on how the times are counted showed in English on the Vietnamese page
+    client.force_login(rolled.leader)
+    query = {**NOV_QUERY, "co-quan": rolled.ward_a.code}
+    page = client.get(reverse("onestop:statistics_times"), query).content.decode()
+    assert "Dossiers resolved in the period" not in page and "phân vị thứ 90" in page
 
 
 def test_open_data_runs_a_constant_number_of_queries(client, rolled, django_assert_max_num_queries):

@@ -15,7 +15,7 @@ from portal.demo.agencies import CENTRE
 from portal.demo.dossiers import demo_dossier
 from portal.demo.walk import DemoStaff, result_pdf, walk
 from portal.models import User
-from procedures.models import Channel, Procedure, ProcedureStatus
+from procedures.models import Agency, Channel, Procedure, ProcedureStatus
 
 pytestmark = pytest.mark.django_db
 
@@ -35,6 +35,14 @@ def _online_procedures_by_agency() -> dict[str, Procedure]:
     ):
         chosen.setdefault(procedure.receiving_agency.code, procedure)
     return chosen
+
+
+def test_the_demo_forms_and_receipts_name_the_city_above_its_agencies(demo):
+    # The header of forms 01–07 and receipts read "UBND THÀNH PHỐ" — which city?
+    from onestop.documents.layout import agency_header
+
+    for code in ("000.00.01.H12", "000.00.14.H12"):  # the centre, Sở Tư pháp
+        assert agency_header(Agency.objects.get(code=code))[0] == "UBND THÀNH PHỐ HỒ CHÍ MINH"
 
 
 def test_one_dossier_of_every_demo_agency_reaches_its_return(demo):

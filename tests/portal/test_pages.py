@@ -88,6 +88,24 @@ def test_static_assets_are_local(client):
     assert "/static/css/site.css" in html
 
 
+def test_every_text_like_input_type_in_use_is_styled():
+    """A month or datetime-local field (/thong-ke/, extend, postal outcome) looks like the other fields."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    sources = [*root.glob("templates/**/*.html"), *root.glob("*/**/forms.py")]
+    used = set()
+    for path in sources:
+        text = path.read_text(encoding="utf-8")
+        used |= set(re.findall(r'type="([a-z-]+)"', text)) | set(re.findall(r'"type": "([a-z-]+)"', text))
+    not_text = {"checkbox", "radio", "hidden", "submit", "button", "file", "image", "reset"}
+    css = (root / "static/css/site.css").read_text(encoding="utf-8")
+    rule = css[css.index("input[type=text]") : css.index("{", css.index("input[type=text]"))]
+    assert {"date", "month", "datetime-local"} <= used - not_text
+    assert [kind for kind in sorted(used - not_text) if f"input[type={kind}]" not in rule] == []
+
+
 def test_vietnamese_whatever_the_browser_says(client):
     html = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
     assert '<html lang="vi">' in html
