@@ -113,3 +113,14 @@ def test_vietnamese_whatever_the_browser_says(client):
     assert '<html lang="en">' in client.get("/", HTTP_ACCEPT_LANGUAGE="vi").content.decode()
     client.cookies["lang"] = "fr"  # not offered: back to Vietnamese
     assert '<html lang="vi">' in client.get("/").content.decode()
+
+
+def test_the_home_offers_the_back_office_to_officials_and_visitors_not_to_citizens(client):
+    from tests.factories import UserFactory
+
+    back_office = f'href="{reverse("onestop:home")}"'
+    assert back_office in client.get("/").content.decode()  # a visitor may be an official about to sign in
+    client.force_login(UserFactory())
+    assert back_office not in client.get("/").content.decode()  # a citizen would only meet a 403 there
+    client.force_login(StaffRoleFactory(role=Role.RECEPTIONIST).user)
+    assert back_office in client.get("/").content.decode()
