@@ -26,10 +26,10 @@ FLOW_FIELDS = (
 )
 
 
-class StatisticsDay(models.Model):
-    """What happened on one day (Vietnam date) to the dossiers of one agency, procedure and channel."""
+class FlowCounters(models.Model):
+    """The flow counters (FLOW_FIELDS) of one receiving agency, procedure and channel over a period:
+    a day (StatisticsDay) or a month (StatisticsMonth)."""
 
-    day = models.DateField(_("day"))
     agency = models.ForeignKey(
         "procedures.Agency", verbose_name=_("receiving agency"), on_delete=models.CASCADE, related_name="+"
     )
@@ -51,6 +51,15 @@ class StatisticsDay(models.Model):
     extensions = models.PositiveIntegerField(default=0)
 
     class Meta:
+        abstract = True
+
+
+class StatisticsDay(FlowCounters):
+    """What happened on one day (Vietnam date) to the dossiers of one agency, procedure and channel."""
+
+    day = models.DateField(_("day"))
+
+    class Meta:
         verbose_name = _("statistics day")
         verbose_name_plural = _("statistics days")
         constraints = [
@@ -64,30 +73,11 @@ class StatisticsDay(models.Model):
         return f"{self.day} {self.agency_id} {self.procedure_id} {self.channel}"
 
 
-class StatisticsMonth(models.Model):
+class StatisticsMonth(FlowCounters):
     """The same counters summed per month (first day of the month): a year's page reads twelve rows
     per agency, procedure and channel instead of up to 365. Written by the roll-up from its days."""
 
     month = models.DateField(_("month"))
-    agency = models.ForeignKey(
-        "procedures.Agency", verbose_name=_("receiving agency"), on_delete=models.CASCADE, related_name="+"
-    )
-    procedure = models.ForeignKey(
-        "procedures.Procedure", verbose_name=_("procedure"), on_delete=models.CASCADE, related_name="+", db_index=False
-    )
-    channel = models.PositiveSmallIntegerField(_("channel"))
-    received = models.PositiveIntegerField(default=0)
-    digitised = models.PositiveIntegerField(default=0)
-    resolved_early = models.PositiveIntegerField(default=0)
-    resolved_on_time = models.PositiveIntegerField(default=0)
-    resolved_late = models.PositiveIntegerField(default=0)
-    late_by_supplement = models.PositiveIntegerField(default=0)
-    results_digitised = models.PositiveIntegerField(default=0)
-    withdrawn = models.PositiveIntegerField(default=0)
-    refused = models.PositiveIntegerField(default=0)
-    stopped = models.PositiveIntegerField(default=0)
-    supplement_requests = models.PositiveIntegerField(default=0)
-    extensions = models.PositiveIntegerField(default=0)
 
     class Meta:
         verbose_name = _("statistics month")
