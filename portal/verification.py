@@ -63,6 +63,10 @@ def verify_upload(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 def verify_code(request: HttpRequest, code: str) -> HttpResponse:
+    # Each check validates the stored PDF again: the same per-address limit as the uploads, so that
+    # neither door can be used to make the server validate signatures without end (or to guess codes).
+    if not rate_allowed(request, scope="verify", limit=settings.ESIGN_VERIFY_LIMIT, window=VERIFY_WINDOW_SECONDS):
+        return render(request, "portal/verification/verify.html", {"form": VerifyForm(), "limited": True}, status=429)
     signed = signed_result_by_code(code)
     if signed is None:
         raise Http404

@@ -233,3 +233,12 @@ def test_the_dossier_pages_show_the_signature_and_its_check(client, office, esig
     client.force_login(office.citizen)
     mine = client.get(reverse("portal:dossier", args=[dossier.public_id])).content.decode()
     assert "Đã bị cơ quan cấp thu hồi" in mine
+
+
+def test_the_code_page_is_limited_like_the_uploads(client, office, esign, settings):
+    settings.ESIGN_VERIFY_LIMIT = 2
+    _resolved(office)
+    url = reverse("verify-result", args=[SignedResult.objects.get().code])
+    assert client.get(url).status_code == 200
+    assert client.get(reverse("verify-result", args=["AAAA-BBBB-CCCC"])).status_code == 404  # guesses count too
+    assert client.get(url).status_code == 429
