@@ -22,6 +22,12 @@ Statistics (aggregates, no dossier): a leader reads those of their agency's subt
 (approver) those of the agencies where they are head (`AccessScope.statistics_ids`,
 `statistics_agencies_for`); nobody reads another agency's.
 
+A **partner's system** (an API client, onestop.integration) sees the non-draft dossiers whose
+receiving agency or current unit is one of its agencies (`client_agency_ids`: its agency, and every
+agency below it unless limited to that one), and through its scopes only: `dossiers:read` the
+dossier's summary (no ID number, contact details, form answers or files), `payments:read` the
+payments of those dossiers, `shipments:*` the shipments of those agencies.
+
 Roles count only while active, in an active agency. `access_scope(user)` reads them once per
 request (one query, plus one for the agency tree when the user is a leader). `dossier_for` fetches
 and authorises in one call and answers the same 404 for "missing" and "not yours". Every staff read
@@ -40,6 +46,7 @@ from functools import wraps
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 
@@ -294,6 +301,46 @@ def register_agencies(scope: AccessScope) -> list[Agency]:
 def dossiers_visible(*, user) -> QuerySet[Dossier]:
     """Every dossier the user may open in the back office (for lists and the API)."""
     return Dossier.objects.filter(access_scope(user).visible())
+
+
+# --------------------------------------------------------------------------- partners' systems
+
+
+def client_agency_ids(client) -> frozenset[int]:
+    """The agencies an API client acts for (remembered on the client object, which lives for one
+    request): its agency, and everything below it when `include_subtree` — one query."""
+    cached = getattr(client, "_agency_ids", None)
+    if cached is None:
+        roots = [client.agency_id]
+        cached = frozenset(agency_subtree_ids(agency_ids=roots) if client.include_subtree else roots)
+        client._agency_ids = cached
+    return cached
+
+
+def client_sees(client, dossier: Dossier) -> bool:
+    """Whether an API client may see (and, with dossiers:write, act on) this dossier — no query."""
+    if dossier.status == DossierStatus.DRAFT:
+        return False
+    ids = client_agency_ids(client)
+    return dossier.agency_id in ids or (dossier.step_agency_id is not None and dossier.step_agency_id in ids)
+
+
+def dossiers_for_client(*, client) -> QuerySet[Dossier]:
+    """The dossiers an API client may list (mirrors `client_sees`)."""
+    ids = sorted(client_agency_ids(client))
+    return Dossier.objects.filter(Q(agency_id__in=ids) | Q(step_agency_id__in=ids)).exclude(status=DossierStatus.DRAFT)
+
+
+def dossier_for_client(*, client, public_id, queryset: QuerySet[Dossier] | None = None) -> Dossier:
+    """Fetch and authorise in one call for an API client: Http404 for missing and not-yours alike."""
+    queryset = queryset if queryset is not None else Dossier.objects.all()
+    try:
+        dossier = queryset.filter(public_id=public_id).first()
+    except (ValueError, DjangoValidationError):
+        dossier = None
+    if dossier is None or not client_sees(client, dossier):
+        raise Http404
+    return dossier
 
 
 # --------------------------------------------------------------------------- the back-office door

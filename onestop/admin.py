@@ -7,6 +7,7 @@ from procedures.models import Agency
 
 from .admin_scoping import AgencyScopedAdminMixin
 from .esign import admin as esign_admin  # noqa: F401 — registers its admin
+from .integration import admin as integration_admin  # noqa: F401 — registers its admins
 from .models import WEEKDAY_FIELDS, AgencyWorkingHours, CalendarOverride, DeadlineCrossing, DossierAccessLog, StaffRole
 from .national import admin as national_admin  # noqa: F401 — registers its admin
 from .notifications import admin as notifications_admin  # noqa: F401 — registers its admins

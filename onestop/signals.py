@@ -2,6 +2,7 @@
 
 from django.db.models.signals import post_delete, post_save
 
+from .integration.webhooks.receivers import dossier_event_recorded as webhooks_event_recorded
 from .models import AgencyWorkingHours, CalendarOverride, Shipment
 from .national.receivers import dossier_event_recorded as national_event_recorded
 from .notifications.receivers import dossier_event_recorded
@@ -31,5 +32,7 @@ def connect() -> None:
     event_recorded.connect(postal_event_recorded, dispatch_uid="postal-dossier-event")
     # Every reported event: its national-portal record, an outbox row in the same transaction.
     event_recorded.connect(national_event_recorded, dispatch_uid="national-dossier-event")
+    # Partners' webhook subscriptions: their delivery rows, in the same transaction.
+    event_recorded.connect(webhooks_event_recorded, dispatch_uid="webhooks-dossier-event")
     # The tabs' counters of delivered and returned shipments (onestop/postal/services.count_ended).
     post_delete.connect(shipment_deleted, sender=Shipment, dispatch_uid="postal-shipment-deleted")

@@ -405,7 +405,8 @@ OPEN_DATA_RATE = env.str("OPEN_DATA_RATE", default="60/min")
 # --- REST API -------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     # The API authenticates with the site's session (one login: allauth's rate limits and TOTP);
-    # partners will get scoped tokens. No password authentication (HTTP Basic) on the API.
+    # partners' systems use scoped bearer tokens on their own endpoints only (onestop.integration).
+    # No password authentication (HTTP Basic) on the API.
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
@@ -562,6 +563,33 @@ CELERY_BEAT_SCHEDULE["national-sync-drain"] = {
     "options": {"expires": NATIONAL_SYNC_DRAIN_EVERY},
 }
 # --- end National portal sync ---------------------------------------------------------------
+
+# --- Partners' systems (onestop/integration/, issue 13; docs/integration.md) ----------------
+# API clients (bearer tokens with scopes, created in /admin/): each client's own rate, and how long
+# its call log is kept (purged daily).
+API_CLIENT_THROTTLE_RATE = env.str("API_CLIENT_THROTTLE_RATE", default="600/min")
+API_CALL_LOG_RETENTION_DAYS = env.int("API_CALL_LOG_RETENTION_DAYS", default=180)
+CELERY_BEAT_SCHEDULE["api-call-log-purge"] = {"task": "onestop.api_call_log_purge", "schedule": 24 * 3600.0}
+# Webhooks: signed with a secret derived from WEBHOOK_SECRET_KEY (default SECRET_KEY: changing it
+# changes every subscription's secret); https only unless WEBHOOK_ALLOW_HTTP; no private-network
+# targets unless WEBHOOK_ALLOW_PRIVATE_TARGETS (server-side request forgery).
+WEBHOOK_SECRET_KEY = env.str("WEBHOOK_SECRET_KEY", default="")
+WEBHOOK_ALLOW_HTTP = env.bool("WEBHOOK_ALLOW_HTTP", default=DEBUG)
+WEBHOOK_ALLOW_PRIVATE_TARGETS = env.bool("WEBHOOK_ALLOW_PRIVATE_TARGETS", default=False)
+WEBHOOK_TIMEOUT = env.float("WEBHOOK_TIMEOUT", default=10.0)
+WEBHOOK_BATCH = env.int("WEBHOOK_BATCH", default=100)
+WEBHOOK_LEASE_SECONDS = env.int("WEBHOOK_LEASE_SECONDS", default=60)
+WEBHOOK_MAX_ATTEMPTS = env.int("WEBHOOK_MAX_ATTEMPTS", default=12)  # 30 s doubling, capped: about 8 hours
+WEBHOOK_RETRY_BASE_SECONDS = env.int("WEBHOOK_RETRY_BASE_SECONDS", default=30)
+WEBHOOK_MAX_RETRY_SECONDS = env.int("WEBHOOK_MAX_RETRY_SECONDS", default=3600)
+WEBHOOK_DRAIN_SECONDS = env.float("WEBHOOK_DRAIN_SECONDS", default=50)
+WEBHOOK_DRAIN_EVERY = env.float("WEBHOOK_DRAIN_EVERY", default=60)
+CELERY_BEAT_SCHEDULE["webhooks-drain"] = {
+    "task": "onestop.webhooks_drain",
+    "schedule": WEBHOOK_DRAIN_EVERY,
+    "options": {"expires": WEBHOOK_DRAIN_EVERY},
+}
+# --- end Partners' systems ------------------------------------------------------------------
 
 # --- Signed e-results (onestop/esign/, issue 13) --------------------------------------------
 # Each agency's signing certificate is ESIGN_PKCS12_DIR/<agency code>.p12 (a unit without one signs

@@ -24,6 +24,16 @@ from .dossiers import (
     StoredFile,
 )
 from .esign import SignedResult, new_verification_code
+from .integration import (
+    ApiCallLog,
+    ApiClient,
+    ApiScope,
+    WebhookAttempt,
+    WebhookDelivery,
+    WebhookKind,
+    WebhookState,
+    WebhookSubscription,
+)
 from .national import NationalService, NationalSyncRecord, NationalSyncState
 from .notifications import (
     Notification,
@@ -35,8 +45,6 @@ from .postal import (
     TERMINAL_STATES,
     PostageMode,
     PostageRule,
-    PostalApiClient,
-    PostalScope,
     PostalSerial,
     Shipment,
     ShipmentEvent,
@@ -68,6 +76,9 @@ __all__ = [
     "WEEKDAY_FIELDS",
     "AccessKind",
     "AgencyWorkingHours",
+    "ApiCallLog",
+    "ApiClient",
+    "ApiScope",
     "ApplicantKind",
     "CalendarOverride",
     "CalendarOverrideKind",
@@ -91,8 +102,6 @@ __all__ = [
     "NotificationStatus",
     "PostageMode",
     "PostageRule",
-    "PostalApiClient",
-    "PostalScope",
     "PostalSerial",
     "Role",
     "SatisfactionEvaluation",
@@ -107,6 +116,11 @@ __all__ = [
     "StatisticsMonth",
     "StatisticsOpenDay",
     "StoredFile",
+    "WebhookAttempt",
+    "WebhookDelivery",
+    "WebhookKind",
+    "WebhookState",
+    "WebhookSubscription",
     "new_verification_code",
     "validate_periods_text",
 ]

@@ -184,6 +184,8 @@ class Dossier(models.Model):
             # Statistics (onestop.statistics): the dossiers received, resolved or closed in a range of days.
             models.Index(fields=["resolved_at"], name="dossier_resolved_at"),
             models.Index(fields=["closed_at"], name="dossier_closed_at"),
+            # The partners' feed (/api/v1/dossiers/, cursor on updated_at then id).
+            models.Index(fields=["updated_at", "id"], name="dossier_updated"),
         ]
 
     def __str__(self) -> str:
@@ -246,6 +248,9 @@ class DocumentRole(models.TextChoices):
     SUBMITTED = "submitted", _("Submitted with the application")
     SUPPLEMENT = "supplement", _("Supplement")
     RESULT = "result", pgettext_lazy("result document", "Result")
+    # Added while the dossier is processed: by an officer, or by a partner's system (another
+    # agency's opinion in an inter-agency procedure) through /api/v1/dossiers/<id>/documents/.
+    ADDED = "added", _("Added during processing")
 
 
 class DossierDocument(models.Model):

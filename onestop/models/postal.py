@@ -90,9 +90,7 @@ class ShipmentEvent(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    client = models.ForeignKey(
-        "onestop.PostalApiClient", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    client = models.ForeignKey("onestop.ApiClient", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     operator_event_id = models.CharField(_("operator's event id"), max_length=100, blank=True)
     note = models.CharField(_("note"), max_length=500, blank=True)
     data = models.JSONField(default=dict, blank=True)
@@ -137,36 +135,6 @@ class PostalSerial(models.Model):
 
     def __str__(self) -> str:
         return f"{self.prefix} {self.last_value}"
-
-
-class PostalScope(models.TextChoices):
-    READ = "shipments:read", "shipments:read"
-    WRITE = "shipments:write", "shipments:write"
-
-
-class PostalApiClient(models.Model):
-    """The post's own system, calling /api/v1/shipments/ with a bearer token (only its hash is kept)."""
-
-    name = models.CharField(_("name"), max_length=150)
-    agency = models.ForeignKey(
-        "procedures.Agency", verbose_name=_("agency"), on_delete=models.CASCADE, related_name="postal_api_clients"
-    )
-    scopes = models.JSONField(_("scopes"), default=list, blank=True)
-    token_prefix = models.CharField(_("token starts with"), max_length=12, editable=False, blank=True)
-    token_hash = models.CharField(max_length=64, unique=True, editable=False)
-    active = models.BooleanField(_("active"), default=True)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("postal API client")
-        verbose_name_plural = _("postal API clients")
-
-    def __str__(self) -> str:
-        return self.name
-
-    def has_scope(self, scope: str) -> bool:
-        return scope in (self.scopes or [])
 
 
 class PostageMode(models.TextChoices):

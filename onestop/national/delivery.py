@@ -15,15 +15,14 @@ from __future__ import annotations
 
 import logging
 import time
-import uuid
 from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 
+from .. import outbox
 from ..models import NationalSyncRecord, NationalSyncState
 from .transports import get_transport
 
@@ -34,8 +33,9 @@ GIVE_UP_AFTER_FAILURES = 5
 
 
 def retry_delay(attempts: int) -> int:
-    base = settings.NATIONAL_SYNC_RETRY_BASE_SECONDS
-    return min(base * 2 ** max(attempts - 1, 0), settings.NATIONAL_SYNC_MAX_RETRY_SECONDS)
+    return outbox.retry_delay(
+        attempts, base=settings.NATIONAL_SYNC_RETRY_BASE_SECONDS, cap=settings.NATIONAL_SYNC_MAX_RETRY_SECONDS
+    )
 
 
 @dataclass
@@ -47,33 +47,16 @@ class DrainResult:
     errors: list[str] = field(default_factory=list)
 
 
-def _claimable(now):
-    return Q(state=NationalSyncState.PENDING, next_attempt_at__lte=now) & (
-        Q(lease_until__isnull=True) | Q(lease_until__lt=now)
-    )
-
-
 def claim_heads(*, limit: int, dossier_id: int | None = None) -> list[NationalSyncRecord]:
     """Lease the first unsent row of up to `limit` dossiers, when it is due and nobody holds it."""
     now = timezone.now()
     earlier_unsent = NationalSyncRecord.objects.filter(
         dossier_id=OuterRef("dossier_id"), pk__lt=OuterRef("pk")
     ).exclude(state=NationalSyncState.SENT)
-    heads = NationalSyncRecord.objects.filter(_claimable(now)).filter(~Exists(earlier_unsent))
+    heads = NationalSyncRecord.objects.filter(outbox.claimable(now)).filter(~Exists(earlier_unsent))
     if dossier_id is not None:
         heads = heads.filter(dossier_id=dossier_id)
-    token = uuid.uuid4()
-    with transaction.atomic():
-        # SKIP LOCKED (PostgreSQL): two workers claiming at once take different rows instead of
-        # racing for the same ones; the lease set here keeps them after the commit.
-        ids = list(heads.select_for_update(skip_locked=True).order_by("pk").values_list("pk", flat=True)[:limit])
-        if not ids:
-            return []
-        # The WHERE is checked again row by row: of two workers, one wins each row (SQLite too).
-        NationalSyncRecord.objects.filter(_claimable(now), pk__in=ids).update(
-            lease_until=now + timedelta(seconds=settings.NATIONAL_SYNC_LEASE_SECONDS), lease_token=token
-        )
-    return list(NationalSyncRecord.objects.filter(lease_token=token).order_by("pk"))
+    return outbox.lease(heads, limit=limit, lease_seconds=settings.NATIONAL_SYNC_LEASE_SECONDS, now=now)
 
 
 def _settle(sent: list[NationalSyncRecord], failed: list[tuple[NationalSyncRecord, str]], result: DrainResult) -> None:
@@ -168,11 +151,8 @@ def national_sync_drain(
             else:
                 sent.extend(chunk)
                 consecutive_failures = 0
-        if untried:
-            # Released untouched: they were not tried, so they cost no attempt.
-            NationalSyncRecord.objects.filter(
-                pk__in=[r.pk for r in untried], lease_token=untried[0].lease_token
-            ).update(lease_until=None, lease_token=None)
+        # Released untouched: they were not tried, so they cost no attempt.
+        outbox.release(untried)
         _settle(sent, failed, result)
         if consecutive_failures >= GIVE_UP_AFTER_FAILURES:
             result.errors.append(failed[-1][1])

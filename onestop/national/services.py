@@ -54,18 +54,9 @@ def queue_dossier_delivery(dossier_id: int) -> None:
 
 def national_records_replay(*, ids) -> int:
     """Put stopped (dead) rows back in the queue with a fresh set of attempts (admin action)."""
-    from ..models import NationalSyncState
+    from .. import outbox
 
-    now = timezone.now()
-    with transaction.atomic():
-        rows = list(
-            NationalSyncRecord.objects.select_for_update()
-            .filter(pk__in=list(ids), state=NationalSyncState.DEAD)
-            .values_list("pk", "dossier_id")
-        )
-        NationalSyncRecord.objects.filter(pk__in=[pk for pk, _ in rows]).update(
-            state=NationalSyncState.PENDING, attempts=0, next_attempt_at=now, lease_until=None, last_error=""
-        )
-        for dossier_id in {d for _, d in rows}:
-            transaction.on_commit(lambda d=dossier_id: queue_dossier_delivery(d))
+    rows = outbox.replay(NationalSyncRecord.objects.filter(pk__in=list(ids)))
+    for dossier_id in {row.dossier_id for row in rows}:
+        transaction.on_commit(lambda d=dossier_id: queue_dossier_delivery(d))
     return len(rows)

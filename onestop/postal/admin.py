@@ -1,48 +1,15 @@
-"""/admin/: the post's API clients (an agency admin creates them; the token is shown once), the
-agencies' postage rules (an agency admin sets their own agencies'), and a read-only view of
-shipments. Registered from onestop/admin.py."""
+"""/admin/: the agencies' postage rules (an agency admin sets their own agencies'), and a read-only view of
+shipments. Registered from onestop/admin.py. The post's systems are API clients
+(onestop/integration/admin.py) with the shipments scopes."""
 
 from __future__ import annotations
 
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from ..admin_scoping import AgencyScopedAdminMixin
-from ..models import PostageMode, PostageRule, PostalApiClient, PostalScope, Shipment, ShipmentEvent
-from .api import token_hash, token_new
-
-
-class PostalApiClientForm(forms.ModelForm):
-    scopes = forms.MultipleChoiceField(
-        label=_("Scopes"), choices=PostalScope.choices, widget=forms.CheckboxSelectMultiple, required=False
-    )
-    new_token = forms.BooleanField(label=_("Issue a new token (the old one stops working)"), required=False)
-
-    class Meta:
-        model = PostalApiClient
-        fields = ["name", "agency", "scopes", "active"]
-
-
-@admin.register(PostalApiClient)
-class PostalApiClientAdmin(AgencyScopedAdminMixin, admin.ModelAdmin):
-    form = PostalApiClientForm
-    list_display = ["name", "agency", "scopes", "token_prefix", "active", "last_used_at"]
-    list_filter = ["active"]
-    readonly_fields = ["token_prefix", "created_at", "last_used_at"]
-
-    def save_model(self, request, obj, form, change):
-        token = None
-        if not change or form.cleaned_data.get("new_token"):
-            token = token_new()
-            obj.token_hash, obj.token_prefix = token_hash(token), token[:12]
-        super().save_model(request, obj, form, change)
-        if token:
-            messages.warning(
-                request,
-                _("The token of %(name)s, shown only now — copy it into the post's system: %(token)s")
-                % {"name": obj.name, "token": token},
-            )
+from ..models import PostageMode, PostageRule, Shipment, ShipmentEvent
 
 
 class PostageRuleForm(forms.ModelForm):

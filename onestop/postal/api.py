@@ -1,109 +1,28 @@
-"""The operator API (/api/v1/shipments/): the post's own systems, as token clients with scopes.
+"""The operator API (/api/v1/shipments/): the post's own systems, as API clients with scopes.
 
-`Authorization: Bearer <token>`; a PostalApiClient (created by an agency admin in /admin/, the
-token shown once and kept as its SHA-256) with `shipments:read` and/or `shipments:write`. Only
-these endpoints accept the tokens: the rest of the site's API uses sessions. A client sees the
-shipments of its own agency; another agency's answers 404, like a missing one.
+`Authorization: Bearer <token>` of an ApiClient (onestop.integration: created by an agency admin in
+/admin/, the token shown once and kept as its SHA-256) with `shipments:read` and/or
+`shipments:write`. A client sees the shipments of its agencies; another agency's answers 404, like
+a missing one. Calls are logged and throttled per client like the rest of the partner API.
 """
 
 from __future__ import annotations
 
-import hashlib
-import secrets
-
 from django.core.exceptions import ValidationError
-from django.db.models import Q
-from django.utils import timezone
-from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import exceptions, generics, serializers, status
-from rest_framework.authentication import BaseAuthentication, get_authorization_header
 from rest_framework.pagination import CursorPagination
-from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from ..models import PostalApiClient, PostalScope, Shipment, ShipmentEvent, ShipmentState
+from ..access import client_agency_ids
+from ..integration.auth import ClientApiMixin, scoped
+from ..integration.params import moment_param
+from ..models import ApiClient, ApiScope, Shipment, ShipmentEvent, ShipmentState
 from ..workflow import TransitionError
 from . import services
 
-TOKEN_PREFIX = "pst_"  # noqa: S105 (not a secret: the mark of a postal client token)
 S = ShipmentState
-
-
-def token_new() -> str:
-    return TOKEN_PREFIX + secrets.token_urlsafe(32)
-
-
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-class ClientPrincipal:
-    """request.user for an operator's client: authenticated, no site account, no staff roles."""
-
-    is_authenticated = True
-    is_anonymous = False
-    is_active = True
-    is_staff = is_superuser = False
-    pk = id = None
-
-    def __init__(self, client: PostalApiClient) -> None:
-        self.client = client
-
-    def __str__(self) -> str:
-        return f"postal client {self.client.name}"
-
-
-class PostalTokenAuthentication(BaseAuthentication):
-    keyword = "Bearer"
-
-    def authenticate(self, request):
-        header = get_authorization_header(request).split()
-        if not header or header[0].lower() != self.keyword.lower().encode():
-            return None
-        if len(header) != 2:
-            raise exceptions.AuthenticationFailed("Invalid token header.")
-        try:
-            token = header[1].decode()
-        except UnicodeError as exc:
-            raise exceptions.AuthenticationFailed("Invalid token.") from exc
-        client = (
-            PostalApiClient.objects.select_related("agency")
-            .filter(token_hash=token_hash(token), active=True, agency__active=True)
-            .first()
-        )
-        if client is None:
-            raise exceptions.AuthenticationFailed("Invalid token.")
-        now = timezone.now()
-        if client.last_used_at is None or (now - client.last_used_at).total_seconds() > 60:
-            PostalApiClient.objects.filter(pk=client.pk).update(last_used_at=now)
-        return ClientPrincipal(client), client
-
-    def authenticate_header(self, request) -> str:
-        return f'{self.keyword} realm="shipments"'
-
-
-class PostalTokenScheme(OpenApiAuthenticationExtension):
-    target_class = "onestop.postal.api.PostalTokenAuthentication"
-    name = "postalToken"
-
-    def get_security_definition(self, auto_schema):
-        return {"type": "http", "scheme": "bearer", "description": "A postal API client's token (pst_…)."}
-
-
-def _scoped(scope: str) -> type[BasePermission]:
-    class HasScope(BasePermission):
-        message = f"This client lacks the scope {scope}."
-
-        def has_permission(self, request, view) -> bool:
-            client = request.auth
-            if not isinstance(client, PostalApiClient):
-                return False
-            return client.has_scope(scope)
-
-    HasScope.__name__ = f"HasScope_{scope.replace(':', '_')}"
-    return HasScope
 
 
 class ShipmentEventSerializer(serializers.ModelSerializer):
@@ -131,11 +50,10 @@ class ShipmentCursor(CursorPagination):
     page_size_query_param = "page_size"
 
 
-class ShipmentList(generics.ListAPIView):
+class ShipmentList(ClientApiMixin, generics.ListAPIView):
     """The agency's shipments, oldest change first; `since` (ISO 8601) and `state` filter them."""
 
-    authentication_classes = [PostalTokenAuthentication]
-    permission_classes = [_scoped(PostalScope.READ)]
+    permission_classes = [scoped(ApiScope.SHIPMENTS_READ)]
     serializer_class = ShipmentSerializer
     pagination_class = ShipmentCursor
     queryset = Shipment.objects.none()
@@ -152,22 +70,16 @@ class ShipmentList(generics.ListAPIView):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Shipment.objects.none()
-        queryset = Shipment.objects.filter(agency_id=self.request.auth.agency_id).select_related("dossier")
+        agencies = sorted(client_agency_ids(self.request.auth))
+        queryset = Shipment.objects.filter(agency_id__in=agencies).select_related("dossier")
         state = self.request.query_params.get("state")
         if state:
             if state not in S.values:
                 raise exceptions.ValidationError({"state": f"One of {', '.join(S.values)}."})
             queryset = queryset.filter(state=state)
-        since = self.request.query_params.get("since")
-        if since:
-            from django.utils.dateparse import parse_datetime
-
-            moment = parse_datetime(since.replace(" ", "+"))
-            if moment is None:
-                raise exceptions.ValidationError({"since": "An ISO 8601 date and time."})
-            if timezone.is_naive(moment):
-                moment = timezone.make_aware(moment)
-            queryset = queryset.filter(Q(updated_at__gte=moment))
+        since = moment_param(self.request, "since")
+        if since is not None:
+            queryset = queryset.filter(updated_at__gte=since)
         return queryset
 
 
@@ -190,14 +102,14 @@ class EventInSerializer(serializers.Serializer):
         return value
 
 
-class ShipmentEventCreate(APIView):
+class ShipmentEventCreate(ClientApiMixin, APIView):
     """Report a milestone (handed over, out for delivery, delivered, failed, returned to the agency).
 
     A repeated `event_id` is accepted once: the repeat answers 200 with the same event.
     """
 
-    authentication_classes = [PostalTokenAuthentication]
-    permission_classes = [_scoped(PostalScope.WRITE)]
+    permission_classes = [scoped(ApiScope.SHIPMENTS_WRITE)]
+    log_object_kwarg = "item_number"
 
     @extend_schema(
         request=EventInSerializer,
@@ -208,8 +120,10 @@ class ShipmentEventCreate(APIView):
         },
     )
     def post(self, request, item_number: str):
-        client: PostalApiClient = request.auth
-        shipment = Shipment.objects.filter(agency_id=client.agency_id, item_number=item_number.upper()).first()
+        client: ApiClient = request.auth
+        shipment = Shipment.objects.filter(
+            agency_id__in=sorted(client_agency_ids(client)), item_number=item_number.upper()
+        ).first()
         if shipment is None:
             raise exceptions.NotFound()
         incoming = EventInSerializer(data=request.data)

@@ -13,7 +13,7 @@ from django.db.models import Count, F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..access import access_scope
+from ..access import access_scope, client_agency_ids
 from ..fees import dossier_dues
 from ..models import (
     TERMINAL_STATES,
@@ -144,7 +144,7 @@ def shipment_record(
         earlier = ShipmentEvent.objects.filter(shipment=locked, operator_event_id=operator_event_id).first()
         if earlier is not None:
             return Recorded(earlier, created=False)
-    if client is not None and client.agency_id != locked.agency_id:
+    if client is not None and locked.agency_id not in client_agency_ids(client):
         raise TransitionError(_("This shipment is not yours."))
     if actor is not None:
         _require_clerk(actor, locked)

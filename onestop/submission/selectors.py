@@ -12,7 +12,7 @@ from django.db.models import Prefetch, QuerySet
 
 from procedures.validators import normalize_phone
 
-from ..models import Dossier, DossierDocument, DossierEvent, DossierStatus, StoredFile
+from ..models import DocumentRole, Dossier, DossierDocument, DossierEvent, DossierStatus, StoredFile
 
 
 def dossiers_of_applicant(*, user) -> QuerySet[Dossier]:
@@ -41,6 +41,9 @@ def vault_of(*, user) -> QuerySet[StoredFile]:
     with the dossiers they were used in, newest first."""
     return (
         StoredFile.objects.filter(owner=user)
+        # Files an officer or a partner's system added while processing (DocumentRole.ADDED) are
+        # the agencies' working papers, not the citizen's documents.
+        .exclude(dossier_documents__role=DocumentRole.ADDED)
         .prefetch_related(
             Prefetch(
                 "dossier_documents",

@@ -13,7 +13,8 @@ when its guard (registry.py) does not pass, writes the event, and returns the fr
     citizen     dossier_draft_create/update/delete, dossier_document_attach/detach, dossier_submit,
                 dossier_withdraw, dossier_supplement
     events      dossier_record_event (no status change: shipments, payment attempts, evaluations),
-                event_allowed (its guard, for the pages)
+                event_allowed (its guard, for the pages); dossier_note_add, dossier_document_add,
+                dossier_interagency_result_record (staff of the unit, or a partner's API client)
 
 `allowed_actions(dossier=, user=)` is what the dossier page offers: the same guards, no query.
 """
@@ -38,7 +39,14 @@ from .citizen import (
 )
 from .closing import dossier_resolve, dossier_return_result, dossier_stop
 from .errors import TransitionError
-from .events import dossier_record_event, event_allowed
+from .events import (
+    INTERAGENCY_OUTCOMES,
+    dossier_document_add,
+    dossier_interagency_result_record,
+    dossier_note_add,
+    dossier_record_event,
+    event_allowed,
+)
 from .guards import Who, refusal
 from .payment import dossier_confirm_payment, dossier_request_payment
 from .processing import (
@@ -73,6 +81,7 @@ def perform(action: str, **kwargs) -> Dossier:
 
 __all__ = [
     "ACTIONS",
+    "INTERAGENCY_OUTCOMES",
     "IncompleteDossier",
     "TransitionError",
     "allowed_actions",
@@ -80,6 +89,7 @@ __all__ = [
     "assignee_may_hold",
     "dossier_assign",
     "dossier_confirm_payment",
+    "dossier_document_add",
     "dossier_document_attach",
     "dossier_document_detach",
     "dossier_draft_create",
@@ -87,6 +97,8 @@ __all__ = [
     "dossier_draft_update",
     "dossier_extend",
     "dossier_forward",
+    "dossier_interagency_result_record",
+    "dossier_note_add",
     "dossier_problems",
     "dossier_receive",
     "dossier_record_event",

@@ -104,7 +104,7 @@ def _record(
 ) -> DossierEvent:
     event = DossierEvent.objects.create(
         dossier=locked,
-        actor=actor if actor is not None and getattr(actor, "is_authenticated", False) else None,
+        actor=_user(actor),
         action=action,
         from_status=from_status,
         to_status=locked.status,
@@ -119,6 +119,14 @@ def _record(
     )
     event_recorded.send(sender=DossierEvent, event=event, dossier=locked)
     return event
+
+
+def _user(actor):
+    """The account to record as the event's actor: none for the system or a partner's API client
+    (whose name the action writes into the event's data)."""
+    if actor is None or getattr(actor, "api_client", None) is not None:
+        return None
+    return actor if getattr(actor, "is_authenticated", False) else None
 
 
 def record(locked: Dossier, kind: str, *, actor=None, note: str = "", data: dict[str, Any] | None = None):

@@ -20,10 +20,10 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
-from ..access import AccessScope, access_scope
+from ..access import AccessScope, access_scope, client_sees
 from ..models import Dossier
 from .steps import current_step, step_allows
-from .table import OWNER, SYSTEM, TRANSITIONS
+from .table import CLIENT, OWNER, SYSTEM, TRANSITIONS
 
 DESK, STEP, UNIT = "desk", "step", "unit"
 
@@ -54,16 +54,21 @@ class Guard:
 
 @dataclass(frozen=True)
 class Who:
-    """The actor as a guard sees them: a user with their scope, or the system itself."""
+    """The actor as a guard sees them: a user with their scope, the system itself, or a partner's
+    system (an API client, which reaches the actions as a principal carrying `api_client`)."""
 
     user: object = None
     scope: AccessScope | None = None
     system: bool = False
+    client: object = None
 
     @classmethod
     def of(cls, user, *, system: bool = False, fresh: bool = False) -> Who:
         if system:
             return cls(user=None, scope=None, system=True)
+        client = getattr(user, "api_client", None)
+        if client is not None:
+            return cls(user=None, scope=None, client=client)
         return cls(user=user, scope=access_scope(user, fresh=fresh))
 
 
@@ -82,6 +87,8 @@ def qualifies(may: May, guard: Guard, dossier: Dossier, who: Who) -> bool:
         return False
     if may.role == SYSTEM:
         return who.system
+    if may.role == CLIENT:
+        return who.client is not None and client_sees(who.client, dossier)
     if who.system or who.user is None or not getattr(who.user, "is_authenticated", False):
         return False
     if may.role == OWNER:

@@ -31,7 +31,7 @@ from ..models import DossierStatus as S
 from . import clock
 from .guards import DESK, STEP, UNIT, Guard, May
 from .steps import current_step, is_last_step, transfer_targets
-from .table import OWNER, SYSTEM, TRANSITIONS
+from .table import CLIENT, OWNER, SYSTEM, TRANSITIONS
 
 R = Role
 
@@ -141,6 +141,10 @@ def _a(name: str, may, *, rules=(), **words) -> ActionSpec:
 RECEIVED_OR_PROCESSING = frozenset({S.RECEIVED, S.PROCESSING})
 AFTER_RECEPTION = frozenset({S.RECEIVED, S.PROCESSING, S.RESOLVED})
 RETURNED = frozenset({S.RETURNED})
+NOT_DRAFT = frozenset(S.values) - {S.DRAFT}
+# A document or a partner's result arrives while the one-stop office holds the dossier.
+BEING_HANDLED = frozenset({S.RECEIVED, S.PROCESSING, S.SUPPLEMENT_REQUESTED, S.AWAITING_PAYMENT})
+PROCESSING_STAFF = (R.RECEPTIONIST, R.SPECIALIST, R.APPROVER)
 
 ACTIONS: dict[str, ActionSpec] = {
     spec.name: spec
@@ -253,6 +257,24 @@ EVENT_KINDS: dict[str, EventKind] = {
         EventKind("satisfaction_answered", tuple(May(role, DESK) for role in FEEDBACK_ANSWER_ROLES),
                   _("Comment answered"), _("The agency answered your comment"), "satisfaction.answered",
                   note_to_applicant=True),  # the answer is written to the applicant
+        # Added while the dossier is handled, by the unit holding it or by a partner's system for
+        # its agencies (onestop.integration, /api/v1/dossiers/…). Notes are the officers' own: never
+        # shown to the applicant, never sent to the national portal or to webhooks (no
+        # note_to_applicant, not public).
+        EventKind("note_added",
+                  (*(May(role, UNIT, statuses=NOT_DRAFT) for role in PROCESSING_STAFF),
+                   May(CLIENT, statuses=NOT_DRAFT)),
+                  _("Note added"), public=False),
+        EventKind("document_added",
+                  (*(May(role, UNIT, statuses=BEING_HANDLED) for role in PROCESSING_STAFF),
+                   May(CLIENT, statuses=BEING_HANDLED)),
+                  _("Document added"), public=False),
+        # Inter-agency (liên thông, Decree 118/2025/NĐ-CP): the other agency's answer (its opinion,
+        # its decision, a tax notice) joins the dossier while it is processed.
+        EventKind("interagency_result",
+                  (*(May(role, UNIT, statuses=frozenset({S.PROCESSING})) for role in PROCESSING_STAFF),
+                   May(CLIENT, statuses=frozenset({S.PROCESSING}))),
+                  _("Inter-agency result recorded"), public=False),
     ]
 }  # fmt: skip
 

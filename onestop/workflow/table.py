@@ -13,6 +13,9 @@ from ..models import DossierStatus as S
 
 OWNER = "owner"  # the dossier's applicant
 SYSTEM = "system"  # a service acting on its own authority (payments confirming a verified payment)
+# A partner's system (onestop.integration: a token client with dossiers:write) for the dossiers of its
+# agencies — the same agencies whose dossiers it may read (onestop.access.client_sees).
+CLIENT = "client"
 SAME = "__same__"
 PREVIOUS = "__previous__"
 

@@ -115,6 +115,17 @@ def _agency_admin_group() -> Group:
             "add_postagerule",
             "change_postagerule",
             "delete_postagerule",
+            # Partners' systems (onestop.integration): clients, their call log, webhooks.
+            "view_apiclient",
+            "add_apiclient",
+            "change_apiclient",
+            "view_apicalllog",
+            "view_webhooksubscription",
+            "add_webhooksubscription",
+            "change_webhooksubscription",
+            "delete_webhooksubscription",
+            "view_webhookdelivery",
+            "change_webhookdelivery",
         ],
     )
     group.permissions.set(perms)

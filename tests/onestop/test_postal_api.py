@@ -8,8 +8,8 @@ import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from onestop.models import DossierStatus, PostalApiClient, Shipment, ShipmentEvent, ShipmentState
-from onestop.postal.api import token_hash, token_new
+from onestop.integration.auth import token_hash, token_new
+from onestop.models import ApiClient, DossierStatus, Shipment, ShipmentEvent, ShipmentState
 from procedures.models import Agency
 from tests.onestop.postal_helpers import resolved_by_post
 from tests.onestop.test_postal_pages import more_shipments
@@ -19,10 +19,15 @@ S = ShipmentState
 LIST = "/api/v1/shipments/"
 
 
-def _client(agency, scopes) -> tuple[APIClient, PostalApiClient]:
+def _client(agency, scopes) -> tuple[APIClient, ApiClient]:
     token = token_new()
-    record = PostalApiClient.objects.create(
-        name="VNPost", agency=agency, scopes=scopes, token_hash=token_hash(token), token_prefix=token[:12]
+    record = ApiClient.objects.create(
+        name="VNPost",
+        agency=agency,
+        scopes=scopes,
+        token_hash=token_hash(token),
+        token_prefix=token[:12],
+        include_subtree=False,
     )
     api = APIClient()
     api.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
@@ -38,7 +43,7 @@ def test_wrong_token_401_missing_scope_403_other_agency_404(office):
     anonymous = APIClient()
     assert anonymous.get(LIST).status_code == 401
     wrong = APIClient()
-    wrong.credentials(HTTP_AUTHORIZATION="Bearer pst_not-a-token")
+    wrong.credentials(HTTP_AUTHORIZATION="Bearer dvc_not-a-token")
     response = wrong.get(LIST)
     assert response.status_code == 401 and response["WWW-Authenticate"].startswith("Bearer")
     reader, _ = _client(office.agency, ["shipments:read"])
@@ -52,7 +57,7 @@ def test_wrong_token_401_missing_scope_403_other_agency_404(office):
     # The tokens open only these endpoints: the rest of the API keeps its session authentication.
     assert reader.get("/api/v1/me/dossiers/").status_code in (401, 403)
     inactive, record = _client(office.agency, ["shipments:read"])
-    PostalApiClient.objects.filter(pk=record.pk).update(active=False)
+    ApiClient.objects.filter(pk=record.pk).update(active=False)
     assert inactive.get(LIST).status_code == 401
 
 
@@ -109,25 +114,31 @@ def test_events_are_idempotent_and_delivery_returns_the_dossier(office):
 def test_the_schema_lists_the_postal_endpoints(client):
     schema = client.get("/api/schema/", HTTP_ACCEPT="application/json").content.decode()
     assert "/api/v1/shipments/" in schema and "/api/v1/shipments/{item_number}/events/" in schema
-    assert "postalToken" in schema
+    assert "apiToken" in schema
 
 
 def test_the_admin_shows_the_token_once_and_keeps_its_hash(client, office, admin_user):
     client.force_login(admin_user)
     response = client.post(
-        "/admin/onestop/postalapiclient/add/",
-        {"name": "Bưu điện Thành phố", "agency": office.agency.pk, "scopes": ["shipments:read"], "active": "on"},
+        "/admin/onestop/apiclient/add/",
+        {
+            "name": "Bưu điện Thành phố",
+            "agency": office.agency.pk,
+            "scopes": ["shipments:read"],
+            "active": "on",
+            "include_subtree": "on",
+        },
         follow=True,
     )
     assert response.status_code == 200
-    record = PostalApiClient.objects.get()
+    record = ApiClient.objects.get()
     shown = [str(m) for m in response.context["messages"]]
-    token = next(word for m in shown for word in m.split() if word.startswith("pst_"))
+    token = next(word for m in shown for word in m.split() if word.startswith("dvc_"))
     assert record.token_hash == token_hash(token) and token not in record.token_hash
     api = APIClient()
     api.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
     assert api.get(LIST).status_code == 200
-    page = client.get(f"/admin/onestop/postalapiclient/{record.pk}/change/").content.decode()
+    page = client.get(f"/admin/onestop/apiclient/{record.pk}/change/").content.decode()
     assert token not in page
 
 

@@ -1,0 +1,126 @@
+"""Sending webhook deliveries: signed POSTs, leased rows, exponential backoff, a dead state.
+
+Each row is independent (a slow or failing receiver holds back only its own rows): workers lease
+due rows (onestop.outbox), POST the stored body with its signature, and settle — sent on a 2xx,
+else another attempt after WEBHOOK_RETRY_BASE_SECONDS doubling up to WEBHOOK_MAX_RETRY_SECONDS,
+dead after WEBHOOK_MAX_ATTEMPTS (an admin replays it). Every attempt is logged (WebhookAttempt).
+A worker killed mid-send leaves the lease to expire and the row is sent again with the same
+delivery id: receivers apply a delivery id once.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.db.models import F
+from django.utils import timezone
+
+from ... import outbox
+from ...models import WebhookAttempt, WebhookDelivery, WebhookState, WebhookSubscription
+from .services import subscription_secret
+from .signing import DELIVERY_HEADER, EVENT_HEADER, HEADER, signature_header
+from .targets import target_problem
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class DrainResult:
+    sent: int = 0
+    failed: int = 0
+    dead: int = 0
+
+
+def retry_delay(attempts: int) -> int:
+    return outbox.retry_delay(
+        attempts, base=settings.WEBHOOK_RETRY_BASE_SECONDS, cap=settings.WEBHOOK_MAX_RETRY_SECONDS
+    )
+
+
+def body_bytes(delivery: WebhookDelivery) -> bytes:
+    return json.dumps(delivery.payload, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode()
+
+
+def _post(delivery: WebhookDelivery) -> tuple[int | None, str]:
+    """POST one delivery; (HTTP status or None, error text — empty when accepted)."""
+    import requests
+
+    subscription = delivery.subscription
+    if not subscription.active or not subscription.client.usable():
+        return None, "subscription or client no longer active"
+    problem = target_problem(subscription.url)
+    if problem:
+        return None, f"refused target: {problem}"
+    body = body_bytes(delivery)
+    headers = {
+        "Content-Type": "application/json; charset=utf-8",
+        "User-Agent": "dvc-webhooks/1",
+        HEADER: signature_header(subscription_secret(subscription), body),
+        DELIVERY_HEADER: str(delivery.delivery_id),
+        EVENT_HEADER: delivery.kind,
+    }
+    try:
+        response = requests.post(
+            subscription.url, data=body, headers=headers, timeout=settings.WEBHOOK_TIMEOUT, allow_redirects=False
+        )
+    except requests.RequestException as exc:
+        return None, f"{type(exc).__name__}: {exc}"
+    if 200 <= response.status_code < 300:
+        return response.status_code, ""
+    return response.status_code, f"HTTP {response.status_code}: {response.text[:300]}"
+
+
+def _settle(delivery: WebhookDelivery, status: int | None, error: str, duration_ms: int, result: DrainResult) -> None:
+    now = timezone.now()
+    WebhookAttempt.objects.create(delivery=delivery, status=status, error=error[:500], duration_ms=duration_ms)
+    mine = WebhookDelivery.objects.filter(pk=delivery.pk, lease_token=delivery.lease_token)
+    if not error:
+        mine.update(state=WebhookState.SENT, sent_at=now, attempts=F("attempts") + 1, last_status=status,
+                    last_error="", lease_until=None, lease_token=None, next_attempt_at=None)  # fmt: skip
+        result.sent += 1
+        return
+    attempts = delivery.attempts + 1
+    dead = attempts >= settings.WEBHOOK_MAX_ATTEMPTS
+    mine.update(
+        attempts=attempts,
+        last_status=status,
+        last_error=error[:2000],
+        state=WebhookState.DEAD if dead else WebhookState.PENDING,
+        next_attempt_at=None if dead else now + timedelta(seconds=retry_delay(attempts)),
+        lease_until=None,
+        lease_token=None,
+    )
+    result.failed += 1
+    result.dead += dead
+    log = logger.error if dead else logger.warning
+    log("webhook delivery %s attempt %s failed: %s", delivery.pk, attempts, error)
+
+
+def webhooks_drain(*, delivery_id=None, max_seconds: float | None = None, batch: int | None = None) -> DrainResult:
+    """Send what is due (one delivery, or all), round after round, within `max_seconds`."""
+    batch = batch or settings.WEBHOOK_BATCH
+    deadline = time.monotonic() + (max_seconds if max_seconds is not None else settings.WEBHOOK_DRAIN_SECONDS)
+    result = DrainResult()
+    while time.monotonic() < deadline:
+        now = timezone.now()
+        due = WebhookDelivery.objects.filter(outbox.claimable(now))
+        if delivery_id is not None:
+            due = due.filter(delivery_id=delivery_id)
+        rows = outbox.lease(due, limit=batch, lease_seconds=settings.WEBHOOK_LEASE_SECONDS, now=now)
+        if not rows:
+            break
+        ids = sorted({r.subscription_id for r in rows})
+        subscriptions = {s.pk: s for s in WebhookSubscription.objects.filter(pk__in=ids).select_related("client")}
+        for row in rows:
+            row.subscription = subscriptions[row.subscription_id]
+            started = time.monotonic()
+            status, error = _post(row)
+            _settle(row, status, error, int((time.monotonic() - started) * 1000), result)
+        if delivery_id is not None:
+            break
+    return result
