@@ -78,7 +78,15 @@ def dossier_note_add(*, dossier: Dossier, actor, note: str) -> DossierEvent:
     if not note:
         raise ValidationError(_("Write the note."))
     locked = _locked_for("note_added", dossier, actor)
-    return record(locked, "note_added", actor=actor, note=note[:4000], data=_client_data(actor))
+    return _record_touching(locked, "note_added", actor=actor, note=note[:4000], data=_client_data(actor))
+
+
+def _record_touching(locked: Dossier, kind: str, *, actor, note: str, data: dict[str, Any]) -> DossierEvent:
+    """Record the event and mark the dossier changed (partners' feeds read `updated_at`); the version
+    is not bumped, so that an officer's open page stays valid."""
+    event = record(locked, kind, actor=actor, note=note, data=data)
+    Dossier.objects.filter(pk=locked.pk).update(updated_at=event.created_at)
+    return event
 
 
 def _store(locked: Dossier, uploaded) -> StoredFile:
@@ -112,8 +120,8 @@ def dossier_document_add(
         file=stored,
         role=DocumentRole.ADDED,
     )
-    record(locked, "document_added", actor=actor, note=(note or "")[:4000],
-           data={"document": document.pk, "name": title, **_client_data(actor)})  # fmt: skip
+    data = {"document": document.pk, "name": title, **_client_data(actor)}
+    _record_touching(locked, "document_added", actor=actor, note=(note or "")[:4000], data=data)
     return document
 
 
@@ -155,4 +163,4 @@ def dossier_interagency_result_record(
             role=DocumentRole.ADDED,
         )
         data["document"] = document.pk
-    return record(locked, "interagency_result", actor=actor, note=(note or "")[:4000], data=data)
+    return _record_touching(locked, "interagency_result", actor=actor, note=(note or "")[:4000], data=data)

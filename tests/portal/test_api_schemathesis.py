@@ -1,5 +1,6 @@
 """The whole API against its own OpenAPI schema (schemathesis, property-based): anonymous, with a
-citizen's session and with a staff session, no answer is a 5xx, and every answer — status code,
+citizen's session, with a staff session and with a partner's token holding every scope (issue #13),
+no answer is a 5xx, and every answer — status code,
 content type, body — is one the schema documents. Bounded (SCHEMATHESIS_EXAMPLES, default 15 per
 operation) so that CI stays fast; run more locally with SCHEMATHESIS_EXAMPLES=200."""
 
@@ -81,6 +82,20 @@ def citizen_session(client, db) -> dict[str, str]:
 
 
 @pytest.fixture
+def partner_token(db) -> dict[str, str]:
+    """An API client with every scope (onestop.integration), of the agency of a submitted dossier
+    (its lists have something to show)."""
+    from onestop.integration.services import api_client_create
+    from onestop.models import ApiScope
+    from portal.demo.dossiers import demo_dossier
+    from procedures.models import Procedure
+
+    dossier = demo_dossier(procedure=Procedure.objects.get(), applicant=UserFactory(cccd="074090005678", phone="0912345678"))
+    _, token = api_client_create(name="LGSP", agency=dossier.agency, scopes=ApiScope.values)
+    return {"Authorization": f"Bearer {token}"}
+
+
+@pytest.fixture
 def staff_session(client, db) -> dict[str, str]:
     return _cookie(client, StaffRoleFactory(role=Role.RECEPTIONIST).user)
 
@@ -104,3 +119,9 @@ def test_the_api_keeps_to_its_schema_for_a_citizen(case, citizen_session):
 @BOUNDED
 def test_the_api_keeps_to_its_schema_for_staff(case, staff_session):
     case.call_and_validate(headers=staff_session, checks=CHECKS)
+
+
+@schema.parametrize()
+@BOUNDED
+def test_the_api_keeps_to_its_schema_for_a_partner_token(case, partner_token):
+    case.call_and_validate(headers=partner_token, checks=CHECKS)
