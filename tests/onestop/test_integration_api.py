@@ -14,6 +14,7 @@ from onestop import workflow
 from onestop.models import (
     ApiCallLog,
     ApiClient,
+    ApiScope,
     DocumentRole,
     DossierDocument,
     DossierEvent,
@@ -69,7 +70,7 @@ def test_the_token_matrix_on_every_endpoint(office):
         wrong.credentials(HTTP_AUTHORIZATION="Bearer dvc_not-a-token")
         response = _call(wrong, method, url, data, fmt)
         assert response.status_code == 401 and response["WWW-Authenticate"].startswith("Bearer"), url
-        lacking, _ = partner(office.agency, [s for s in ApiScope_values() if s != scope])
+        lacking, _ = partner(office.agency, [s for s in ApiScope.values if s != scope])
         assert _call(lacking, method, url, data, fmt).status_code == 403, url
         expired, _ = partner(office.agency, expires_at=timezone.now() - dt.timedelta(seconds=1))
         assert _call(expired, method, url, data, fmt).status_code == 401, url
@@ -89,12 +90,6 @@ def test_the_token_matrix_on_every_endpoint(office):
         assert _call(right, method, url, data, fmt).status_code == success, url
     # The tokens open only the partner endpoints: the citizen's API keeps its session.
     assert right.get("/api/v1/me/dossiers/").status_code in (401, 403)
-
-
-def ApiScope_values():  # noqa: N802 — read at call time
-    from onestop.models import ApiScope
-
-    return list(ApiScope.values)
 
 
 def test_a_missing_dossier_and_a_malformed_id_answer_404(office):

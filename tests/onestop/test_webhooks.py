@@ -67,7 +67,7 @@ def test_a_status_change_writes_its_delivery_in_the_same_transaction(office, rec
 
 
 def test_deliveries_are_signed_and_the_receiver_verifies_them(office, receiver):
-    subscription, secret = _subscribe(office.agency, receiver.url)
+    _, secret = _subscribe(office.agency, receiver.url)
     receiver.secret = secret
     dossier = processing(office)
     workflow.dossier_note_add(dossier=dossier, actor=office.receptionist, note="GHI-CHU-NOI-BO")
@@ -100,7 +100,7 @@ def test_a_wrong_secret_is_refused_by_the_receiver_and_retried(office, receiver)
 
 
 def test_a_replayed_request_is_refused(office, receiver):
-    subscription, secret = _subscribe(office.agency, receiver.url)
+    _, secret = _subscribe(office.agency, receiver.url)
     receiver.secret = secret
     office.submitted()
     webhooks_drain(max_seconds=30)
@@ -120,7 +120,7 @@ def test_a_replayed_request_is_refused(office, receiver):
 
 def test_a_500_is_retried_with_backoff_and_every_attempt_logged(office, receiver, settings):
     settings.WEBHOOK_RETRY_BASE_SECONDS = 30
-    subscription, secret = _subscribe(office.agency, receiver.url)
+    _, secret = _subscribe(office.agency, receiver.url)
     receiver.secret = secret
     office.submitted()
     receiver.fail = 2
@@ -143,7 +143,7 @@ def test_a_500_is_retried_with_backoff_and_every_attempt_logged(office, receiver
 
 def test_a_delivery_that_keeps_failing_stops_and_the_admin_replays_it(office, receiver, settings, admin_client):
     settings.WEBHOOK_MAX_ATTEMPTS = 2
-    subscription, secret = _subscribe(office.agency, receiver.url)
+    _, secret = _subscribe(office.agency, receiver.url)
     receiver.secret = secret
     office.submitted()
     receiver.fail = 2
@@ -234,7 +234,7 @@ def test_the_body_is_the_stored_payload(office, receiver):
 def test_two_workers_at_once_send_each_delivery_once(office, receiver):
     from django.db import connection
 
-    subscription, secret = _subscribe(office.agency, receiver.url)
+    _, secret = _subscribe(office.agency, receiver.url)
     receiver.secret = secret
     for _ in range(8):
         office.submitted()

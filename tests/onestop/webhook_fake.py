@@ -38,7 +38,7 @@ class FakeReceiver:
 
             def do_POST(self):
                 body = self.rfile.read(int(self.headers["Content-Length"]))
-                headers = {k: v for k, v in self.headers.items()}
+                headers = dict(self.headers.items())
                 status = receiver.handle(headers, body)
                 with receiver.lock:
                     receiver.requests.append((headers, body, status))

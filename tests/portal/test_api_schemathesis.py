@@ -90,7 +90,9 @@ def partner_token(db) -> dict[str, str]:
     from portal.demo.dossiers import demo_dossier
     from procedures.models import Procedure
 
-    dossier = demo_dossier(procedure=Procedure.objects.get(), applicant=UserFactory(cccd="074090005678", phone="0912345678"))
+    dossier = demo_dossier(
+        procedure=Procedure.objects.get(), applicant=UserFactory(cccd="074090005678", phone="0912345678")
+    )
     _, token = api_client_create(name="LGSP", agency=dossier.agency, scopes=ApiScope.values)
     return {"Authorization": f"Bearer {token}"}
 
