@@ -70,7 +70,9 @@ def _post(delivery: WebhookDelivery) -> tuple[int | None, str]:
         )
     except requests.RequestException as exc:
         return None, f"{type(exc).__name__}: {exc}"
-    if 200 <= response.status_code < 300:
+    # 2xx, or 409 "already applied" (a receiver refusing a delivery id it has seen: a retry after
+    # a lost answer) — accepted either way.
+    if 200 <= response.status_code < 300 or response.status_code == 409:
         return response.status_code, ""
     return response.status_code, f"HTTP {response.status_code}: {response.text[:300]}"
 
