@@ -89,6 +89,7 @@ class ApiCallLogAdmin(AgencyScopedAdminMixin, admin.ModelAdmin):
 
 
 class WebhookSubscriptionForm(forms.ModelForm):
+    url = forms.URLField(label=_("URL"), max_length=500, assume_scheme="https")
     kinds = forms.MultipleChoiceField(
         label=_("Event kinds"), choices=WebhookKind.choices, widget=forms.CheckboxSelectMultiple
     )

@@ -69,7 +69,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('scope', models.CharField(blank=True, max_length=30, verbose_name='scope')),
-                ('method', models.CharField(max_length=8, verbose_name='method')),
+                ('method', models.CharField(max_length=8, verbose_name='HTTP method')),
                 ('path', models.CharField(max_length=300, verbose_name='path')),
                 ('object_id', models.CharField(blank=True, max_length=100, verbose_name='object')),
                 ('status', models.PositiveSmallIntegerField(verbose_name='answer')),

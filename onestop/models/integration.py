@@ -76,7 +76,7 @@ class ApiCallLog(models.Model):
 
     client = models.ForeignKey(ApiClient, on_delete=models.CASCADE, related_name="calls", db_index=False)
     scope = models.CharField(_("scope"), max_length=30, blank=True)
-    method = models.CharField(_("method"), max_length=8)
+    method = models.CharField(_("HTTP method"), max_length=8)
     path = models.CharField(_("path"), max_length=300)
     object_id = models.CharField(_("object"), max_length=100, blank=True)
     status = models.PositiveSmallIntegerField(_("answer"))
