@@ -54,6 +54,18 @@ class PartnerDossierSerializer(serializers.ModelSerializer):
         ]  # fmt: skip
 
 
+# What the summary reads: the rows leave their form answers, snapshot and search text behind.
+SUMMARY_FIELDS = (
+    "public_id", "code", "procedure__code", "procedure__name", "agency__code", "step_agency__code", "current_step",
+    "status", "channel", "delivery_method", "applicant_name", "submitted_at", "received_at", "due_at", "resolved_at",
+    "closed_at", "updated_at", "agency_id", "step_agency_id",
+)  # fmt: skip
+
+
+def summaries(queryset: QuerySet[Dossier]) -> QuerySet[Dossier]:
+    return queryset.select_related("procedure", "agency", "step_agency").only(*SUMMARY_FIELDS)
+
+
 class DossierCursor(CursorPagination):
     ordering = ("updated_at", "id")
     page_size = 100
@@ -90,7 +102,7 @@ class PartnerDossierList(ClientApiMixin, generics.ListAPIView):
     def get_queryset(self) -> QuerySet[Dossier]:
         if getattr(self, "swagger_fake_view", False):
             return Dossier.objects.none()
-        queryset = dossiers_for_client(client=self.request.auth).select_related("procedure", "agency", "step_agency")
+        queryset = summaries(dossiers_for_client(client=self.request.auth))
         status_ = self.request.query_params.get("status")
         if status_:
             if status_ not in DossierStatus.values or status_ == DossierStatus.DRAFT:
@@ -107,7 +119,7 @@ def _dossier(request, dossier_id) -> Dossier:
         return dossier_for_client(
             client=request.auth,
             public_id=dossier_id,
-            queryset=Dossier.objects.select_related("procedure", "agency", "step_agency"),
+            queryset=summaries(Dossier.objects.all()),
         )
     except Http404 as exc:
         raise exceptions.NotFound() from exc

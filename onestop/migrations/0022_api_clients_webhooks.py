@@ -15,6 +15,16 @@ def _reset_sequence(apps, schema_editor, model_name: str) -> None:
         schema_editor.execute(sql)
 
 
+def queue_table_vacuum(apps, schema_editor):
+    """The webhook outbox is a queue, like the national sync's (0011): vacuum it after a few thousand
+    changes, so that its pending index stays small (PostgreSQL)."""
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(
+            "ALTER TABLE onestop_webhookdelivery SET (autovacuum_vacuum_scale_factor = 0,"
+            " autovacuum_vacuum_threshold = 5000, autovacuum_analyze_scale_factor = 0.02)"
+        )
+
+
 def postal_clients_forward(apps, schema_editor):
     PostalApiClient = apps.get_model("onestop", "PostalApiClient")
     ApiClient = apps.get_model("onestop", "ApiClient")
@@ -217,4 +227,5 @@ class Migration(migrations.Migration):
         # The post's clients become API clients with the same ids, scopes and token hashes: their
         # pst_… tokens keep working, and shipment events keep naming the client that reported them.
         migrations.RunPython(postal_clients_forward, postal_clients_backward),
+        migrations.RunPython(queue_table_vacuum, migrations.RunPython.noop),
     ]

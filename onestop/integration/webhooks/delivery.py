@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
 import time
 from dataclasses import dataclass
 from datetime import timedelta
@@ -46,6 +47,19 @@ def body_bytes(delivery: WebhookDelivery) -> bytes:
     return json.dumps(delivery.payload, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode()
 
 
+_local = threading.local()
+
+
+def _session():
+    """One keep-alive session per worker thread (a receiver gets many deliveries in a row)."""
+    import requests
+
+    session = getattr(_local, "session", None)
+    if session is None:
+        session = _local.session = requests.Session()
+    return session
+
+
 def _post(delivery: WebhookDelivery) -> tuple[int | None, str]:
     """POST one delivery; (HTTP status or None, error text — empty when accepted)."""
     import requests
@@ -65,7 +79,7 @@ def _post(delivery: WebhookDelivery) -> tuple[int | None, str]:
         EVENT_HEADER: delivery.kind,
     }
     try:
-        response = requests.post(
+        response = _session().post(
             subscription.url, data=body, headers=headers, timeout=settings.WEBHOOK_TIMEOUT, allow_redirects=False
         )
     except requests.RequestException as exc:
@@ -77,30 +91,40 @@ def _post(delivery: WebhookDelivery) -> tuple[int | None, str]:
     return response.status_code, f"HTTP {response.status_code}: {response.text[:300]}"
 
 
-def _settle(delivery: WebhookDelivery, status: int | None, error: str, duration_ms: int, result: DrainResult) -> None:
+def _settle(outcomes: list[tuple[WebhookDelivery, int | None, str, int]], result: DrainResult) -> None:
+    """Write a round's outcomes: every attempt in one INSERT, the accepted rows in one UPDATE, each
+    failure on its own (its backoff depends on its attempts)."""
     now = timezone.now()
-    WebhookAttempt.objects.create(delivery=delivery, status=status, error=error[:500], duration_ms=duration_ms)
-    mine = WebhookDelivery.objects.filter(pk=delivery.pk, lease_token=delivery.lease_token)
-    if not error:
-        mine.update(state=WebhookState.SENT, sent_at=now, attempts=F("attempts") + 1, last_status=status,
-                    last_error="", lease_until=None, lease_token=None, next_attempt_at=None)  # fmt: skip
-        result.sent += 1
-        return
-    attempts = delivery.attempts + 1
-    dead = attempts >= settings.WEBHOOK_MAX_ATTEMPTS
-    mine.update(
-        attempts=attempts,
-        last_status=status,
-        last_error=error[:2000],
-        state=WebhookState.DEAD if dead else WebhookState.PENDING,
-        next_attempt_at=None if dead else now + timedelta(seconds=retry_delay(attempts)),
-        lease_until=None,
-        lease_token=None,
-    )
-    result.failed += 1
-    result.dead += dead
-    log = logger.error if dead else logger.warning
-    log("webhook delivery %s attempt %s failed: %s", delivery.pk, attempts, error)
+    WebhookAttempt.objects.bulk_create(
+        [WebhookAttempt(delivery=row, at=now, status=status, error=error[:500], duration_ms=ms)
+         for row, status, error, ms in outcomes]
+    )  # fmt: skip
+    accepted = [(row, status) for row, status, error, _ in outcomes if not error]
+    for status in {status for _, status in accepted}:
+        rows = [row for row, s in accepted if s == status]
+        WebhookDelivery.objects.filter(pk__in=[r.pk for r in rows], lease_token=rows[0].lease_token).update(
+            state=WebhookState.SENT, sent_at=now, attempts=F("attempts") + 1, last_status=status, last_error="",
+            lease_until=None, lease_token=None, next_attempt_at=None,
+        )  # fmt: skip
+    result.sent += len(accepted)
+    for delivery, status, error, _ in outcomes:
+        if not error:
+            continue
+        attempts = delivery.attempts + 1
+        dead = attempts >= settings.WEBHOOK_MAX_ATTEMPTS
+        WebhookDelivery.objects.filter(pk=delivery.pk, lease_token=delivery.lease_token).update(
+            attempts=attempts,
+            last_status=status,
+            last_error=error[:2000],
+            state=WebhookState.DEAD if dead else WebhookState.PENDING,
+            next_attempt_at=None if dead else now + timedelta(seconds=retry_delay(attempts)),
+            lease_until=None,
+            lease_token=None,
+        )
+        result.failed += 1
+        result.dead += dead
+        log = logger.error if dead else logger.warning
+        log("webhook delivery %s attempt %s failed: %s", delivery.pk, attempts, error)
 
 
 def webhooks_drain(*, delivery_id=None, max_seconds: float | None = None, batch: int | None = None) -> DrainResult:
@@ -118,11 +142,13 @@ def webhooks_drain(*, delivery_id=None, max_seconds: float | None = None, batch:
             break
         ids = sorted({r.subscription_id for r in rows})
         subscriptions = {s.pk: s for s in WebhookSubscription.objects.filter(pk__in=ids).select_related("client")}
+        outcomes = []
         for row in rows:
             row.subscription = subscriptions[row.subscription_id]
             started = time.monotonic()
             status, error = _post(row)
-            _settle(row, status, error, int((time.monotonic() - started) * 1000), result)
+            outcomes.append((row, status, error, int((time.monotonic() - started) * 1000)))
+        _settle(outcomes, result)
         if delivery_id is not None:
             break
     return result

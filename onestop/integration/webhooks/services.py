@@ -109,7 +109,9 @@ def webhook_deliveries_for_event(*, event: DossierEvent, dossier: Dossier) -> li
     if not wanted:
         return []
     # The body names the procedure and the units (one query, only when somebody subscribes).
-    dossier = Dossier.objects.select_related("procedure", "agency", "step_agency").get(pk=dossier.pk)
+    from ..api import summaries
+
+    dossier = summaries(Dossier.objects.filter(pk=dossier.pk)).get()
     rows = []
     for subscription in wanted:
         row = WebhookDelivery(subscription=subscription, event=event, kind=kind, next_attempt_at=now)
