@@ -87,7 +87,13 @@ def _backlog() -> dict:
     from onestop.national.selectors import national_sync_backlog
 
     figures = notification_backlog(older_than=timezone.now() - dt.timedelta(minutes=minutes))
-    return {"notifications": {**figures, "older_than_minutes": minutes}, "national_sync": national_sync_backlog()}
+    from onestop.integration.selectors import webhooks_backlog
+
+    return {
+        "notifications": {**figures, "older_than_minutes": minutes},
+        "national_sync": national_sync_backlog(),
+        "webhooks": webhooks_backlog(),
+    }
 
 
 @never_cache

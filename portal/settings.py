@@ -569,7 +569,9 @@ CELERY_BEAT_SCHEDULE["national-sync-drain"] = {
 # its call log is kept (purged daily).
 API_CLIENT_THROTTLE_RATE = env.str("API_CLIENT_THROTTLE_RATE", default="600/min")
 API_CALL_LOG_RETENTION_DAYS = env.int("API_CALL_LOG_RETENTION_DAYS", default=180)
-CELERY_BEAT_SCHEDULE["api-call-log-purge"] = {"task": "onestop.api_call_log_purge", "schedule": 24 * 3600.0}
+# Accepted webhook deliveries (and their attempts) are kept WEBHOOK_LOG_RETENTION_DAYS.
+WEBHOOK_LOG_RETENTION_DAYS = env.int("WEBHOOK_LOG_RETENTION_DAYS", default=30)
+CELERY_BEAT_SCHEDULE["integration-logs-purge"] = {"task": "onestop.integration_logs_purge", "schedule": 24 * 3600.0}
 # Webhooks: signed with a secret derived from WEBHOOK_SECRET_KEY (default SECRET_KEY: changing it
 # changes every subscription's secret); https only unless WEBHOOK_ALLOW_HTTP; no private-network
 # targets unless WEBHOOK_ALLOW_PRIVATE_TARGETS (server-side request forgery).

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from ..models import ApiCallLog, ApiClient
+from ..models import ApiCallLog, ApiClient, WebhookDelivery, WebhookState
 from .auth import token_hash, token_new
 
 
@@ -47,4 +47,12 @@ def api_call_log_purge(*, now=None) -> int:
     """Delete call-log rows older than API_CALL_LOG_RETENTION_DAYS (daily, from beat)."""
     cutoff = (now or timezone.now()) - timedelta(days=settings.API_CALL_LOG_RETENTION_DAYS)
     deleted, _ = ApiCallLog.objects.filter(at__lt=cutoff).delete()
+    return deleted
+
+
+def webhook_log_purge(*, now=None) -> int:
+    """Delete deliveries accepted more than WEBHOOK_LOG_RETENTION_DAYS ago, with their attempts
+    (daily); pending and stopped ones stay until they are sent."""
+    cutoff = (now or timezone.now()) - timedelta(days=settings.WEBHOOK_LOG_RETENTION_DAYS)
+    deleted, _ = WebhookDelivery.objects.filter(state=WebhookState.SENT, sent_at__lt=cutoff).delete()
     return deleted

@@ -220,6 +220,14 @@ class Migration(migrations.Migration):
             model_name='webhookdelivery',
             index=models.Index(condition=models.Q(('state', 'pending')), fields=['id'], name='webhook_pending'),
         ),
+        migrations.AddIndex(
+            model_name='webhookdelivery',
+            index=models.Index(condition=models.Q(('state', 'sent'), _negated=True), fields=['id'], name='webhook_unsent'),
+        ),
+        migrations.AddIndex(
+            model_name='webhookdelivery',
+            index=models.Index(fields=['sent_at'], name='webhook_sent_at'),
+        ),
         migrations.AddConstraint(
             model_name='webhookdelivery',
             constraint=models.UniqueConstraint(fields=('subscription', 'event'), name='webhook_once_per_event'),

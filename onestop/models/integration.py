@@ -157,7 +157,12 @@ class WebhookDelivery(models.Model):
         verbose_name_plural = _("webhook deliveries")
         ordering = ["pk"]
         constraints = [models.UniqueConstraint(fields=["subscription", "event"], name="webhook_once_per_event")]
-        indexes = [models.Index(fields=["id"], name="webhook_pending", condition=Q(state="pending"))]
+        indexes = [
+            # The drain's claim (pending rows in id order) and the backlog's figures (unsent rows).
+            models.Index(fields=["id"], name="webhook_pending", condition=Q(state="pending")),
+            models.Index(fields=["id"], name="webhook_unsent", condition=~Q(state="sent")),
+            models.Index(fields=["sent_at"], name="webhook_sent_at"),  # the retention purge
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind} #{self.pk} ({self.state})"

@@ -259,3 +259,22 @@ def test_two_workers_at_once_send_each_delivery_once(office, receiver):
     assert len(ids) == len(set(ids)) == 8
     assert set(WebhookDelivery.objects.values_list("state", flat=True)) == {WebhookState.SENT}
     assert dt.timedelta(0) <= timezone.now() - WebhookDelivery.objects.first().sent_at
+
+
+def test_accepted_deliveries_are_purged_after_their_retention_and_readyz_counts_the_backlog(office, receiver, settings):
+    from onestop.integration.selectors import webhooks_backlog
+    from onestop.integration.services import webhook_log_purge
+
+    settings.WEBHOOK_LOG_RETENTION_DAYS = 30
+    _, secret = _subscribe(office.agency, receiver.url)
+    receiver.secret = secret
+    office.submitted()
+    workflow.dossier_receive(dossier=WebhookDelivery.objects.get().event.dossier, actor=office.receptionist)
+    assert webhooks_backlog() == {"pending": 2, "failing": 0, "dead": 0, "oldest_pending_seconds": 0}
+    first, second = WebhookDelivery.objects.order_by("pk")
+    WebhookDelivery.objects.filter(pk=first.pk).update(state=WebhookState.DEAD)
+    webhooks_drain(max_seconds=30)
+    assert webhooks_backlog()["dead"] == 1 and webhooks_backlog()["pending"] == 0
+    WebhookDelivery.objects.filter(pk=second.pk).update(sent_at=timezone.now() - dt.timedelta(days=31))
+    assert webhook_log_purge() == 2  # the delivery and its attempt
+    assert list(WebhookDelivery.objects.values_list("pk", flat=True)) == [first.pk]  # the stopped one stays

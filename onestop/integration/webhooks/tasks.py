@@ -19,9 +19,10 @@ def webhooks_drain_task() -> int:
     return webhooks_drain().sent
 
 
-@shared_task(name="onestop.api_call_log_purge")
-def api_call_log_purge_task() -> int:
-    """Daily: forget API calls older than API_CALL_LOG_RETENTION_DAYS."""
-    from ..services import api_call_log_purge
+@shared_task(name="onestop.integration_logs_purge")
+def integration_logs_purge_task() -> int:
+    """Daily: forget API calls older than API_CALL_LOG_RETENTION_DAYS and accepted webhook
+    deliveries older than WEBHOOK_LOG_RETENTION_DAYS."""
+    from ..services import api_call_log_purge, webhook_log_purge
 
-    return api_call_log_purge()
+    return api_call_log_purge() + webhook_log_purge()
