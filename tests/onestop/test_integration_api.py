@@ -302,3 +302,32 @@ def test_the_schema_documents_the_partner_api_and_its_security_scheme(client):
         for operation in operations.values():
             assert {"apiToken": []} in operation["security"], path
             assert {"401", "403", "429"} <= set(operation["responses"]), path
+
+
+def test_the_guards_of_the_additions_walk_every_status_and_actor(office):
+    """note_added: any non-draft status; document_added: while the office handles it; the
+    inter-agency result: while processed — for the unit's staff and the agency's client only."""
+    from onestop.integration.auth import ClientPrincipal
+    from onestop.models import Dossier, DossierStatus
+
+    S = DossierStatus
+    expected = {
+        "note_added": set(S.values) - {S.DRAFT},
+        "document_added": {S.RECEIVED, S.PROCESSING, S.SUPPLEMENT_REQUESTED, S.AWAITING_PAYMENT},
+        "interagency_result": {S.PROCESSING},
+    }
+    _, mine = partner(office.agency, ["dossiers:write"])
+    _, theirs = partner(Agency.objects.get(code="000.20.09.H12"), ["dossiers:write"])
+    actors = {
+        "receptionist": (office.receptionist, True),
+        "client of the agency": (ClientPrincipal(mine), True),
+        "outsider": (office.outsider, False),
+        "client of another agency": (ClientPrincipal(theirs), False),
+        "applicant": (office.citizen, False),
+    }
+    for kind, statuses in expected.items():
+        for status in S.values:
+            dossier = Dossier(status=status, agency=office.agency, applicant=office.citizen)
+            for name, (actor, may) in actors.items():
+                allowed = workflow.event_allowed(dossier=dossier, kind=kind, user=actor)
+                assert allowed == (may and status in statuses), (kind, status, name)
