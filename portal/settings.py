@@ -569,6 +569,7 @@ CELERY_BEAT_SCHEDULE["national-sync-drain"] = {
 # its call log is kept (purged daily).
 API_CLIENT_THROTTLE_RATE = env.str("API_CLIENT_THROTTLE_RATE", default="600/min")
 API_CALL_LOG_RETENTION_DAYS = env.int("API_CALL_LOG_RETENTION_DAYS", default=180)
+CELERY_IMPORTS = (*CELERY_IMPORTS, "onestop.integration.webhooks.tasks")
 # Accepted webhook deliveries (and their attempts) are kept WEBHOOK_LOG_RETENTION_DAYS.
 WEBHOOK_LOG_RETENTION_DAYS = env.int("WEBHOOK_LOG_RETENTION_DAYS", default=30)
 CELERY_BEAT_SCHEDULE["integration-logs-purge"] = {"task": "onestop.integration_logs_purge", "schedule": 24 * 3600.0}
