@@ -278,3 +278,13 @@ def test_accepted_deliveries_are_purged_after_their_retention_and_readyz_counts_
     WebhookDelivery.objects.filter(pk=second.pk).update(sent_at=timezone.now() - dt.timedelta(days=31))
     assert webhook_log_purge() == 2  # the delivery and its attempt
     assert list(WebhookDelivery.objects.values_list("pk", flat=True)) == [first.pk]  # the stopped one stays
+
+
+def test_beat_runs_the_drain_and_the_purge_and_workers_know_them(settings):
+    from portal.celery import app
+
+    app.loader.import_default_modules()
+    scheduled = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    for name in ("onestop.webhooks_drain", "onestop.integration_logs_purge", "onestop.webhook_deliver"):
+        assert name in app.tasks, name
+    assert {"onestop.webhooks_drain", "onestop.integration_logs_purge"} <= scheduled
