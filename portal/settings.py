@@ -420,6 +420,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "ProcedureChannelEnum": "procedures.models.Channel",
         "DossierChannelEnum": "onestop.models.DossierChannel",
+        "DossierStatusEnum": "onestop.models.DossierStatus",
+        "PaymentStatusEnum": "payments.models.PaymentStatus",
     },
     # Swagger UI from local files (no CDN), loaded by the CSP-friendly split view.
     "SWAGGER_UI_DIST": "SIDECAR",
