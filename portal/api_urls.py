@@ -7,12 +7,12 @@ from onestop.integration import api as partner
 from onestop.statistics.api import ServiceStatisticsView
 from payments.api import PartnerPaymentList
 from portal.submission.api import MyDossierViewSet, TrackView
-from procedures.api import AgencyViewSet, ProcedureViewSet, SectorViewSet
 
 router = DefaultRouter()
-router.register("procedures", ProcedureViewSet, basename="procedure")
-router.register("sectors", SectorViewSet, basename="sector")
-router.register("agencies", AgencyViewSet, basename="agency")
+# The public catalogue; a partner's token there needs catalogue:read (onestop.integration).
+router.register("procedures", partner.CatalogueProcedureViewSet, basename="procedure")
+router.register("sectors", partner.CatalogueSectorViewSet, basename="sector")
+router.register("agencies", partner.CatalogueAgencyViewSet, basename="agency")
 router.register("me/dossiers", MyDossierViewSet, basename="my-dossier")
 
 urlpatterns = [

@@ -15,16 +15,19 @@ from django.db.models import QuerySet
 from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import exceptions, generics, serializers, status
+from rest_framework.authentication import SessionAuthentication
 from rest_framework.pagination import CursorPagination
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from procedures.api import AgencyViewSet, ProcedureViewSet, SectorViewSet
+
 from .. import workflow
 from ..access import dossier_for_client, dossiers_for_client
 from ..models import ApiScope, Dossier, DossierDocument, DossierEvent, DossierStatus
 from ..workflow import TransitionError
-from .auth import ClientApiMixin, scoped
+from .auth import ApiTokenAuthentication, ClientApiMixin, public_or_scoped, scoped
 from .params import moment_param
 
 UUID_PATTERN = r"[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}"
@@ -278,3 +281,27 @@ class PartnerDossierInteragencyResult(ClientApiMixin, APIView):
             )
         )
         return Response(EventOutSerializer(event).data, status=status.HTTP_201_CREATED)
+
+
+# ----------------------------------------------------------------------------- the catalogue
+
+
+class _CatalogueForPartners(ClientApiMixin):
+    """The public catalogue, also for partners' tokens (scope catalogue:read; logged, throttled).
+    Without a token it answers everyone, as before; with the site's session too."""
+
+    authentication_classes = [ApiTokenAuthentication, SessionAuthentication]
+    permission_classes = [public_or_scoped(ApiScope.CATALOGUE_READ)]
+    log_object_kwarg = "code"
+
+
+class CatalogueProcedureViewSet(_CatalogueForPartners, ProcedureViewSet):
+    __doc__ = ProcedureViewSet.__doc__
+
+
+class CatalogueSectorViewSet(_CatalogueForPartners, SectorViewSet):
+    __doc__ = SectorViewSet.__doc__
+
+
+class CatalogueAgencyViewSet(_CatalogueForPartners, AgencyViewSet):
+    __doc__ = AgencyViewSet.__doc__

@@ -116,6 +116,23 @@ def scoped(scope: str) -> type[BasePermission]:
     return HasScope
 
 
+def public_or_scoped(scope: str) -> type[BasePermission]:
+    """The permission of a public operation (the catalogue): open to everyone, but a partner that
+    presents a token must hold `scope` (403 otherwise), and its call is logged and throttled."""
+
+    class PublicOrScoped(BasePermission):
+        message = f"This client lacks the scope {scope}."
+
+        def has_permission(self, request, view) -> bool:
+            if isinstance(request.auth, ApiClient):
+                view.api_scope = scope
+                return request.auth.has_scope(scope)
+            return True
+
+    PublicOrScoped.__name__ = f"PublicOrScoped_{scope.replace(':', '_')}"
+    return PublicOrScoped
+
+
 class ClientRateThrottle(SimpleRateThrottle):
     """Per client (API_CLIENT_THROTTLE_RATE, e.g. "600/min"); anonymous calls are refused before."""
 

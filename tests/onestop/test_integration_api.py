@@ -331,3 +331,16 @@ def test_the_guards_of_the_additions_walk_every_status_and_actor(office):
             for name, (actor, may) in actors.items():
                 allowed = workflow.event_allowed(dossier=dossier, kind=kind, user=actor)
                 assert allowed == (may and status in statuses), (kind, status, name)
+
+
+def test_the_catalogue_stays_public_and_a_token_there_needs_catalogue_read(office):
+    assert APIClient().get("/api/v1/procedures/").status_code == 200
+    reader, client = partner(office.agency, ["catalogue:read"])
+    assert reader.get("/api/v1/procedures/1.001193/").status_code == 200
+    assert reader.get("/api/v1/sectors/").status_code == 200
+    lacking, _ = partner(office.agency, ["dossiers:read"])
+    assert lacking.get("/api/v1/procedures/").status_code == 403
+    wrong = APIClient()
+    wrong.credentials(HTTP_AUTHORIZATION="Bearer dvc_not-a-token")
+    assert wrong.get("/api/v1/agencies/").status_code == 401
+    assert ApiCallLog.objects.filter(client=client, scope="catalogue:read", object_id="1.001193", status=200).exists()
