@@ -50,9 +50,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import CharField, F, Func, Q, QuerySet
-from django.db.models.lookups import Exact
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -61,6 +61,7 @@ from procedures.models import Agency, Procedure, ProcedureStatus, ProcessStep
 
 from ..access import AccessScope, leads_every_open_dossier, overseen_agency_ids
 from ..models import Dossier, DossierChannel, DossierStatus, Role
+from ..models.dossiers import CurrentStepRole, current_step_role_is  # noqa: F401 — queues' vocabulary
 
 S = DossierStatus
 
@@ -80,37 +81,6 @@ ROW_FIELDS = (
     "version", "procedure__code", "procedure__name", "agency__code", "agency__name", "step_agency__code",
     "step_agency__name", "assignee__full_name", "assignee__email",
 )  # fmt: skip
-
-
-# ------------------------------------------------------------------------- the step's role
-
-
-class CurrentStepRole(Func):
-    """`snapshot["process"][current_step - 1]["role"]` in SQL (PostgreSQL jsonb or SQLite JSON1).
-
-    The step's role lives in the dossier's process snapshot. Reading it needs the snapshot itself
-    (≈ 2 KB, TOASTed in PostgreSQL): fine for a page of rows, costly for counting a large unit —
-    docs/performance.md ("Back-office queue") measures it and names the column that would replace it.
-    """
-
-    output_field = CharField()
-    arity = 2
-
-    def __init__(self, **extra):
-        super().__init__(F("snapshot"), F("current_step"), **extra)
-
-    def as_sql(self, compiler, connection, **extra_context):
-        snapshot_sql, snapshot_params = compiler.compile(self.source_expressions[0])
-        step_sql, step_params = compiler.compile(self.source_expressions[1])
-        if connection.vendor == "postgresql":
-            sql = f"(({snapshot_sql} -> 'process') -> (({step_sql}) - 1)) ->> 'role'"
-        else:  # SQLite: json_extract with a path built from the step number
-            sql = f"json_extract({snapshot_sql}, '$.process[' || (({step_sql}) - 1) || '].role')"
-        return sql, (*snapshot_params, *step_params)
-
-
-def current_step_role_is(role: str) -> Exact:
-    return Exact(CurrentStepRole(), role)
 
 
 # ------------------------------------------------------------------------------------ queues
@@ -409,22 +379,47 @@ def as_rows(dossiers: QuerySet[Dossier]) -> QuerySet[dict]:
     return dossiers.values(*ROW_VALUES)
 
 
+def branches(condition: Q) -> list[Q]:
+    """The OR-ed branches of a queue's condition (one Q for a condition that is not an OR)."""
+    if condition.connector != Q.OR or condition.negated or len(condition.children) < 2:
+        return [condition]
+    return [child if isinstance(child, Q) else Q(child) for child in condition.children]
+
+
+def count_sql(condition: Q) -> tuple[str, list]:
+    """`SELECT COUNT(*)` of the dossiers matching `condition`: an OR of branches is counted as the
+    UNION of each branch's ids, so that each branch is one index-only scan of its own (partial)
+    index. Written as one WHERE … OR …, PostgreSQL ORs bitmaps and must then visit every candidate
+    row in the heap (a bitmap scan is never index-only): 2,500 heap pages for the head of unit's
+    "due soon" at 1M dossiers (docs/performance.md, issue #17)."""
+    parts = []
+    for branch in branches(condition):
+        try:
+            parts.append(Dossier.objects.filter(branch).order_by().values("pk").query.sql_with_params())
+        except EmptyResultSet:  # a branch on an empty list of agencies: nothing to count there
+            continue
+    if not parts:
+        return "SELECT 0", []
+    union = " UNION ".join(sql for sql, _params in parts)  # no ORDER BY or LIMIT: SQLite takes it too
+    return f"SELECT COUNT(*) FROM ({union}) AS found", [p for _sql, params in parts for p in params]  # noqa: S608
+
+
 def queue_counts(*, scope: AccessScope, now: dt.datetime | None = None) -> dict[str, int]:
     """The number of dossiers in each applicable queue, in ONE SQL statement.
 
     One scalar sub-select per queue (`SELECT (SELECT COUNT(*) …), (SELECT COUNT(*) …), …`): each
-    counts on its own index. A single scan with conditional aggregates (`COUNT(*) FILTER (WHERE …)`)
-    would have to read the union of all queues — every visible dossier due or in hand — and was
-    slower at 1M dossiers (docs/performance.md, "Back-office queue").
+    counts on its own index (`count_sql`). A single scan with conditional aggregates
+    (`COUNT(*) FILTER (WHERE …)`) would have to read the union of all queues — every visible dossier
+    due or in hand — and was slower at 1M dossiers (docs/performance.md, "Back-office queue").
     """
     applicable = queues_for(scope=scope, now=now)
     if not applicable:
         return {}
     parts: list[str] = []
     params: list = []
-    for queue, condition in applicable:
-        sql, query_params = Dossier.objects.filter(condition).order_by().values("pk").query.sql_with_params()
-        parts.append(f"(SELECT COUNT(*) FROM ({sql}) AS {queue.key}_rows)")  # noqa: S608 — compiled by Django
+    for _queue, condition in applicable:
+        sql, query_params = count_sql(condition)
+        parts.append(f"({sql})")
         params.extend(query_params)
     with connection.cursor() as cursor:
         # The fragments are Django-compiled queries with placeholders; the values go as parameters.
