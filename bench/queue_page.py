@@ -30,6 +30,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/dvc_bench_queue")
+# Production's staff MFA check runs (and its query), whatever a development .env says.
+os.environ.setdefault("REQUIRE_STAFF_MFA", "true")
 
 import http_load
 import server
