@@ -37,8 +37,17 @@ def _labels() -> dict[str, str]:
     return {key: escape(value) for key, value in words.items()}
 
 
-def _e(row: dict) -> dict[str, str]:
-    return {key: escape(value) if isinstance(value, str) or value is not None else "" for key, value in row.items()}
+class _e:
+    """A row's values escaped when read (a row has more values than a table shows)."""
+
+    __slots__ = ("row",)
+
+    def __init__(self, row: dict) -> None:
+        self.row = row
+
+    def __getitem__(self, key: str) -> str:
+        value = self.row.get(key)
+        return "" if value is None else escape(value)
 
 
 def queue_rows(rows: list[dict], pick: bool = False) -> SafeString:
