@@ -93,7 +93,10 @@ def main() -> None:
     if args.profile:
         import page_profile
 
-        page_profile.report([("trivial view /robots.txt", "/robots.txt", None), *gets], n=args.profile, top=args.top)
+        lookups = [("tracking lookup (POST)", "/tra-cuu/", None, track)] if args.only in "tracking lookup (POST)" else []
+        page_profile.report(
+            [("trivial view /robots.txt", "/robots.txt", None), *gets, *lookups], n=args.profile, top=args.top
+        )
     if args.no_load:
         return
 

@@ -124,19 +124,29 @@ def client_for(cookie: str | None):
     return client
 
 
-def measure(path: str, cookie: str | None, *, n: int = 30) -> tuple[dict[str, float], dict[str, int]]:
+def _request(client, path: str, data: dict | None, n: int):
+    """GET, or POST `data` from the n-th client address behind the trusted proxy (TRUSTED_PROXIES:
+    a per-address rate limit then counts each request apart)."""
+    if data is None:
+        return client.get(path)
+    return client.post(path, data, HTTP_X_FORWARDED_FOR=f"10.{n // 65536 % 256}.{n // 256 % 256}.{n % 256}")
+
+
+def measure(
+    path: str, cookie: str | None, *, n: int = 30, data: dict | None = None
+) -> tuple[dict[str, float], dict[str, int]]:
     """Median milliseconds per phase over n requests (after a warm-up), and the queries per phase."""
     client = client_for(cookie)
-    for _ in range(3):
-        response = client.get(path)
+    for k in range(3):
+        response = _request(client, path, data, 100_000 + k)
         if response.status_code != 200:
             raise SystemExit(f"{path} answered {response.status_code}")
     rows, queries = [], {}
-    for _ in range(n):
+    for k in range(n):
         recorder = _Recorder()
         with _instrumented(recorder):
             started, cpu = time.perf_counter(), time.process_time()
-            client.get(path)
+            _request(client, path, data, 200_000 + k)
             recorder.parts.total = (time.perf_counter() - started) * 1000
             recorder.parts.cpu = (time.process_time() - cpu) * 1000
         rows.append(recorder.parts.row())
@@ -145,25 +155,28 @@ def measure(path: str, cookie: str | None, *, n: int = 30) -> tuple[dict[str, fl
     return medians, queries
 
 
-def profile(path: str, cookie: str | None, *, n: int = 30, top: int = 25, sort: str = "tottime") -> str:
+def profile(
+    path: str, cookie: str | None, *, n: int = 30, top: int = 25, sort: str = "tottime", data: dict | None = None
+) -> str:
     """cProfile's top entries over n requests of the page (sorted by own time: where Python runs)."""
     client = client_for(cookie)
-    client.get(path)
+    _request(client, path, data, 300_000)
     profiler = cProfile.Profile()
     profiler.enable()
-    for _ in range(n):
-        client.get(path)
+    for k in range(n):
+        _request(client, path, data, 300_001 + k)
     profiler.disable()
     out = io.StringIO()
     pstats.Stats(profiler, stream=out).strip_dirs().sort_stats(sort).print_stats(top)
     return out.getvalue()
 
 
-def report(runs: list[tuple[str, str, str | None]], *, n: int = 30, top: int = 0) -> None:
-    """Print a Markdown table of the phases of each (label, path, cookie); with top, cProfile's."""
+def report(runs: list[tuple], *, n: int = 30, top: int = 0) -> None:
+    """Print a Markdown table of the phases of each (label, path, cookie[, POST data]); with top,
+    cProfile's top entries."""
     header = None
-    for label, path, cookie in runs:
-        medians, queries = measure(path, cookie, n=n)
+    for label, path, cookie, *data in runs:
+        medians, queries = measure(path, cookie, n=n, data=data[0] if data else None)
         if header is None:
             header = list(medians)
             print(f"\nIn process (Django test client, median of {n}, ms):\n")
@@ -172,8 +185,8 @@ def report(runs: list[tuple[str, str, str | None]], *, n: int = 30, top: int = 0
         cells = " | ".join(f"{medians[key]:.1f}" for key in header)
         print(f"| {label} | {cells} | {queries['middleware']}/{queries['view']}/{queries['template']} |")
     if top:
-        for label, path, cookie in runs:
+        for label, path, cookie, *data in runs:
             print(f"\n#### cProfile, {label} ({path}), {n} requests, by own time\n")
             print("```")
-            print(profile(path, cookie, n=n, top=top))
+            print(profile(path, cookie, n=n, top=top, data=data[0] if data else None))
             print("```")
