@@ -84,7 +84,10 @@ def _list_page(request: HttpRequest, *, title: str = "", preset: dict | None = N
         data[key] = value
     procedure_filter = ProcedureFilter(data, queryset=procedures_public(with_channels=False))
     rows = procedure_filter.qs.order_by("search_text").values(*ROW_VALUES)
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    paginator = Paginator(rows, PAGE_SIZE)
+    # Counted without the sector and agency joins that the rows' values bring into the count.
+    paginator.__dict__["count"] = procedure_filter.qs.order_by().count()
+    page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
