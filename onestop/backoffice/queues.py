@@ -386,22 +386,43 @@ def branches(condition: Q) -> list[Q]:
     return [child if isinstance(child, Q) else Q(child) for child in condition.children]
 
 
+def _statuses(branch: Q) -> frozenset[str] | None:
+    """The statuses a branch is limited to (None: not limited, as far as its own terms say)."""
+    if branch.connector != Q.AND or branch.negated:
+        return None
+    for child in branch.children:
+        if isinstance(child, tuple) and child[0] == "status":
+            return frozenset([child[1]])
+        if isinstance(child, tuple) and child[0] == "status__in":
+            return frozenset(child[1])
+    return None
+
+
 def count_sql(condition: Q) -> tuple[str, list]:
-    """`SELECT COUNT(*)` of the dossiers matching `condition`: an OR of branches is counted as the
-    UNION of each branch's ids, so that each branch is one index-only scan of its own (partial)
-    index. Written as one WHERE … OR …, PostgreSQL ORs bitmaps and must then visit every candidate
-    row in the heap (a bitmap scan is never index-only): 2,500 heap pages for the head of unit's
-    "due soon" at 1M dossiers (docs/performance.md, issue #17)."""
+    """`SELECT COUNT(*)` of the dossiers matching `condition`, each OR-ed branch on its own index.
+
+    Written as one WHERE … OR …, PostgreSQL ORs bitmaps and must then visit every candidate row in
+    the heap (a bitmap scan is never index-only): 2,500 heap pages for the head of unit's "due soon"
+    at 1M dossiers (docs/performance.md, issue #17). Branches limited to disjoint statuses (the inbox:
+    submitted, or received by post) are counted apart and added up — each an index-only count; others
+    may share dossiers (overdue on the appointment and on the step) and are counted as the UNION of
+    each branch's ids, each an index-only scan of a partial index that includes the id."""
     parts = []
     for branch in branches(condition):
         try:
-            parts.append(Dossier.objects.filter(branch).order_by().values("pk").query.sql_with_params())
+            parts.append((branch, Dossier.objects.filter(branch).order_by().values("pk").query.sql_with_params()))
         except EmptyResultSet:  # a branch on an empty list of agencies: nothing to count there
             continue
     if not parts:
         return "SELECT 0", []
-    union = " UNION ".join(sql for sql, _params in parts)  # no ORDER BY or LIMIT: SQLite takes it too
-    return f"SELECT COUNT(*) FROM ({union}) AS found", [p for _sql, params in parts for p in params]  # noqa: S608
+    statuses = [_statuses(branch) for branch, _sql in parts]
+    disjoint = all(s is not None for s in statuses) and sum(len(s) for s in statuses) == len(frozenset().union(*statuses))
+    params = [p for _branch, (_sql, query_params) in parts for p in query_params]
+    if disjoint:
+        counts = [f"(SELECT COUNT(*) FROM ({sql}) AS part)" for _branch, (sql, _params) in parts]
+        return "SELECT " + " + ".join(counts), params  # noqa: S608 — compiled by Django
+    union = " UNION ".join(sql for _branch, (sql, _params) in parts)  # no ORDER BY or LIMIT: SQLite takes it too
+    return f"SELECT COUNT(*) FROM ({union}) AS found", params  # noqa: S608
 
 
 # Compiled count statements per scope (the SQL text and where the request's times go in its
@@ -429,9 +450,12 @@ def _moments(now: dt.datetime) -> dict[str, dt.datetime]:
 
 def _counts_statement(scope: AccessScope, now: dt.datetime) -> tuple[str, list, list]:
     """(SQL, parameters, the applicable queues) of queue_counts, compiled once per scope."""
-    key = _scope_key(scope)
+    # PostgreSQL only: there the compiled parameters are the datetimes themselves (SQLite's are
+    # already strings, which cannot be told apart safely); the embedded SQLite demo compiles each time.
+    reuse = connection.vendor == "postgresql"
+    key = _scope_key(scope) if reuse else None
     moments = _moments(now)
-    entry = _COUNT_STATEMENTS.get(key)
+    entry = _COUNT_STATEMENTS.get(key) if reuse else None
     if entry is None:
         applicable = queues_for(scope=scope, now=now)
         parts: list[str] = []
@@ -442,7 +466,7 @@ def _counts_statement(scope: AccessScope, now: dt.datetime) -> tuple[str, list, 
             params.extend(query_params)
         by_value = {value: name for name, value in moments.items()}
         slots = [(i, by_value[p]) for i, p in enumerate(params) if isinstance(p, dt.datetime) and p in by_value]
-        if any(isinstance(p, dt.datetime) and p not in by_value for p in params):
+        if not reuse or any(isinstance(p, dt.datetime) and p not in by_value for p in params):
             return "SELECT " + ", ".join(parts), params, [queue for queue, _c in applicable]  # not reusable
         entry = ("SELECT " + ", ".join(parts), params, slots, [queue.key for queue, _c in applicable])
         if len(_COUNT_STATEMENTS) >= _COUNT_STATEMENTS_MAX:

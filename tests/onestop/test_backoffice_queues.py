@@ -195,6 +195,26 @@ def test_counts_are_one_query_and_match_the_queues(office, django_assert_num_que
     }  # fmt: skip
 
 
+def test_counts_follow_the_clock_and_count_a_dossier_late_twice_once(office):
+    """The count statement is compiled once per scope (queues._counts_statement) and the request's
+    times set in it: an hour later the step due soon is overdue. A dossier late both on its
+    appointment and on its step is one dossier (the branches' UNION, not their sum)."""
+    both = at_step(office, 2, step_due_at=NOW - dt.timedelta(hours=1), due_at=NOW - dt.timedelta(minutes=5))
+    soon = at_step(office, 2, step_due_at=NOW + dt.timedelta(minutes=30), due_at=NOW + dt.timedelta(days=5))
+    make(office, check_due_at=NOW + dt.timedelta(hours=1))  # the inbox: submitted, and a parcel received by post
+    make(office, status=S.RECEIVED, channel=DossierChannel.POST, current_step=1)
+    calendar_settled()
+    for user in (office.receptionist, office.approver):
+        scope = access_scope(user)
+        for now in (NOW, NOW + dt.timedelta(hours=1)):
+            counts = queue_counts(scope=scope, now=now)
+            for key, count in counts.items():
+                assert count == queue_dossiers(queue=QUEUES_BY_KEY[key], scope=scope, now=now).count(), (key, now)
+        assert queue_counts(scope=scope, now=NOW)["overdue"] == 1
+        assert soon.pk in ids("overdue", user, now=NOW + dt.timedelta(hours=1)) and both.pk in ids("overdue", user)
+    assert queue_counts(scope=access_scope(office.receptionist), now=NOW)["inbox"] == 2
+
+
 def test_staff_scope_is_one_query(office, django_assert_num_queries):
     StaffRoleFactory(user=office.approver, agency=Agency.objects.get(code="000.20.09.H12"), role=Role.SPECIALIST)
     with django_assert_num_queries(1):
