@@ -55,7 +55,9 @@ def prepare(dossiers: int) -> tuple[str, str, dict[str, str]]:
         if Dossier.objects.filter(applicant=citizen).count() != dossiers:
             other = User.objects.filter(email__startswith="bq-citizen-").order_by("pk").first()
             Dossier.objects.filter(applicant=citizen).update(applicant=other)
-            ids = list(Dossier.objects.filter(code__startswith="BQ-").order_by("pk").values_list("pk", flat=True)[:dossiers])
+            ids = list(
+                Dossier.objects.filter(code__startswith="BQ-").order_by("pk").values_list("pk", flat=True)[:dossiers]
+            )
             Dossier.objects.filter(pk__in=ids).update(applicant=citizen)
     session = SessionStore()
     session[SESSION_KEY] = str(citizen.pk)
@@ -93,7 +95,9 @@ def main() -> None:
     if args.profile:
         import page_profile
 
-        lookups = [("tracking lookup (POST)", "/tra-cuu/", None, track)] if args.only in "tracking lookup (POST)" else []
+        lookups = (
+            [("tracking lookup (POST)", "/tra-cuu/", None, track)] if args.only in "tracking lookup (POST)" else []
+        )
         page_profile.report(
             [("trivial view /robots.txt", "/robots.txt", None), *gets, *lookups], n=args.profile, top=args.top
         )

@@ -6,8 +6,8 @@ Used by the bench scripts; prints nothing itself. Latency is measured per reques
 from __future__ import annotations
 
 import http.client
-import statistics
 import itertools
+import statistics
 import threading
 import time
 from collections.abc import Callable

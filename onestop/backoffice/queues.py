@@ -416,11 +416,13 @@ def count_sql(condition: Q) -> tuple[str, list]:
     if not parts:
         return "SELECT 0", []
     statuses = [_statuses(branch) for branch, _sql in parts]
-    disjoint = all(s is not None for s in statuses) and sum(len(s) for s in statuses) == len(frozenset().union(*statuses))
+    disjoint = all(s is not None for s in statuses) and sum(len(s) for s in statuses) == len(
+        frozenset().union(*statuses)
+    )
     params = [p for _branch, (_sql, query_params) in parts for p in query_params]
     if disjoint:
-        counts = [f"(SELECT COUNT(*) FROM ({sql}) AS part)" for _branch, (sql, _params) in parts]
-        return "SELECT " + " + ".join(counts), params  # noqa: S608 — compiled by Django
+        counts = [f"(SELECT COUNT(*) FROM ({sql}) AS part)" for _branch, (sql, _params) in parts]  # noqa: S608
+        return "SELECT " + " + ".join(counts), params
     union = " UNION ".join(sql for _branch, (sql, _params) in parts)  # no ORDER BY or LIMIT: SQLite takes it too
     return f"SELECT COUNT(*) FROM ({union}) AS found", params  # noqa: S608
 

@@ -60,7 +60,8 @@ def queue_rows(rows: list[dict], pick: bool = False) -> SafeString:
         if pick:
             cells.append(
                 f'<td data-label="{w["select"]}"><input type="checkbox" name="dossier" value="{r["pk"]}" '
-                f'id="pick-{r["pk"]}"><label for="pick-{r["pk"]}" class="visually-hidden">{r["pick_label"]}</label></td>'
+                f'id="pick-{r["pk"]}"><label for="pick-{r["pk"]}" class="visually-hidden">'
+                f"{r['pick_label']}</label></td>"
             )
         cells.append(f'<th scope="row" data-label="{w["code"]}"><a href="{r["url"]}">{r["code"]}</a></th>')
         applicant = r["applicant"]
@@ -71,7 +72,7 @@ def queue_rows(rows: list[dict], pick: bool = False) -> SafeString:
         cells.append(f'<td data-label="{w["applicant"]}">{applicant}</td>')
         cells.append(
             f'<td data-label="{w["procedure"]}"><span class="hint">{r["procedure_code"]}</span><br>'
-            f'{r["procedure_name"]}</td>'
+            f"{r['procedure_name']}</td>"
         )
         status = f'<span class="status status-{r["status"]}">{r["status_label"]}</span>'
         if row.get("channel_label"):

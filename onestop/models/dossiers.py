@@ -99,7 +99,6 @@ def current_step_role_is(role: str) -> Exact:
     return Exact(CurrentStepRole(), role)
 
 
-
 # The statuses whose deadlines run (onestop.backoffice.queues.AFTER_RECEIPT_RUNNING).
 _RUNNING = models.Q(status__in=["received", "processing", "awaiting_payment"])
 # Received and not finished (onestop.backoffice.queues.IN_PROGRESS).
@@ -217,10 +216,11 @@ class Dossier(models.Model):
             models.Index(fields=["agency", "status", "due_at"], name="dossier_agency_status_due"),
             models.Index(fields=["step_agency", "status", "due_at"], name="dossier_unit_status_appt"),
             # Partial indexes for the deadline queues' counts (onestop.backoffice.queues.count_sql: one
-            # index-only scan per branch, the id included for the UNION of the branches). With the full indexes above PostgreSQL misjudged "status
-            # submitted/running AND deadline in a range" (it multiplies the two selectivities; the columns
-            # are correlated) and read the province-wide (status, deadline) range, then the heap: the head
-            # of unit's overdue count took 10 ms, due soon 16 ms at 1M dossiers (docs/performance.md, #17).
+            # index-only scan per branch, the id included for the UNION of the branches). With the full
+            # indexes above PostgreSQL misjudged "status submitted/running AND deadline in a range" (it
+            # multiplies the two selectivities; the columns are correlated) and read the province-wide
+            # (status, deadline) range, then the heap: the head of unit's overdue count took 10 ms, due
+            # soon 16 ms at 1M dossiers (docs/performance.md, issue #17).
             models.Index(
                 fields=["check_due_at"],
                 name="dossier_submitted_check",

@@ -19,7 +19,7 @@ def test_values_are_escaped_and_optional_cells_follow_the_row():
     assert "<b>" not in html and "&lt;b&gt;Ann&lt;/b&gt;" in html and "P &amp; Q" in html
     assert 'value="7" id="pick-7"' in html and "Select A&lt;1&gt;" in html
     assert '<br><span class="hint">0909</span>' in html  # the phone, no organisation line
-    assert "<td data-label=\"Deadline\">—</td>" in html and 'class="late"' not in html
+    assert '<td data-label="Deadline">—</td>' in html and 'class="late"' not in html
     late = str(queue_rows([{**ROW, "deadline": "09:00", "deadline_iso": "x", "late": True}]))
     assert late.startswith('<tr class="late">') and 'class="late-flag"' in late and "pick-7" not in late
 
