@@ -499,6 +499,47 @@ def queue_counts(*, scope: AccessScope, now: dt.datetime | None = None) -> dict[
     return {queue.key: int(value) for queue, value in zip(applicable, row, strict=True)}
 
 
+_ROW_STATEMENTS: dict[tuple, tuple[str, list, list[tuple[int, str]]]] = {}
+
+
+def first_rows(*, scope: AccessScope, queues: list[Queue], now: dt.datetime, limit: int) -> dict[str, list[dict]]:
+    """The first `limit` rows (ROW_VALUES) of each queue — the back office's home.
+
+    On PostgreSQL in ONE statement (`SELECT 'inbox', t.* FROM (… LIMIT 5) t UNION ALL …`), compiled
+    once per scope like the counts (the ORM compiled seven row queries a home page: ≈ 7 ms of CPU,
+    issue #17); elsewhere one query per queue."""
+    if connection.vendor != "postgresql" or not queues:
+        return {q.key: list(as_rows(queue_dossiers(queue=q, scope=scope, now=now))[:limit]) for q in queues}
+    key = (_scope_key(scope), tuple(q.key for q in queues), limit)
+    moments = _moments(now)
+    entry = _ROW_STATEMENTS.get(key)
+    if entry is None:
+        parts, params = [], []
+        for queue in queues:
+            rows = as_rows(queue_dossiers(queue=queue, scope=scope, now=now))[:limit]
+            sql, query_params = rows.query.sql_with_params()
+            parts.append(f"SELECT %s AS queue_key, t.* FROM ({sql}) AS t")  # noqa: S608 — compiled by Django
+            params.extend([queue.key, *query_params])
+        by_value = {value: name for name, value in moments.items()}
+        slots = [(i, by_value[p]) for i, p in enumerate(params) if isinstance(p, dt.datetime) and p in by_value]
+        entry = (" UNION ALL ".join(parts), params, slots)
+        if not any(isinstance(p, dt.datetime) and p not in by_value for p in params):
+            if len(_ROW_STATEMENTS) >= _COUNT_STATEMENTS_MAX:
+                _ROW_STATEMENTS.clear()
+            _ROW_STATEMENTS[key] = entry
+    sql, params, slots = entry
+    params = list(params)
+    for index, name in slots:
+        params[index] = moments[name]
+    out: dict[str, list[dict]] = {q.key: [] for q in queues}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        names = [column[0] for column in cursor.description]
+        for row in cursor.fetchall():
+            out[row[0]].append(dict(zip(names[1:], row[1:], strict=True)))
+    return out
+
+
 # ------------------------------------------------------------ reads the pages need besides
 
 

@@ -14,7 +14,9 @@ from onestop.access import access_scope
 from onestop.backoffice.filters import DossierQueueFilter
 from onestop.backoffice.queues import (
     QUEUES_BY_KEY,
+    as_rows,
     due_soon_horizon,
+    first_rows,
     queue_counts,
     queue_dossiers,
 )
@@ -213,6 +215,24 @@ def test_counts_follow_the_clock_and_count_a_dossier_late_twice_once(office):
         assert queue_counts(scope=scope, now=NOW)["overdue"] == 1
         assert soon.pk in ids("overdue", user, now=NOW + dt.timedelta(hours=1)) and both.pk in ids("overdue", user)
     assert queue_counts(scope=access_scope(office.receptionist), now=NOW)["inbox"] == 2
+
+
+def test_home_rows_are_each_queues_first_rows(office, django_assert_num_queries):
+    """first_rows (the home page: one statement on PostgreSQL, compiled once per scope) gives what
+    each queue's own query gives, in its order, an hour later too."""
+    for hours in range(-3, 4):
+        at_step(office, 2, step_due_at=NOW + dt.timedelta(hours=hours), due_at=NOW + dt.timedelta(hours=2 * hours))
+        make(office, check_due_at=NOW + dt.timedelta(hours=hours))
+    calendar_settled()
+    scope = access_scope(office.approver)
+    queues = [QUEUES_BY_KEY[key] for key in ("mine", "pool", "due_soon", "overdue", "in_progress")]
+    for now in (NOW, NOW + dt.timedelta(hours=1)):
+        with django_assert_num_queries(1 if connection.vendor == "postgresql" else len(queues)):
+            found = first_rows(scope=scope, queues=queues, now=now, limit=5)
+        for queue in queues:
+            expected = list(as_rows(queue_dossiers(queue=queue, scope=scope, now=now))[:5])
+            assert found[queue.key] == expected, (queue.key, now)
+    assert found["overdue"] and found["due_soon"]
 
 
 def test_staff_scope_is_one_query(office, django_assert_num_queries):
