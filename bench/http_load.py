@@ -6,9 +6,11 @@ Used by the bench scripts; prints nothing itself. Latency is measured per reques
 from __future__ import annotations
 
 import http.client
+import itertools
 import statistics
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -44,8 +46,14 @@ def run(
     concurrency: int = 4,
     seconds: float = 10.0,
     headers: dict[str, str] | None = None,
+    method: str = "GET",
+    body: bytes | None = None,
+    per_request: Callable[[int], dict[str, str]] | None = None,
 ) -> Result:
+    """`per_request(n)` adds headers to the n-th request (e.g. a different client address for each
+    through a trusted proxy's X-Forwarded-For, so that a per-address rate limit measures nothing)."""
     parts = urlsplit(base_url)
+    numbers = itertools.count()
     stop_at = time.monotonic() + seconds
     lock = threading.Lock()
     latencies: list[float] = []
@@ -61,7 +69,10 @@ def run(
             i += 1
             started = time.perf_counter()
             try:
-                conn.request("GET", path, headers={"Host": parts.hostname or "127.0.0.1", **(headers or {})})
+                extra = per_request(next(numbers)) if per_request else {}
+                conn.request(
+                    method, path, body=body, headers={"Host": parts.hostname or "127.0.0.1", **(headers or {}), **extra}
+                )
                 response = conn.getresponse()
                 response.read()
                 if response.status != 200:

@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/queue_page.py [--dossiers 1000000] [--open-share 0.03] [--seconds 10]
                                          [--concurrency 2] [--skip-seed] [--explain]
+                                         [--only TEXT] [--profile N] [--top K] [--no-load]
 
 Needs PostgreSQL (DATABASE_URL, default postgres://postgres@127.0.0.1:5432/dvc_bench_queue: its own
 database, so that other benchmarks' data stay apart). It migrates, loads the demo data, fills N
@@ -10,7 +11,11 @@ officer, starts gunicorn with two workers and loads, with the session cookie: th
 /mot-cua/hang-doi/<queue>/ of the receptionist (tiepnhan@demo.vn), the specialist (chuyenvien@) and the
 head of unit (lanhdao.phong@), and /mot-cua/ (every queue's first rows); the province's leader
 (lanhdao@, every dossier of the province: issue #12's oversight queues); /robots.txt is the trivial
-view. Prints a Markdown table; --explain also prints EXPLAIN ANALYZE of each queue's count and rows.
+view; the staff dossier page (a demo dossier with its history, as the receptionist). Prints a Markdown
+table; --explain also prints EXPLAIN ANALYZE of each queue's count and rows; --only keeps the runs whose
+label contains TEXT; --profile N measures each page N times in process first (bench/page_profile.py:
+middleware, view, template and their SQL, load-independent shares), --top K adds cProfile's K top
+entries; --no-load skips the HTTP load (the in-process figures only).
 """
 
 from __future__ import annotations
@@ -25,6 +30,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/dvc_bench_queue")
+# Production's staff MFA check runs (and its query), whatever a development .env says.
+os.environ.setdefault("REQUIRE_STAFF_MFA", "true")
 
 import http_load
 import server
@@ -56,6 +63,26 @@ RUNS = [  # (label, officer, path)
     ("quá hạn, one department (leader)", "leader", "/mot-cua/hang-doi/qua-han/?agency=4"),
     ("home /mot-cua/ (leader of the province)", "leader", "/mot-cua/"),
 ]
+
+
+def dossier_page_runs() -> list[tuple[str, str, str]]:
+    """The staff dossier page: a demo dossier in processing at the receptionist's desk, with its history
+    (the bench's own dossiers have no events), chosen in the database as it is now."""
+    _django()
+    from onestop.access import access_scope
+    from onestop.models import Dossier, DossierStatus
+    from portal.models import User
+
+    scope = access_scope(User.objects.get(email=OFFICERS["receptionist"]))
+    dossier = (
+        Dossier.objects.filter(scope.visible(), status=DossierStatus.PROCESSING)
+        .exclude(code__startswith="BQ-")
+        .order_by("-pk")
+        .first()
+    )
+    if dossier is None:
+        return []
+    return [("dossier page (receptionist)", "receptionist", f"/mot-cua/ho-so/{dossier.pk}/")]
 
 
 def _django():
@@ -181,6 +208,10 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=2)
     parser.add_argument("--skip-seed", action="store_true", help="keep the dossiers of the previous run")
     parser.add_argument("--explain", action="store_true")
+    parser.add_argument("--only", default="", help="keep the runs whose label contains this text")
+    parser.add_argument("--profile", type=int, default=0, metavar="N", help="in-process phases over N requests")
+    parser.add_argument("--top", type=int, default=0, metavar="K", help="with --profile: cProfile's K top entries")
+    parser.add_argument("--no-load", action="store_true", help="skip the HTTP load")
     args = parser.parse_args()
 
     server.ensure_database()
@@ -192,17 +223,29 @@ def main() -> None:
             "--demo-share", str(args.demo_share), "--open-share", str(args.open_share),
         )  # fmt: skip
     cookies = sessions()
+    runs = [run for run in RUNS + dossier_page_runs() if args.only in run[0]]
     if args.explain:
         explain()
+    if args.profile:
+        import page_profile
+
+        page_profile.report(
+            [("trivial view /robots.txt", "/robots.txt", None)]
+            + [(label, path, cookies[officer]) for label, officer, path in runs],
+            n=args.profile,
+            top=args.top,
+        )
+    if args.no_load:
+        return
     with server.gunicorn(port=args.port, workers=args.web_workers) as base:
-        for label, officer, path in RUNS:  # warm up, and fail early on a broken page
+        for label, officer, path in runs:  # warm up, and fail early on a broken page
             warm = load(base, path, cookies[officer], label=label, concurrency=1, seconds=1)
             if warm.errors:
                 raise SystemExit(f"{path} answered errors for {officer}")
         http_load.run(base, ["/robots.txt"], label="warm", concurrency=1, seconds=1)
         results = [http_load.run(base, ["/robots.txt"], label="trivial view /robots.txt",
                                  concurrency=args.concurrency, seconds=args.seconds)]  # fmt: skip
-        for label, officer, path in RUNS:
+        for label, officer, path in runs:
             results.append(
                 load(base, path, cookies[officer], label=label, concurrency=args.concurrency, seconds=args.seconds)
             )

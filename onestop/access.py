@@ -123,6 +123,16 @@ class AccessScope:
     def processing_ids(self) -> list[int]:
         return self.where(*PROCESSING_ROLES)
 
+    def memberships(self) -> list[dict]:
+        """The agencies and roles held, per agency by code, roles in their order (the back office's
+        home: no query, the scope has them)."""
+        labels = dict(Role.choices)
+        out = []
+        for agency in sorted(self.agencies.values(), key=lambda a: a.code):
+            held = sorted(role for role, ids in self.roles.items() if agency.pk in ids)
+            out.append({"agency": agency, "roles": [labels.get(role, role) for role in held]})
+        return out
+
     # ------------------------------------------------------------ statistics
     @property
     def statistics_ids(self) -> frozenset[int]:
@@ -207,7 +217,17 @@ def access_scope(user, *, fresh: bool = False) -> AccessScope:
         not_led=not_led,
     )
     user._access_scope = scope
+    # The same rows answer onestop.selectors.user_is_staff_member (an active role in an active agency,
+    # or a superuser), asked by the MFA middleware, this module's decorator and base.html: one query.
+    user._is_staff_member = bool(user.is_superuser) or bool(roles)
     return scope
+
+
+def is_staff_member(user) -> bool:
+    """user_is_staff_member, answered from the request's scope (built here once, reused by the view)."""
+    if getattr(user, "is_authenticated", False) and getattr(user, "_is_staff_member", None) is None:
+        access_scope(user)
+    return user_is_staff_member(user=user)
 
 
 # ------------------------------------------------------------------------------------ fetching
@@ -363,7 +383,7 @@ def staff_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespo
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
-        if not user_is_staff_member(user=request.user):
+        if not is_staff_member(request.user):
             raise PermissionDenied
         return view(request, *args, **kwargs)
 

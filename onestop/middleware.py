@@ -16,8 +16,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
-from .access import staff_mfa_missing
-from .selectors import user_is_staff_member
+from .access import is_staff_member, staff_mfa_missing
 
 # What a staff account without TOTP may still open: the enrolment itself (allauth's pages under
 # /accounts/: login, logout, re-authentication, TOTP activation), languages, assets, probes.
@@ -32,7 +31,7 @@ class StaffMFAMiddleware:
         if (
             request.user.is_authenticated
             and not request.path.startswith(ALLOWED_PREFIXES)
-            and (request.user.is_staff or user_is_staff_member(user=request.user))
+            and (request.user.is_staff or is_staff_member(request.user))
             and staff_mfa_missing(request.user)
         ):
             text = _(

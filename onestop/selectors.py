@@ -67,12 +67,3 @@ def agencies_administered_by(*, user: AbstractBaseUser | AnonymousUser) -> set[i
         return None
     roots = agencies_where_user_has_role(user=user, role=Role.AGENCY_ADMIN).values_list("pk", flat=True)
     return agency_subtree_ids(agency_ids=roots)
-
-
-def back_office_summary(*, user: AbstractBaseUser | AnonymousUser) -> list[dict]:
-    """The agencies and roles a staff member holds, grouped per agency, for the home page."""
-    grouped: dict[int, dict] = {}
-    for staff_role in staff_roles_for_user(user=user):
-        entry = grouped.setdefault(staff_role.agency_id, {"agency": staff_role.agency, "roles": []})
-        entry["roles"].append(staff_role.get_role_display())
-    return list(grouped.values())

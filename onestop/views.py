@@ -1,8 +1,7 @@
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from .access import staff_required
-from .selectors import back_office_summary
+from .access import access_scope, staff_required
 
 
 @staff_required
@@ -13,5 +12,5 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "onestop/home.html",
-        {"memberships": back_office_summary(user=request.user), **home_context(request)},
+        {"memberships": access_scope(request.user).memberships(), **home_context(request)},
     )

@@ -45,13 +45,11 @@ def agency_ancestors(*, agency: Agency) -> list[Agency]:
     return list(reversed(chain))
 
 
-def procedures_public() -> QuerySet[Procedure]:
-    """Published procedures for the public list pages (sector and receiving agency joined)."""
-    return (
-        Procedure.objects.filter(status=ProcedureStatus.PUBLISHED)
-        .select_related("sector", "receiving_agency")
-        .prefetch_related("channels")
-    )
+def procedures_public(*, with_channels: bool = True) -> QuerySet[Procedure]:
+    """Published procedures for the public list pages (sector and receiving agency joined; their
+    channels for the API — the list page does not show them)."""
+    procedures = Procedure.objects.filter(status=ProcedureStatus.PUBLISHED).select_related("sector", "receiving_agency")
+    return procedures.prefetch_related("channels") if with_channels else procedures
 
 
 def procedure_public_detail(*, code: str) -> Procedure:

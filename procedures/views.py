@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import NoReverseMatch, reverse
+from django.utils.html import format_html, format_html_join
 
 from .filters import ProcedureFilter
 from .models import Agency, DocumentRequirement, Procedure, ProcedureStatus, Sector
@@ -36,17 +37,57 @@ def _select_options(procedure_filter: ProcedureFilter, hidden: set[str]) -> list
                 "label": field.label,
                 "empty": field.empty_label,
                 "options": [(value, label, value == current) for value, label in options],
+                # The <option>s as one escaped string (issue #17: node by node they cost ≈ 1 ms).
+                "options_html": format_html(
+                    '<option value="">{}</option>{}',
+                    field.empty_label,
+                    format_html_join(
+                        "",
+                        '<option value="{}"{}>{}</option>',
+                        ((value, " selected" if value == current else "", label) for value, label in options),
+                    ),
+                ),
             }
         )
     return selects
+
+
+# What a row of the list shows, as plain values: a procedure carries its whole published text, and
+# model instances with `{% url %}` three times a row were most of the page (issue #17).
+ROW_VALUES = ("code", "name", "online_level", "sector__code", "sector__name", "receiving_agency__code",
+              "receiving_agency__name")  # fmt: skip
+_ANY_CODE = "any-code"
+
+
+def _rows(procedures) -> list[dict]:
+    links = {name: reverse(f"procedures:{name}", args=[_ANY_CODE]) for name in ("detail", "sector", "agency")}
+    levels = dict(Procedure._meta.get_field("online_level").choices)
+    return [
+        {
+            "code": p["code"],
+            "name": p["name"],
+            "url": links["detail"].replace(_ANY_CODE, p["code"]),
+            "sector": p["sector__name"],
+            "sector_url": links["sector"].replace(_ANY_CODE, p["sector__code"] or ""),
+            "agency": p["receiving_agency__name"],
+            "agency_url": links["agency"].replace(_ANY_CODE, p["receiving_agency__code"] or ""),
+            "level": p["online_level"],
+            "level_label": levels.get(p["online_level"], p["online_level"]),
+        }
+        for p in procedures
+    ]
 
 
 def _list_page(request: HttpRequest, *, title: str = "", preset: dict | None = None, extra: dict | None = None):
     data = request.GET.copy()
     for key, value in (preset or {}).items():
         data[key] = value
-    procedure_filter = ProcedureFilter(data, queryset=procedures_public())
-    page = Paginator(procedure_filter.qs.order_by("search_text"), PAGE_SIZE).get_page(request.GET.get("page"))
+    procedure_filter = ProcedureFilter(data, queryset=procedures_public(with_channels=False))
+    rows = procedure_filter.qs.order_by("search_text").values(*ROW_VALUES)
+    paginator = Paginator(rows, PAGE_SIZE)
+    # Counted without the sector and agency joins that the rows' values bring into the count.
+    paginator.__dict__["count"] = procedure_filter.qs.order_by().count()
+    page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -56,6 +97,7 @@ def _list_page(request: HttpRequest, *, title: str = "", preset: dict | None = N
             "filter": procedure_filter,
             "selects": _select_options(procedure_filter, hidden=set(preset or {})),
             "page": page,
+            "rows": _rows(page.object_list),
             "title": title,
             "querystring": query.urlencode(),
             "preset": preset or {},

@@ -50,9 +50,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import CharField, F, Func, Q, QuerySet
-from django.db.models.lookups import Exact
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -61,6 +61,7 @@ from procedures.models import Agency, Procedure, ProcedureStatus, ProcessStep
 
 from ..access import AccessScope, leads_every_open_dossier, overseen_agency_ids
 from ..models import Dossier, DossierChannel, DossierStatus, Role
+from ..models.dossiers import CurrentStepRole, current_step_role_is  # noqa: F401 — queues' vocabulary
 
 S = DossierStatus
 
@@ -80,37 +81,6 @@ ROW_FIELDS = (
     "version", "procedure__code", "procedure__name", "agency__code", "agency__name", "step_agency__code",
     "step_agency__name", "assignee__full_name", "assignee__email",
 )  # fmt: skip
-
-
-# ------------------------------------------------------------------------- the step's role
-
-
-class CurrentStepRole(Func):
-    """`snapshot["process"][current_step - 1]["role"]` in SQL (PostgreSQL jsonb or SQLite JSON1).
-
-    The step's role lives in the dossier's process snapshot. Reading it needs the snapshot itself
-    (≈ 2 KB, TOASTed in PostgreSQL): fine for a page of rows, costly for counting a large unit —
-    docs/performance.md ("Back-office queue") measures it and names the column that would replace it.
-    """
-
-    output_field = CharField()
-    arity = 2
-
-    def __init__(self, **extra):
-        super().__init__(F("snapshot"), F("current_step"), **extra)
-
-    def as_sql(self, compiler, connection, **extra_context):
-        snapshot_sql, snapshot_params = compiler.compile(self.source_expressions[0])
-        step_sql, step_params = compiler.compile(self.source_expressions[1])
-        if connection.vendor == "postgresql":
-            sql = f"(({snapshot_sql} -> 'process') -> (({step_sql}) - 1)) ->> 'role'"
-        else:  # SQLite: json_extract with a path built from the step number
-            sql = f"json_extract({snapshot_sql}, '$.process[' || (({step_sql}) - 1) || '].role')"
-        return sql, (*snapshot_params, *step_params)
-
-
-def current_step_role_is(role: str) -> Exact:
-    return Exact(CurrentStepRole(), role)
 
 
 # ------------------------------------------------------------------------------------ queues
@@ -409,28 +379,165 @@ def as_rows(dossiers: QuerySet[Dossier]) -> QuerySet[dict]:
     return dossiers.values(*ROW_VALUES)
 
 
+def branches(condition: Q) -> list[Q]:
+    """The OR-ed branches of a queue's condition (one Q for a condition that is not an OR)."""
+    if condition.connector != Q.OR or condition.negated or len(condition.children) < 2:
+        return [condition]
+    return [child if isinstance(child, Q) else Q(child) for child in condition.children]
+
+
+def _statuses(branch: Q) -> frozenset[str] | None:
+    """The statuses a branch is limited to (None: not limited, as far as its own terms say)."""
+    if branch.connector != Q.AND or branch.negated:
+        return None
+    for child in branch.children:
+        if isinstance(child, tuple) and child[0] == "status":
+            return frozenset([child[1]])
+        if isinstance(child, tuple) and child[0] == "status__in":
+            return frozenset(child[1])
+    return None
+
+
+def count_sql(condition: Q) -> tuple[str, list]:
+    """`SELECT COUNT(*)` of the dossiers matching `condition`, each OR-ed branch on its own index.
+
+    Written as one WHERE … OR …, PostgreSQL ORs bitmaps and must then visit every candidate row in
+    the heap (a bitmap scan is never index-only): 2,500 heap pages for the head of unit's "due soon"
+    at 1M dossiers (docs/performance.md, issue #17). Branches limited to disjoint statuses (the inbox:
+    submitted, or received by post) are counted apart and added up — each an index-only count; others
+    may share dossiers (overdue on the appointment and on the step) and are counted as the UNION of
+    each branch's ids, each an index-only scan of a partial index that includes the id."""
+    parts = []
+    for branch in branches(condition):
+        try:
+            parts.append((branch, Dossier.objects.filter(branch).order_by().values("pk").query.sql_with_params()))
+        except EmptyResultSet:  # a branch on an empty list of agencies: nothing to count there
+            continue
+    if not parts:
+        return "SELECT 0", []
+    statuses = [_statuses(branch) for branch, _sql in parts]
+    disjoint = all(s is not None for s in statuses) and sum(len(s) for s in statuses) == len(
+        frozenset().union(*statuses)
+    )
+    params = [p for _branch, (_sql, query_params) in parts for p in query_params]
+    if disjoint:
+        counts = [f"(SELECT COUNT(*) FROM ({sql}) AS part)" for _branch, (sql, _params) in parts]  # noqa: S608
+        return "SELECT " + " + ".join(counts), params
+    union = " UNION ".join(sql for _branch, (sql, _params) in parts)  # no ORDER BY or LIMIT: SQLite takes it too
+    return f"SELECT COUNT(*) FROM ({union}) AS found", params  # noqa: S608
+
+
+# Compiled count statements per scope (the SQL text and where the request's times go in its
+# parameters): compiling the queues' conditions through the ORM cost ≈ 3 ms of CPU a page, more than
+# the counts themselves. The text depends only on the user's roles; the times are set per request.
+_COUNT_STATEMENTS: dict[tuple, tuple[str, list, list[tuple[int, str]], list]] = {}
+_COUNT_STATEMENTS_MAX = 2048
+
+
+def _scope_key(scope: AccessScope) -> tuple:
+    """Everything a queue's condition reads of the scope (onestop.access), as a hashable key."""
+    return (
+        scope.user.pk,
+        tuple(sorted((role, tuple(sorted(ids))) for role, ids in scope.roles.items())),
+        tuple(sorted(scope.led)),
+        tuple(sorted(scope.not_led)),
+        leads_every_open_dossier(scope),
+    )
+
+
+def _moments(now: dt.datetime) -> dict[str, dt.datetime]:
+    """The times a condition derives from `now`: itself, the due-soon horizon, local midnight."""
+    return {"now": now, "horizon": due_soon_horizon(now), "midnight": start_of_day(now)}
+
+
+def _counts_statement(scope: AccessScope, now: dt.datetime) -> tuple[str, list, list]:
+    """(SQL, parameters, the applicable queues) of queue_counts, compiled once per scope."""
+    # PostgreSQL only: there the compiled parameters are the datetimes themselves (SQLite's are
+    # already strings, which cannot be told apart safely); the embedded SQLite demo compiles each time.
+    reuse = connection.vendor == "postgresql"
+    key = _scope_key(scope) if reuse else None
+    moments = _moments(now)
+    entry = _COUNT_STATEMENTS.get(key) if reuse else None
+    if entry is None:
+        applicable = queues_for(scope=scope, now=now)
+        parts: list[str] = []
+        params: list = []
+        for _queue, condition in applicable:
+            sql, query_params = count_sql(condition)
+            parts.append(f"({sql})")
+            params.extend(query_params)
+        by_value = {value: name for name, value in moments.items()}
+        slots = [(i, by_value[p]) for i, p in enumerate(params) if isinstance(p, dt.datetime) and p in by_value]
+        if not reuse or any(isinstance(p, dt.datetime) and p not in by_value for p in params):
+            return "SELECT " + ", ".join(parts), params, [queue for queue, _c in applicable]  # not reusable
+        entry = ("SELECT " + ", ".join(parts), params, slots, [queue.key for queue, _c in applicable])
+        if len(_COUNT_STATEMENTS) >= _COUNT_STATEMENTS_MAX:
+            _COUNT_STATEMENTS.clear()
+        _COUNT_STATEMENTS[key] = entry
+    sql, params, slots, keys = entry
+    params = list(params)
+    for index, name in slots:
+        params[index] = moments[name]
+    return sql, params, [QUEUES_BY_KEY[k] for k in keys]
+
+
 def queue_counts(*, scope: AccessScope, now: dt.datetime | None = None) -> dict[str, int]:
     """The number of dossiers in each applicable queue, in ONE SQL statement.
 
     One scalar sub-select per queue (`SELECT (SELECT COUNT(*) …), (SELECT COUNT(*) …), …`): each
-    counts on its own index. A single scan with conditional aggregates (`COUNT(*) FILTER (WHERE …)`)
-    would have to read the union of all queues — every visible dossier due or in hand — and was
-    slower at 1M dossiers (docs/performance.md, "Back-office queue").
+    counts on its own indexes (`count_sql`). A single scan with conditional aggregates
+    (`COUNT(*) FILTER (WHERE …)`) would have to read the union of all queues — every visible dossier
+    due or in hand — and was slower at 1M dossiers (docs/performance.md, "Back-office queue").
     """
-    applicable = queues_for(scope=scope, now=now)
+    sql, params, applicable = _counts_statement(scope, now or timezone.now())
     if not applicable:
         return {}
-    parts: list[str] = []
-    params: list = []
-    for queue, condition in applicable:
-        sql, query_params = Dossier.objects.filter(condition).order_by().values("pk").query.sql_with_params()
-        parts.append(f"(SELECT COUNT(*) FROM ({sql}) AS {queue.key}_rows)")  # noqa: S608 — compiled by Django
-        params.extend(query_params)
     with connection.cursor() as cursor:
         # The fragments are Django-compiled queries with placeholders; the values go as parameters.
-        cursor.execute("SELECT " + ", ".join(parts), params)
+        cursor.execute(sql, params)
         row = cursor.fetchone()
-    return {queue.key: int(value) for (queue, _), value in zip(applicable, row, strict=True)}
+    return {queue.key: int(value) for queue, value in zip(applicable, row, strict=True)}
+
+
+_ROW_STATEMENTS: dict[tuple, tuple[str, list, list[tuple[int, str]]]] = {}
+
+
+def first_rows(*, scope: AccessScope, queues: list[Queue], now: dt.datetime, limit: int) -> dict[str, list[dict]]:
+    """The first `limit` rows (ROW_VALUES) of each queue — the back office's home.
+
+    On PostgreSQL in ONE statement (`SELECT 'inbox', t.* FROM (… LIMIT 5) t UNION ALL …`), compiled
+    once per scope like the counts (the ORM compiled seven row queries a home page: ≈ 7 ms of CPU,
+    issue #17); elsewhere one query per queue."""
+    if connection.vendor != "postgresql" or not queues:
+        return {q.key: list(as_rows(queue_dossiers(queue=q, scope=scope, now=now))[:limit]) for q in queues}
+    key = (_scope_key(scope), tuple(q.key for q in queues), limit)
+    moments = _moments(now)
+    entry = _ROW_STATEMENTS.get(key)
+    if entry is None:
+        parts, params = [], []
+        for queue in queues:
+            rows = as_rows(queue_dossiers(queue=queue, scope=scope, now=now))[:limit]
+            sql, query_params = rows.query.sql_with_params()
+            parts.append(f"SELECT %s AS queue_key, t.* FROM ({sql}) AS t")  # noqa: S608 — compiled by Django
+            params.extend([queue.key, *query_params])
+        by_value = {value: name for name, value in moments.items()}
+        slots = [(i, by_value[p]) for i, p in enumerate(params) if isinstance(p, dt.datetime) and p in by_value]
+        entry = (" UNION ALL ".join(parts), params, slots)
+        if not any(isinstance(p, dt.datetime) and p not in by_value for p in params):
+            if len(_ROW_STATEMENTS) >= _COUNT_STATEMENTS_MAX:
+                _ROW_STATEMENTS.clear()
+            _ROW_STATEMENTS[key] = entry
+    sql, params, slots = entry
+    params = list(params)
+    for index, name in slots:
+        params[index] = moments[name]
+    out: dict[str, list[dict]] = {q.key: [] for q in queues}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        names = [column[0] for column in cursor.description]
+        for row in cursor.fetchall():
+            out[row[0]].append(dict(zip(names[1:], row[1:], strict=True)))
+    return out
 
 
 # ------------------------------------------------------------ reads the pages need besides

@@ -46,6 +46,7 @@ from .queues import (
     QUEUES_BY_SLUG,
     Queue,
     as_rows,
+    first_rows,
     overseen_ids,
     queue_counts,
     queue_dossiers,
@@ -185,9 +186,8 @@ def home_context(request: HttpRequest) -> dict[str, Any]:
     scope = access_scope(request.user)
     now = timezone.now()
     nav, _counts = _navigation(scope, now)
-    first = [
-        (item, list(as_rows(queue_dossiers(queue=item["queue"], scope=scope, now=now))[:HOME_ROWS])) for item in nav
-    ]
+    found = first_rows(scope=scope, queues=[item["queue"] for item in nav], now=now, limit=HOME_ROWS)
+    first = [(item, found[item["queue"].key]) for item in nav]
     # The reasons of every oversight section's rows in one query.
     reasons = reasons_for({d["id"] for item, rows in first if item["queue"].oversight for d in rows})
     sections = [{**item, "rows": _rows(rows, item["queue"], now, reasons=reasons)} for item, rows in first]

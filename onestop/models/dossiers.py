@@ -10,8 +10,12 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.db.models import CharField, F, Func
+from django.db.models.lookups import Exact
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+
+from .roles import Role
 
 
 class DossierStatus(models.TextChoices):
@@ -65,6 +69,40 @@ class DossierChannel(models.IntegerChoices):
     COUNTER = 1, _("At the counter")
     ONLINE = 2, _("Online")
     POST = 3, _("By public post")
+
+
+class CurrentStepRole(Func):
+    """`snapshot["process"][current_step - 1]["role"]` in SQL (PostgreSQL jsonb or SQLite JSON1).
+
+    The step's role lives in the dossier's process snapshot. Reading it needs the snapshot itself
+    (≈ 2 KB, TOASTed in PostgreSQL), ≈ 8 µs a row: the approval queue reads it from the partial index
+    `dossier_approval` instead, whose predicate is this very expression (docs/performance.md).
+    """
+
+    output_field = CharField()
+    arity = 2
+
+    def __init__(self, **extra):
+        super().__init__(F("snapshot"), F("current_step"), **extra)
+
+    def as_sql(self, compiler, connection, **extra_context):
+        snapshot_sql, snapshot_params = compiler.compile(self.source_expressions[0])
+        step_sql, step_params = compiler.compile(self.source_expressions[1])
+        if connection.vendor == "postgresql":
+            sql = f"(({snapshot_sql} -> 'process') -> (({step_sql}) - 1)) ->> 'role'"
+        else:  # SQLite: json_extract with a path built from the step number
+            sql = f"json_extract({snapshot_sql}, '$.process[' || (({step_sql}) - 1) || '].role')"
+        return sql, (*snapshot_params, *step_params)
+
+
+def current_step_role_is(role: str) -> Exact:
+    return Exact(CurrentStepRole(), role)
+
+
+# The statuses whose deadlines run (onestop.backoffice.queues.AFTER_RECEIPT_RUNNING).
+_RUNNING = models.Q(status__in=["received", "processing", "awaiting_payment"])
+# Received and not finished (onestop.backoffice.queues.IN_PROGRESS).
+_IN_PROGRESS = models.Q(status__in=["received", "processing", "supplement_requested", "awaiting_payment"])
 
 
 class Dossier(models.Model):
@@ -177,6 +215,54 @@ class Dossier(models.Model):
             # The due-soon and overdue queues per desk and per unit (bench/queue_page.py, EXPLAIN).
             models.Index(fields=["agency", "status", "due_at"], name="dossier_agency_status_due"),
             models.Index(fields=["step_agency", "status", "due_at"], name="dossier_unit_status_appt"),
+            # Partial indexes for the deadline queues' counts (onestop.backoffice.queues.count_sql: one
+            # index-only scan per branch, the id included for the UNION of the branches). With the full
+            # indexes above PostgreSQL misjudged "status submitted/running AND deadline in a range" (it
+            # multiplies the two selectivities; the columns are correlated) and read the province-wide
+            # (status, deadline) range, then the heap: the head of unit's overdue count took 10 ms, due
+            # soon 16 ms at 1M dossiers (docs/performance.md, issue #17).
+            models.Index(
+                fields=["check_due_at"],
+                name="dossier_submitted_check",
+                include=["agency", "id"],
+                condition=models.Q(status="submitted"),
+            ),
+            models.Index(
+                fields=["step_agency", "step_due_at"],
+                name="dossier_running_unit_step",
+                include=["due_at", "id"],
+                condition=_RUNNING,
+            ),
+            # These two also count "in progress" (received and not finished: the running statuses and
+            # the supplement requested), the status included to tell them apart without the heap.
+            models.Index(
+                fields=["step_agency", "due_at"],
+                name="dossier_running_unit_appt",
+                include=["step_due_at", "status", "id"],
+                condition=_IN_PROGRESS,
+            ),
+            models.Index(
+                fields=["agency", "due_at"],
+                name="dossier_running_desk_appt",
+                include=["status", "id"],
+                condition=_IN_PROGRESS,
+            ),
+            # "Waiting for assignment" (onestop.backoffice.queues._pool): its count is index-only.
+            models.Index(
+                fields=["step_agency", "step_due_at"],
+                name="dossier_pool",
+                include=["id"],
+                condition=models.Q(assignee__isnull=True, status__in=["received", "processing"]),
+            ),
+            # "Waiting for approval" (_approval): the current step's role is read from the snapshot
+            # (CurrentStepRole, ≈ 8 µs a row to detoast); as this index's predicate it is evaluated once,
+            # when the row is written, and the count is index-only (11 ms → 0.1 ms at 1M dossiers).
+            models.Index(
+                fields=["step_agency", "step_due_at"],
+                name="dossier_approval",
+                include=["assignee", "id"],
+                condition=models.Q(status="processing") & models.Q(current_step_role_is(Role.APPROVER)),
+            ),
             # Form 07 and the register line of form 01: an agency's receptions in order.
             models.Index(fields=["agency", "received_at"], name="dossier_agency_received"),
             # "Received today" of leaders and heads of unit: a day's range, then their agencies (issue #12).

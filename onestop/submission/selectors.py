@@ -19,6 +19,17 @@ def dossiers_of_applicant(*, user) -> QuerySet[Dossier]:
     return Dossier.objects.filter(applicant=user).select_related("procedure", "agency").order_by("-created_at", "-pk")
 
 
+def dossier_rows_of_applicant(*, user) -> QuerySet[dict]:
+    """What "Hồ sơ của tôi" shows of each dossier, newest first, as plain values: no snapshot or form
+    answers (≈ 2 KB of JSON a dossier, TOASTed) and no model instances (issue #17). Walks the
+    (applicant, -created_at) index."""
+    return (
+        Dossier.objects.filter(applicant=user)
+        .order_by("-created_at", "-pk")
+        .values("public_id", "code", "status", "wizard_step", "submitted_at", "due_at", "procedure__name")
+    )
+
+
 def drafts_of(*, applicant, procedure) -> QuerySet[Dossier]:
     """The applicant's drafts of one procedure, the most recently edited first (the start page offers
     to resume them instead of adding another)."""

@@ -14,7 +14,9 @@ from onestop.access import access_scope
 from onestop.backoffice.filters import DossierQueueFilter
 from onestop.backoffice.queues import (
     QUEUES_BY_KEY,
+    as_rows,
     due_soon_horizon,
+    first_rows,
     queue_counts,
     queue_dossiers,
 )
@@ -193,6 +195,44 @@ def test_counts_are_one_query_and_match_the_queues(office, django_assert_num_que
     assert counts == {
         "mine": 1, "pool": 2, "approval": 1, "due_soon": 2, "overdue": 1, "in_progress": 3, "received_today": 0
     }  # fmt: skip
+
+
+def test_counts_follow_the_clock_and_count_a_dossier_late_twice_once(office):
+    """The count statement is compiled once per scope (queues._counts_statement) and the request's
+    times set in it: an hour later the step due soon is overdue. A dossier late both on its
+    appointment and on its step is one dossier (the branches' UNION, not their sum)."""
+    both = at_step(office, 2, step_due_at=NOW - dt.timedelta(hours=1), due_at=NOW - dt.timedelta(minutes=5))
+    soon = at_step(office, 2, step_due_at=NOW + dt.timedelta(minutes=30), due_at=NOW + dt.timedelta(days=5))
+    make(office, check_due_at=NOW + dt.timedelta(hours=1))  # the inbox: submitted, and a parcel received by post
+    make(office, status=S.RECEIVED, channel=DossierChannel.POST, current_step=1)
+    calendar_settled()
+    for user in (office.receptionist, office.approver):
+        scope = access_scope(user)
+        for now in (NOW, NOW + dt.timedelta(hours=1)):
+            counts = queue_counts(scope=scope, now=now)
+            for key, count in counts.items():
+                assert count == queue_dossiers(queue=QUEUES_BY_KEY[key], scope=scope, now=now).count(), (key, now)
+        assert queue_counts(scope=scope, now=NOW)["overdue"] == 1
+        assert soon.pk in ids("overdue", user, now=NOW + dt.timedelta(hours=1)) and both.pk in ids("overdue", user)
+    assert queue_counts(scope=access_scope(office.receptionist), now=NOW)["inbox"] == 2
+
+
+def test_home_rows_are_each_queues_first_rows(office, django_assert_num_queries):
+    """first_rows (the home page: one statement on PostgreSQL, compiled once per scope) gives what
+    each queue's own query gives, in its order, an hour later too."""
+    for hours in range(-3, 4):
+        at_step(office, 2, step_due_at=NOW + dt.timedelta(hours=hours), due_at=NOW + dt.timedelta(hours=2 * hours))
+        make(office, check_due_at=NOW + dt.timedelta(hours=hours))
+    calendar_settled()
+    scope = access_scope(office.approver)
+    queues = [QUEUES_BY_KEY[key] for key in ("mine", "pool", "due_soon", "overdue", "in_progress")]
+    for now in (NOW, NOW + dt.timedelta(hours=1)):
+        with django_assert_num_queries(1 if connection.vendor == "postgresql" else len(queues)):
+            found = first_rows(scope=scope, queues=queues, now=now, limit=5)
+        for queue in queues:
+            expected = list(as_rows(queue_dossiers(queue=queue, scope=scope, now=now))[:5])
+            assert found[queue.key] == expected, (queue.key, now)
+    assert found["overdue"] and found["due_soon"]
 
 
 def test_staff_scope_is_one_query(office, django_assert_num_queries):

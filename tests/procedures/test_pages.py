@@ -35,7 +35,7 @@ def test_list_search_ignores_marks(client, catalogue):
 )
 def test_filters(client, catalogue, params, expected):
     response = client.get(reverse("procedures:list"), params)
-    names = {p.name for p in response.context["page"].object_list}
+    names = {p["name"] for p in response.context["rows"]}
     assert names == expected
 
 
@@ -107,8 +107,10 @@ def _more(n):
 
 
 def test_list_page_query_count_is_constant(client, db, django_assert_num_queries):
+    """4 queries: the count, the rows, the sectors and agencies of the selects (the channels are not
+    shown on the list: not fetched, issue #17)."""
     procedures_import(records=_more(3))
-    with django_assert_num_queries(5) as small:
+    with django_assert_num_queries(4) as small:
         client.get(reverse("procedures:list"))
     procedures_import(records=_more(30))
     with django_assert_num_queries(len(small.captured_queries)):

@@ -281,7 +281,8 @@ INSERT INTO onestop_dossier (
     organisation_name, organisation_tax_code, form_data, delivery_method, delivery_address, delivery_phone,
     declaration_accepted, snapshot, wizard_step, created_at, updated_at, submitted_at, check_due_at, received_at,
     due_at, resolved_at, closed_at, withdraw_reason, current_step, step_agency_id, assignee_id, step_due_at, paused_at,
-    remaining_minutes, step_remaining_minutes, supplement_requests, extensions, version
+    remaining_minutes, step_remaining_minutes, supplement_requests, extensions, version,
+    delivery_province_code, delivery_ward_code, pickup_address, search_text
 )
 SELECT
     gen_random_uuid(),
@@ -322,7 +323,8 @@ SELECT
     NULL,
     CASE WHEN q.status = 'supplement_requested' THEN 1 ELSE 0 END,
     0,
-    1 + floor(r_n * 5)::int
+    1 + floor(r_n * 5)::int,
+    '', '', '', ''
 FROM q
 JOIN bq_citizen c ON c.n = q.i %% %(citizens)s
 LEFT JOIN bq_staff s ON s.agency_id = q.step_agencies[q.step] AND s.role = q.step_roles[q.step]

@@ -1,0 +1,98 @@
+"""Each work queue's count reads the index meant for it (issue #17), on PostgreSQL.
+
+The counts are a UNION of one index-only scan per branch of the queue's condition (queues.count_sql)
+over partial indexes of the open dossiers (migration dossier_queue_partial_indexes): with the full
+(status, deadline) indexes PostgreSQL misjudged "running AND deadline passed" (correlated columns)
+and read the province's whole range, then the heap — 10 to 35 ms at 1M dossiers instead of < 1 ms
+(docs/performance.md). A plan that stops using them is a regression these tests name."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from onestop.access import access_scope
+from onestop.backoffice.queues import QUEUES_BY_KEY, count_sql, queue_condition
+from onestop.models import Dossier, DossierStatus, Role, StaffRole
+from tests.onestop import test_deadlines_support as support
+from tests.onestop.test_deadlines_support import build_dossier, staff
+
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL only: query plans"),
+]
+org = support.org
+S = DossierStatus
+
+# The indexes each queue's count must read: every group, one index of each group (on a small table the
+# planner may take a desk's full index for a branch; the partial ones are what make 1M fast).
+DESK_CHECK = ("dossier_submitted_check", "dossier_agency_status_check", "dossier_agency_status_due")
+INTENDED = {
+    "inbox": [DESK_CHECK],
+    "pool": [("dossier_pool",)],
+    "approval": [("dossier_approval",)],
+    "mine": [],
+    "overdue": [("dossier_running_unit_step",), ("dossier_running_desk_appt",)],
+    "due_soon": [("dossier_running_unit_step",), ("dossier_running_desk_appt",), ("dossier_running_unit_appt",)],
+    "in_progress": [("dossier_running_unit_appt", "dossier_running_desk_appt")],
+}
+
+
+@pytest.fixture
+def officer(org):
+    """6,000 dossiers over three years, 3 % open, at two desks and a unit; an officer holding every
+    processing role at the department and its unit (so that every queue applies)."""
+    now = timezone.now()
+    snapshot = {"process": [{"role": "receptionist"}, {"role": "specialist"}, {"role": "approver"}]}
+    rows = []
+    for i in range(6_000):
+        open_ = i % 33 == 0
+        status = (S.SUBMITTED, S.RECEIVED, S.PROCESSING, S.AWAITING_PAYMENT)[i % 4] if open_ else S.RETURNED
+        rows.append(
+            build_dossier(
+                org,
+                agency=(org.department, org.other)[i % 2],
+                status=status,
+                received_at=now - dt.timedelta(days=i % 1000, hours=1),
+                check_due_at=now + dt.timedelta(hours=(i % 48) - 24),
+                due_at=now + dt.timedelta(days=(i % 20) - 5),
+                step_agency=org.unit if open_ and status != S.SUBMITTED else None,
+                step_due_at=now + dt.timedelta(hours=(i % 60) - 20) if open_ else None,
+                current_step=(i % 3) + 1 if open_ else None,
+                snapshot=snapshot,
+            )
+        )
+    Dossier.objects.bulk_create(rows, batch_size=5000)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE onestop_dossier")
+    user = staff(org.department, Role.RECEPTIONIST)
+    for agency, role in ((org.department, Role.SPECIALIST), (org.unit, Role.SPECIALIST), (org.unit, Role.APPROVER)):
+        StaffRole.objects.create(user=user, agency=agency, role=role)
+    return user
+
+
+def _plans(user) -> dict[str, str]:
+    scope = access_scope(user, fresh=True)
+    plans = {}
+    for key in INTENDED:
+        condition = queue_condition(queue=QUEUES_BY_KEY[key], scope=scope)
+        assert condition is not None, key
+        sql, params = count_sql(condition)
+        with connection.cursor() as cursor:
+            cursor.execute("EXPLAIN " + sql, params)
+            plans[key] = "\n".join(row[0] for row in cursor.fetchall())
+    return plans
+
+
+def test_each_queue_is_counted_from_its_own_index(officer):
+    plans = _plans(officer)
+    for key, groups in INTENDED.items():
+        for group in groups:
+            assert any(index in plans[key] for index in group), (key, group, plans[key])
+        assert "Seq Scan on onestop_dossier" not in plans[key], (key, plans[key])
+    # The two queues whose counts now need no heap at all.
+    for key, index in (("pool", "dossier_pool"), ("approval", "dossier_approval")):
+        assert f"Index Only Scan using {index}" in plans[key], plans[key]
