@@ -23,7 +23,8 @@ Statistics (aggregates, no dossier): a leader reads those of their agency's subt
 `statistics_agencies_for`); nobody reads another agency's.
 
 Roles count only while active, in an active agency. `access_scope(user)` reads them once per
-request (one query, plus one for the agency tree when the user is a leader). `dossier_for` fetches
+request (one query, plus one for the agency tree when the user is a leader); `access_scopes(users)`
+builds the same scopes for many users at once (a notification fan-out: one query for them all). `dossier_for` fetches
 and authorises in one call and answers the same 404 for "missing" and "not yours". Every staff read
 of a citizen's dossier page, file or form is recorded in DossierAccessLog (Decree 13/2023 art. 27:
 the processing of personal data is logged), which agency admins review in /admin/.
@@ -33,7 +34,7 @@ from __future__ import annotations
 
 import enum
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import wraps
 
@@ -44,7 +45,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 
 from procedures.models import Agency
-from procedures.selectors import agency_subtree, agency_subtree_ids
+from procedures.selectors import agency_subtree_ids, agency_subtree_in
 
 from .models import (
     AccessKind,
@@ -182,15 +183,53 @@ def access_scope(user, *, fresh: bool = False) -> AccessScope:
     cached = getattr(user, "_access_scope", None)
     if cached is not None and not fresh:
         return cached
+    staff_roles = list(_active_roles().filter(user=user))
+    tree = None
+    if any(staff_role.role == Role.LEADER for staff_role in staff_roles):
+        tree = dict(Agency.objects.values_list("pk", "parent_id"))
+    return _scope_of(user, staff_roles, tree)
+
+
+def access_scopes(users: Iterable, *, parents: dict[int, int | None] | None = None) -> dict[int, AccessScope]:
+    """`access_scope` for many users at once (a notification fan-out), by user pk: the same scopes,
+    from one query for the roles of them all, plus one for the agency tree when one of them is a
+    leader and the caller did not pass the tree (`parents`, pk → parent pk). Each scope is remembered
+    on its user object, as `access_scope` does, so that later calls for these objects cost nothing."""
+    by_pk: dict[int, list] = {}
+    for user in users:
+        if getattr(user, "is_authenticated", False):
+            by_pk.setdefault(user.pk, []).append(user)
+    if not by_pk:
+        return {}
+    roles_of: dict[int, list[StaffRole]] = {pk: [] for pk in by_pk}
+    for staff_role in _active_roles().filter(user_id__in=sorted(by_pk)).order_by("user_id", "pk"):
+        roles_of[staff_role.user_id].append(staff_role)
+    if parents is None and any(r.role == Role.LEADER for rows in roles_of.values() for r in rows):
+        parents = dict(Agency.objects.values_list("pk", "parent_id"))
+    scopes: dict[int, AccessScope] = {}
+    for pk, objects in by_pk.items():
+        scopes[pk] = _scope_of(objects[0], roles_of[pk], parents)
+        for user in objects[1:]:
+            user._access_scope = scopes[pk]
+    return scopes
+
+
+def _active_roles() -> QuerySet[StaffRole]:
+    """Roles count only while active, in an active agency."""
+    return StaffRole.objects.filter(active=True, agency__active=True).select_related("agency")
+
+
+def _scope_of(user, staff_roles: Iterable[StaffRole], tree: dict[int, int | None] | None) -> AccessScope:
+    """The scope from the user's active roles; `tree` (pk → parent pk) is needed for a leader."""
     roles: dict[str, set[int]] = {}
     agencies: dict[int, Agency] = {}
-    for staff_role in StaffRole.objects.filter(user=user, active=True, agency__active=True).select_related("agency"):
+    for staff_role in staff_roles:
         roles.setdefault(staff_role.role, set()).add(staff_role.agency_id)
         agencies[staff_role.agency_id] = staff_role.agency
     led: frozenset[int] = frozenset()
     not_led: frozenset[int] = frozenset()
     if Role.LEADER in roles:
-        subtree, others = agency_subtree(agency_ids=roles[Role.LEADER])
+        subtree, others = agency_subtree_in(parents=tree or {}, agency_ids=roles[Role.LEADER])
         led, not_led = frozenset(subtree), frozenset(others)
     scope = AccessScope(
         user=user,
