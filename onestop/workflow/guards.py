@@ -52,19 +52,31 @@ class Guard:
         return TRANSITIONS[self.action].sources if self.action in TRANSITIONS else frozenset()
 
 
-@dataclass(frozen=True)
 class Who:
-    """The actor as a guard sees them: a user with their scope, or the system itself."""
+    """The actor as a guard sees them: a user with their scope, or the system itself.
 
-    user: object = None
-    scope: AccessScope | None = None
-    system: bool = False
+    `Who.of` reads the scope only when a guard asks for it: an owner's action (submit, withdraw)
+    needs none of the roles."""
+
+    def __init__(self, user: object = None, scope: AccessScope | None = None, system: bool = False) -> None:
+        self.user = user
+        self.system = system
+        self._scope = scope
+        self._load: Callable[[], AccessScope] | None = None
+
+    @property
+    def scope(self) -> AccessScope | None:
+        if self._scope is None and self._load is not None:
+            self._scope, self._load = self._load(), None
+        return self._scope
 
     @classmethod
     def of(cls, user, *, system: bool = False, fresh: bool = False) -> Who:
         if system:
             return cls(user=None, scope=None, system=True)
-        return cls(user=user, scope=access_scope(user, fresh=fresh))
+        who = cls(user=user)
+        who._load = lambda: access_scope(user, fresh=fresh)
+        return who
 
 
 def _place(dossier: Dossier, at: str) -> int | None:
