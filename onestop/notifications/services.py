@@ -343,30 +343,28 @@ def citizen_channels(*, user) -> tuple[str, ...]:
 
 @transaction.atomic
 def dossier_event_notify(*, event_id: int) -> list[Notification]:
-    """Turn one dossier event into messages; safe to run twice (the second run creates nothing)."""
+    """Turn one dossier event into messages; safe to run twice (the second run creates nothing).
+    Every recipient's rows in one INSERT (notify_users)."""
     event = (
-        DossierEvent.objects.select_related("dossier__procedure", "dossier__agency", "dossier__applicant")
+        DossierEvent.objects.select_related(
+            "dossier__procedure", "dossier__agency", "dossier__applicant__notification_preference"
+        )
         .filter(pk=event_id)
         .first()
     )
     if event is None:
         logger.warning("dossier event %s no longer exists: nothing to notify", event_id)
         return []
-    rows: list[Notification] = []
+    messages: list[Outgoing] = []
     for recipient in event_recipients(event=event):
         for_staff = recipient.kind.startswith("staff.")
         context = dossier_context(dossier=event.dossier, event=event, for_staff=for_staff)
         if for_staff:
             context["link"] = staff_link_for(user=recipient.user, dossier=event.dossier)
-        rows += notify_user(
-            user=recipient.user,
-            kind=recipient.kind,
-            context=context,
-            channels=recipient.channels,
-            dedup_key=f"event:{event.pk}",
-            event=event,
+        messages.append(
+            Outgoing(recipient.user, recipient.kind, context, recipient.channels, f"event:{event.pk}", event=event)
         )
-    return rows
+    return notify_users(messages=messages)
 
 
 # ----------------------------------------------------------------------- in-app and choices
