@@ -182,7 +182,8 @@ def in_process(drafts: list[dict], profile: bool) -> None:
                 elapsed = time.process_time() - started
                 if profiler is not None:
                     profiler.disable()
-            assert response.status_code == 302, (key, response.status_code)
+            if response.status_code != 302:
+                raise SystemExit(f"{key}: HTTP {response.status_code} (expected a redirect)")
             if i >= 3:  # the first ones warm the process (templates, libmagic, URL patterns)
                 cpu[key].append(elapsed * 1000)
                 queries[key].append(len(captured))
