@@ -19,6 +19,7 @@ and the digest's aggregate is timed. Prints Markdown tables for docs/performance
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import os
 import resource
@@ -195,10 +196,10 @@ def measure(label: str, call, *, trace: bool = True):
 
     if trace:
         tracemalloc.start()
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     with connection.execute_wrapper(count):
         result = call()
-    elapsed = time.perf_counter() - started
+    elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
     peak = 0
     if trace:
         _, peak = tracemalloc.get_traced_memory()
@@ -208,6 +209,7 @@ def measure(label: str, call, *, trace: bool = True):
         "label": label,
         "result": result,
         "seconds": elapsed,
+        "cpu": cpu,  # this process only (Python, the driver); PostgreSQL's own time is not in it
         "queries": stats["queries"],
         "slowest": stats["slowest"],
         "py_peak_mib": peak / 2**20,
@@ -220,6 +222,7 @@ def main() -> None:
     parser.add_argument("--dossiers", type=int, default=1_000_000)
     parser.add_argument("--agencies", type=int, default=200)
     parser.add_argument("--fanout", type=int, default=1000, help="crossings of the fan-out sample")
+    parser.add_argument("--profile", action="store_true", help="cProfile the fan-out: its top entries by own time")
     args = parser.parse_args()
 
     server.ensure_database()
@@ -260,10 +263,38 @@ def main() -> None:
     # Batches taken evenly through the run, so that every kind of crossing is in the sample.
     wanted = max(1, args.fanout // settings.DEADLINE_NOTIFY_BATCH_SIZE)
     sample = batches[:: max(1, len(batches) // wanted)][:wanted]
-    with mock.patch("onestop.notifications.services.queue_delivery"):
+    # As in a worker that has run before: URL patterns and message templates loaded (once per process).
+    from django.urls import reverse
+
+    from onestop.notifications.rendering import render_message
+
+    reverse("onestop:home")
+    for kind in sorted(set(services.TEMPLATES.values())):
+        render_message(kind=kind, context={}, language="vi")
+    profiler = None
+    if args.profile:
+        import cProfile
+
+        profiler = cProfile.Profile()
+
+    def fan_out() -> int:
+        if profiler is not None:
+            profiler.enable()
+        try:
+            return sum(services.deadline_crossings_notify(crossing_ids=b) for b in sample)
+        finally:
+            if profiler is not None:
+                profiler.disable()
+
+    from onestop.notifications import services as notifications
+
+    with contextlib.ExitStack() as no_delivery:  # messages recorded; their delivery is not queued
+        for name in ("queue_delivery", "queue_deliveries"):
+            if hasattr(notifications, name):
+                no_delivery.enter_context(mock.patch.object(notifications, name))
         fanout = measure(
             f"fan-out of {sum(len(b) for b in sample)} crossings ({len(sample)} tasks)",
-            lambda: sum(services.deadline_crossings_notify(crossing_ids=b) for b in sample),
+            fan_out,
             trace=False,  # Python-bound: tracemalloc would slow it down
         )
     threshold = Calendars().threshold(ANCHOR, RULE_BY_KIND[DeadlineKind.DUE_SOON].working_minutes())
@@ -285,12 +316,21 @@ def main() -> None:
         )
     first = runs[0]["result"].crossings
     print("\nfirst sweep by kind: " + ", ".join(f"{kind} {count:,}" for kind, count in first.items()))
-    print("\n| other | result | queries | time s | Python peak MiB |")
-    print("|---|---|---|---|---|")
+    print("\n| other | result | queries | time s | CPU s in process | Python peak MiB |")
+    print("|---|---|---|---|---|---|")
     print(f"| {fanout['label']} | {fanout['result']:,} messages | {fanout['queries']} | {fanout['seconds']:.2f} "
-          "| not traced |")  # fmt: skip
+          f"| {fanout['cpu']:.2f} | not traced |")  # fmt: skip
     print(f"| {digest['label']} | {len(digest['result'])} agencies | {digest['queries']} | {digest['seconds']:.2f} "
-          f"| {digest['py_peak_mib']:.1f} |")  # fmt: skip
+          f"| {digest['cpu']:.2f} | {digest['py_peak_mib']:.1f} |")  # fmt: skip
+    print(f"\nload average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    if profiler is not None:
+        import pstats
+
+        print("\nfan-out profile (cProfile), top entries by cumulative and own time:\n```")
+        stats = pstats.Stats(profiler)
+        stats.sort_stats("cumulative").print_stats(25)
+        stats.sort_stats("tottime").print_stats(15)
+        print("```")
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 """Online submission latency and throughput with two 200 KB files, on PostgreSQL, over HTTP.
 
-    .venv/bin/python bench/submission.py [--dossiers 200] [--concurrency 2]
+    .venv/bin/python bench/submission.py [--dossiers 200] [--concurrency 2] [--in-process 33] [--profile]
 
 Prepares N drafts (applicant, form and delivery filled in, through the services) for N bench
 citizens, then each client submits over HTTP what a browser does at the end of the wizard:
@@ -51,8 +51,9 @@ def prepare(n: int) -> list[dict]:
             email=f"bench{i}@bench.vn",
             defaults={"full_name": "Nguyễn Văn Thử", "cccd": None, "phone": "0912345678", "address": "Thủ Dầu Một"},
         )
-        user.set_password("x")
-        user.save()
+        if _:  # the sessions below log them in: no password to hash (PBKDF2 took most of the set-up)
+            user.set_unusable_password()
+            user.save()
         dossier = dossier_draft_create(procedure=procedure, applicant=user)
         dossier.applicant_id_number = "074090001234"
         dossier.form_data = {f.key: _value(f) for f in procedure.form_fields.all()}
@@ -150,15 +151,81 @@ def run(base: str, drafts: list[dict], concurrency: int) -> dict:
     return {"results": results, "errors": errors, "seconds": time.perf_counter() - started}
 
 
+def in_process(drafts: list[dict], profile: bool) -> None:
+    """The same two requests through Django's test client in this process (no HTTP, no other process):
+    queries and CPU milliseconds per request — figures that do not depend on the machine's load —
+    and, with --profile, cProfile's top entries for them."""
+    import cProfile
+    import pstats
+
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    profiler = cProfile.Profile() if profile else None
+    cpu: dict[str, list[float]] = {"documents": [], "submit": []}
+    queries: dict[str, list[int]] = {"documents": [], "submit": []}
+    for i, draft in enumerate(drafts):
+        client = Client(HTTP_HOST="127.0.0.1")
+        client.cookies["sessionid"] = draft["session"]
+        files = [_upload(f"trang-{k}.pdf", pdf_bytes(200 * 1024, f"{draft['public_id']}-{k}")) for k in (1, 2)]
+        steps = (
+            ("documents", f"/ho-so/{draft['public_id']}/buoc/documents/", {"next": "1", "file-GT01": files}),
+            ("submit", f"/ho-so/{draft['public_id']}/buoc/review/", {"declaration": "on", "submit": "1"}),
+        )
+        for key, url, data in steps:
+            with CaptureQueriesContext(connection) as captured:
+                if profiler is not None and i >= 3:
+                    profiler.enable()
+                started = time.process_time()
+                response = client.post(url, data)
+                elapsed = time.process_time() - started
+                if profiler is not None:
+                    profiler.disable()
+            if response.status_code != 302:
+                raise SystemExit(f"{key}: HTTP {response.status_code} (expected a redirect)")
+            if i >= 3:  # the first ones warm the process (templates, libmagic, URL patterns)
+                cpu[key].append(elapsed * 1000)
+                queries[key].append(len(captured))
+    print(f"\nin process (Django test client, {len(drafts) - 3} submissions after 3 to warm up):\n")
+    print("| request | queries | CPU ms median | CPU ms p95 |")
+    print("|---|---|---|---|")
+    for key in ("documents", "submit"):
+        data = sorted(cpu[key])
+        counts = sorted(set(queries[key]))
+        print(f"| {key} | {'–'.join(map(str, counts))} | {statistics.median(data):.1f} "
+              f"| {data[int(0.95 * (len(data) - 1))]:.1f} |")  # fmt: skip
+    if profiler is not None:
+        print("\ncProfile of those requests, by cumulative and own time:\n```")
+        stats = pstats.Stats(profiler)
+        stats.sort_stats("cumulative").print_stats(40)
+        stats.sort_stats("tottime").print_stats(20)
+        print("```")
+
+
+def _upload(name: str, content: bytes):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, content, content_type="application/pdf")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--dossiers", type=int, default=200)
     parser.add_argument("--concurrency", type=int, default=2)
+    parser.add_argument("--in-process", type=int, default=33, help="submissions measured in process too (0: none)")
+    parser.add_argument("--profile", action="store_true", help="cProfile the in-process submissions")
+    parser.add_argument("--skip-http", action="store_true", help="only the in-process measure")
     args = parser.parse_args()
     server.ensure_database()
     server.manage("migrate", "--noinput", "-v0")
     server.manage("seed_demo")
-    drafts = prepare(args.dossiers + 10)
+    drafts = prepare(args.dossiers * (not args.skip_http) + 10 + args.in_process)
+    local, drafts = drafts[: args.in_process], drafts[args.in_process :]
+    if local:
+        in_process(local, args.profile)
+    if args.skip_http:
+        return
     warm, drafts = drafts[:10], drafts[10:]
     with server.gunicorn() as base:
         run(base, warm, 1)
@@ -176,6 +243,7 @@ def main() -> None:
         data = sorted(res[key])
         print(f"| {label} | {statistics.median(data):.1f} | {data[int(0.95 * (len(data) - 1))]:.1f} |")
     print(f"\nthroughput: {len(drafts) / outcome['seconds']:.1f} submissions/s")
+    print(f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
 
 if __name__ == "__main__":

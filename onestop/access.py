@@ -29,7 +29,8 @@ dossier's summary (no ID number, contact details, form answers or files), `payme
 payments of those dossiers, `shipments:*` the shipments of those agencies.
 
 Roles count only while active, in an active agency. `access_scope(user)` reads them once per
-request (one query, plus one for the agency tree when the user is a leader). `dossier_for` fetches
+request (one query, plus one for the agency tree when the user is a leader); `access_scopes(users)`
+builds the same scopes for many users at once (a notification fan-out: one query for them all). `dossier_for` fetches
 and authorises in one call and answers the same 404 for "missing" and "not yours". Every staff read
 of a citizen's dossier page, file or form is recorded in DossierAccessLog (Decree 13/2023 art. 27:
 the processing of personal data is logged), which agency admins review in /admin/.
@@ -39,7 +40,7 @@ from __future__ import annotations
 
 import enum
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import wraps
 
@@ -51,7 +52,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 
 from procedures.models import Agency
-from procedures.selectors import agency_subtree, agency_subtree_ids
+from procedures.selectors import agency_subtree_ids, agency_subtree_in
 
 from .models import (
     AccessKind,
@@ -154,8 +155,7 @@ class AccessScope:
 
     def view_of(self, dossier: Dossier) -> View:
         """How much of `dossier` this user sees (no query)."""
-        user = self.user
-        if getattr(user, "is_authenticated", False) and dossier.applicant_id == user.pk:
+        if owns(self.user, dossier):
             return View.OWNER
         if dossier.status == DossierStatus.DRAFT:
             return View.NONE
@@ -165,6 +165,17 @@ class AccessScope:
         if self.holds(Role.POSTAL_CLERK, dossier.agency_id) and travels_by_post(dossier):
             return View.POSTAL
         return View.NONE
+
+
+def owns(user, dossier: Dossier) -> bool:
+    """The applicant's own account: they see everything of their dossier, whatever roles they hold."""
+    return getattr(user, "is_authenticated", False) and dossier.applicant_id == user.pk
+
+
+def view_for(user, dossier: Dossier) -> View:
+    """`access_scope(user).view_of(dossier)`, without reading the roles for the owner (the first rule
+    of `view_of`): a citizen's own pages cost no query for the roles they do not need."""
+    return View.OWNER if owns(user, dossier) else access_scope(user).view_of(dossier)
 
 
 def leads_every_open_dossier(scope: AccessScope) -> bool:
@@ -199,15 +210,53 @@ def access_scope(user, *, fresh: bool = False) -> AccessScope:
     cached = getattr(user, "_access_scope", None)
     if cached is not None and not fresh:
         return cached
+    staff_roles = list(_active_roles().filter(user=user))
+    tree = None
+    if any(staff_role.role == Role.LEADER for staff_role in staff_roles):
+        tree = dict(Agency.objects.values_list("pk", "parent_id"))
+    return _scope_of(user, staff_roles, tree)
+
+
+def access_scopes(users: Iterable, *, parents: dict[int, int | None] | None = None) -> dict[int, AccessScope]:
+    """`access_scope` for many users at once (a notification fan-out), by user pk: the same scopes,
+    from one query for the roles of them all, plus one for the agency tree when one of them is a
+    leader and the caller did not pass the tree (`parents`, pk → parent pk). Each scope is remembered
+    on its user object, as `access_scope` does, so that later calls for these objects cost nothing."""
+    by_pk: dict[int, list] = {}
+    for user in users:
+        if getattr(user, "is_authenticated", False):
+            by_pk.setdefault(user.pk, []).append(user)
+    if not by_pk:
+        return {}
+    roles_of: dict[int, list[StaffRole]] = {pk: [] for pk in by_pk}
+    for staff_role in _active_roles().filter(user_id__in=sorted(by_pk)).order_by("user_id", "pk"):
+        roles_of[staff_role.user_id].append(staff_role)
+    if parents is None and any(r.role == Role.LEADER for rows in roles_of.values() for r in rows):
+        parents = dict(Agency.objects.values_list("pk", "parent_id"))
+    scopes: dict[int, AccessScope] = {}
+    for pk, objects in by_pk.items():
+        scopes[pk] = _scope_of(objects[0], roles_of[pk], parents)
+        for user in objects[1:]:
+            user._access_scope = scopes[pk]
+    return scopes
+
+
+def _active_roles() -> QuerySet[StaffRole]:
+    """Roles count only while active, in an active agency."""
+    return StaffRole.objects.filter(active=True, agency__active=True).select_related("agency")
+
+
+def _scope_of(user, staff_roles: Iterable[StaffRole], tree: dict[int, int | None] | None) -> AccessScope:
+    """The scope from the user's active roles; `tree` (pk → parent pk) is needed for a leader."""
     roles: dict[str, set[int]] = {}
     agencies: dict[int, Agency] = {}
-    for staff_role in StaffRole.objects.filter(user=user, active=True, agency__active=True).select_related("agency"):
+    for staff_role in staff_roles:
         roles.setdefault(staff_role.role, set()).add(staff_role.agency_id)
         agencies[staff_role.agency_id] = staff_role.agency
     led: frozenset[int] = frozenset()
     not_led: frozenset[int] = frozenset()
     if Role.LEADER in roles:
-        subtree, others = agency_subtree(agency_ids=roles[Role.LEADER])
+        subtree, others = agency_subtree_in(parents=tree or {}, agency_ids=roles[Role.LEADER])
         led, not_led = frozenset(subtree), frozenset(others)
     scope = AccessScope(
         user=user,
@@ -267,7 +316,7 @@ def dossier_for(
     dossier = queryset.filter(**lookup).first()
     if dossier is None:
         raise Http404
-    view = access_scope(user).view_of(dossier)
+    view = view_for(user, dossier)
     if view < at_least or (owner_only and view != View.OWNER):
         raise Http404
     dossier.view = view
@@ -293,7 +342,7 @@ def document_for(*, user, public_id, document_id: int, request: HttpRequest | No
     ).first()
     if document is None or not getattr(user, "is_authenticated", False):
         raise Http404
-    view = access_scope(user).view_of(document.dossier)
+    view = view_for(user, document.dossier)
     if view < View.STAFF:
         raise Http404
     if view == View.STAFF:

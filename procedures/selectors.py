@@ -20,19 +20,24 @@ def agency_subtree(*, agency_ids: Iterable[int]) -> tuple[set[int], set[int]]:
     roots = set(agency_ids)
     if not roots:
         return set(), set()
+    return agency_subtree_in(parents=dict(Agency.objects.values_list("pk", "parent_id")), agency_ids=roots)
+
+
+def agency_subtree_in(*, parents: dict[int, int | None], agency_ids: Iterable[int]) -> tuple[set[int], set[int]]:
+    """`agency_subtree` over an agency tree already read (pk → parent pk), without a query: for callers
+    that need the subtrees of many agencies (a fan-out's many leaders) from one read of the tree."""
     children: dict[int | None, list[int]] = {}
-    every: set[int] = set()
-    for pk, parent_id in Agency.objects.values_list("pk", "parent_id"):
+    for pk, parent_id in parents.items():
         children.setdefault(parent_id, []).append(pk)
-        every.add(pk)
-    result, stack = set(), list(roots)
+    result: set[int] = set()
+    stack = list(agency_ids)
     while stack:
         pk = stack.pop()
         if pk in result:
             continue
         result.add(pk)
         stack.extend(children.get(pk, ()))
-    return result, every - result
+    return result, set(parents) - result
 
 
 def agency_ancestors(*, agency: Agency) -> list[Agency]:

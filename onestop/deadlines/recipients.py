@@ -11,8 +11,12 @@ DESIGN §4.6 (staff: step due soon, overdue; leaders: escalation and the daily d
 | apology_reminder | the approvers of the unit (they sign form 04) |
 
 "The unit" is the agency of the current process step, or the receiving agency before the first step.
-Set-based: one query for the agency tree and one for every role of every agency concerned,
-whatever the batch size; the assignees come with the crossings' own query.
+Whoever the table names hears of the dossier only if onestop.access lets them open it (`View.STAFF`):
+an assignee whose roles have ended, for instance, is left out (the unit's heads are warned).
+
+Set-based: one query for the agency tree, one for every role of every agency concerned, and one for
+the access scopes of every candidate (onestop.access.access_scopes), whatever the batch size; the
+assignees come with the crossings' own query.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from typing import Any
 
 from procedures.models import Agency
 
+from ..access import AccessScope, View, access_scopes
 from ..models import DeadlineKind, Dossier, Role, StaffRole
 
 ROLES_NEEDED = (Role.RECEPTIONIST, Role.APPROVER, Role.LEADER)
@@ -35,6 +40,7 @@ class Audience:
     # One object per user across the batch, so that what is cached on it (the access scope that
     # chooses each recipient's link) is read once per user, not once per message.
     users_by_pk: dict[int, Any] = field(default_factory=dict)
+    scopes: dict[int, AccessScope] = field(default_factory=dict)  # by user pk (onestop.access)
 
     def same(self, user: Any) -> Any:
         return self.users_by_pk.setdefault(user.pk, user)
@@ -52,7 +58,7 @@ class Audience:
         return [user for agency_id in agency_ids for user in self.holders.get((agency_id, role), [])]
 
     def recipients(self, *, kind: str, dossier: Dossier) -> list[Any]:
-        """The users to warn of one crossing, each once, in a stable order."""
+        """The users to warn of one crossing who may open the dossier, each once, in a stable order."""
         unit = dossier.step_agency_id or dossier.agency_id
         assignee = [dossier.assignee] if dossier.assignee_id and dossier.assignee.is_active else []
         if kind == DeadlineKind.CHECK_OVERDUE:
@@ -64,11 +70,19 @@ class Audience:
             users = assignee + self.users([unit], Role.APPROVER) + self.users(chains, Role.LEADER)
         else:  # due_soon, step_due_soon, step_overdue
             users = assignee + self.users([unit], Role.APPROVER)
-        return list({user.pk: user for user in users}.values())
+        unique = {user.pk: self.same(user) for user in users}.values()
+        return [user for user in unique if self.sees(user, dossier)]
+
+    def sees(self, user: Any, dossier: Dossier) -> bool:
+        """onestop.access decides: the user may open the dossier in the back office."""
+        scope = self.scopes.get(user.pk)
+        return scope is not None and scope.view_of(dossier) >= View.STAFF
 
 
 def audience_for(dossiers: Iterable[Dossier]) -> Audience:
-    """The role holders of every agency the dossiers' crossings may reach (two queries)."""
+    """The role holders of every agency the dossiers' crossings may reach, and the access scopes of
+    them and of the dossiers' assignees (three queries whatever the number of dossiers)."""
+    dossiers = list(dossiers)
     audience = Audience(parents=dict(Agency.objects.values_list("pk", "parent_id")))
     agency_ids: set[int] = set()
     for dossier in dossiers:
@@ -84,10 +98,14 @@ def audience_for(dossiers: Iterable[Dossier]) -> Audience:
             agency__active=True,
             user__is_active=True,
         )
-        # notify_user reads the recipient's language from the preference: fetched here, not per user.
+        # notify_users reads the recipient's language from the preference: fetched here, not per user.
         .select_related("user__notification_preference")
         .order_by("agency_id", "role", "user_id")
     )
     for role in roles:
         audience.holders.setdefault((role.agency_id, role.role), []).append(audience.same(role.user))
+    for dossier in dossiers:
+        if dossier.assignee_id and dossier.assignee.is_active:
+            audience.same(dossier.assignee)
+    audience.scopes = access_scopes(audience.users_by_pk.values(), parents=audience.parents)
     return audience

@@ -27,7 +27,14 @@ from procedures.models import Agency
 
 from ..links import site_url
 from ..models import DeadlineCrossing, DeadlineKind, Dossier, Role, StaffRole
-from ..notifications.services import STAFF_CHANNELS, dossier_context, notify_user, staff_link_for
+from ..notifications.services import (
+    STAFF_CHANNELS,
+    Outgoing,
+    dossier_context,
+    notify_user,
+    notify_users,
+    staff_link_for,
+)
 from ..workcalendar import VN_TZ
 from ..workcalendar.django_calendar import calendar_for_agency
 from . import sql
@@ -128,6 +135,19 @@ def queue_notify_batches(batches: list[list[int]]) -> None:
 # ------------------------------------------------------------------------------- fan-out
 
 
+UNUSED_DOSSIER_COLUMNS = (
+    "form_data",
+    "snapshot",
+    "search_text",
+    "procedure__steps",
+    "procedure__results",
+    "procedure__legal_basis",
+    "procedure__applicant_description",
+    "procedure__conditions",
+    "procedure__search_text",
+)
+
+
 def _still_current(rule: Rule, crossing: DeadlineCrossing, dossier: Dossier) -> bool:
     """The dossier still has the deadline that crossed, in a status where it counts."""
     return (
@@ -141,21 +161,27 @@ def _still_current(rule: Rule, crossing: DeadlineCrossing, dossier: Dossier) -> 
 def deadline_crossings_notify(*, crossing_ids: Sequence[int]) -> int:
     """Warn the people concerned by each crossing (onestop.deadlines.recipients); the number of messages.
 
+    Set-based: the crossings with their dossiers (one query), their audience with its access scopes
+    (three), the messages recorded together (`notify_users`: three, with its savepoint) and the
+    crossings marked done (one) — a constant number of queries whatever the batch size.
+
     Safe to run twice or on two workers: rows already notified are skipped, rows another worker is
-    handling are skipped (locked), and `notify_user` records each message once (dedup key
-    "deadline:<crossing id>"). A crossing whose dossier has moved on (resolved, extended, paused)
-    is marked done without a message.
+    handling are skipped (locked), and each message is recorded once (dedup key
+    "deadline:<crossing id>|u<user>|<channel>"). A crossing whose dossier has moved on (resolved,
+    extended, paused) is marked done without a message.
     """
     crossings = list(
         DeadlineCrossing.objects.filter(pk__in=list(crossing_ids), notified_at__isnull=True)
         .select_for_update(skip_locked=True, of=("self",))
         .select_related("dossier__procedure", "dossier__agency", "dossier__assignee__notification_preference")
+        # The messages need none of the big columns: not read, not parsed (a snapshot is ~10 KB of JSON).
+        .defer(*(f"dossier__{name}" for name in UNUSED_DOSSIER_COLUMNS))
         .order_by("pk")
     )
     if not crossings:
         return 0
     audience = audience_for(crossing.dossier for crossing in crossings)
-    sent = 0
+    messages: list[Outgoing] = []
     for crossing in crossings:
         dossier = crossing.dossier
         if not _still_current(RULE_BY_KIND[crossing.kind], crossing, dossier):
@@ -163,10 +189,10 @@ def deadline_crossings_notify(*, crossing_ids: Sequence[int]) -> int:
         context = dossier_context(dossier=dossier, for_staff=True)
         context["due_at"] = crossing.deadline  # the step's or the check's deadline for those kinds
         for user in audience.recipients(kind=crossing.kind, dossier=dossier):
-            # Each recipient's own link: a page they can open (the dossier, else their queue).
-            link = staff_link_for(user=audience.same(user), dossier=dossier)
-            sent += len(
-                notify_user(
+            # Each recipient's own link: a page they can open (the dossier; the scope is built).
+            link = staff_link_for(user=user, dossier=dossier)
+            messages.append(
+                Outgoing(
                     user=user,
                     kind=TEMPLATES[crossing.kind],
                     context={**context, "link": link},
@@ -175,6 +201,7 @@ def deadline_crossings_notify(*, crossing_ids: Sequence[int]) -> int:
                     dossier=dossier,
                 )
             )
+    sent = len(notify_users(messages=messages))
     DeadlineCrossing.objects.filter(pk__in=[c.pk for c in crossings]).update(notified_at=timezone.now())
     return sent
 

@@ -168,7 +168,19 @@ def _language(user) -> str:
     return preference.language or settings.LANGUAGE_CODE
 
 
-@transaction.atomic
+@dataclass(frozen=True)
+class Outgoing:
+    """One message to record for one user (the arguments of `notify_user`)."""
+
+    user: Any
+    kind: str
+    context: dict[str, Any]
+    channels: tuple[str, ...]
+    dedup_key: str
+    event: DossierEvent | None = None
+    dossier: Dossier | None = None
+
+
 def notify_user(
     *,
     user,
@@ -186,65 +198,111 @@ def notify_user(
     occasion creates and sends nothing more. A channel without an address (no phone) is skipped.
     In-app messages are delivered by being recorded.
     """
-    language = _language(user)
-    message = None
-    created_rows: list[Notification] = []
-    wanted: dict[str, tuple[str, str]] = {}  # dedup key → (channel, address)
-    for channel in dict.fromkeys(channels):  # keep order, drop repeats
-        to = _address(user, channel)
-        if channel != Channel.INAPP and not to:
-            continue
-        wanted[f"{dedup_key}|u{user.pk}|{channel}"[:200]] = (channel, to)
+    outgoing = Outgoing(user, kind, context, tuple(channels), dedup_key, event, dossier)
+    return notify_users(messages=[outgoing])
+
+
+def notify_users(*, messages: Iterable[Outgoing]) -> list[Notification]:
+    """`notify_user` for many messages at once (a deadline fan-out): the same rows and texts, in a
+    constant number of queries — one read of the dedup keys already recorded, one INSERT of the new
+    rows (in a savepoint) — and one after-commit hook queueing the deliveries.
+
+    Another worker recording one of the same rows meanwhile makes the INSERT fail on the unique
+    dedup_key: the rows are then inserted one by one, each in its own savepoint, and those recorded
+    first by the other worker are skipped. Either way nothing is recorded or sent twice.
+    The caller reads the users' preferences beforehand (select_related), or one query per user follows.
+    """
+    wanted: dict[str, tuple[Outgoing, str, str]] = {}  # dedup key → (message, channel, address)
+    for message in messages:
+        for channel in dict.fromkeys(message.channels):  # keep order, drop repeats
+            to = _address(message.user, channel)
+            if channel != Channel.INAPP and not to:
+                continue
+            wanted.setdefault(f"{message.dedup_key}|u{message.user.pk}|{channel}"[:200], (message, channel, to))
     if not wanted:
-        return created_rows
-    # One read for every channel; a row recorded meanwhile by another worker is caught by the
-    # unique dedup_key below (the insert runs in its own savepoint).
+        return []
+    # One read for every row; a row recorded meanwhile by another worker is caught by the unique
+    # dedup_key below.
     existing = set(Notification.objects.filter(dedup_key__in=list(wanted)).values_list("dedup_key", flat=True))
-    for key, (channel, to) in wanted.items():
+    rendered: dict[int, Any] = {}  # id(message) → its text, rendered once for all its channels
+    rows: list[Notification] = []
+    now = timezone.now()
+    for key, (message, channel, to) in wanted.items():
         if key in existing:
             continue
-        if message is None:
-            message = render_message(
-                kind=kind, context={"recipient": user, "name": str(user), **context}, language=language
+        text = rendered.get(id(message))
+        if text is None:
+            text = rendered[id(message)] = render_message(
+                kind=message.kind,
+                context={"recipient": message.user, "name": str(message.user), **message.context},
+                language=_language(message.user),
             )
-        now = timezone.now()
         inapp = channel == Channel.INAPP
+        event = message.event
+        rows.append(
+            Notification(
+                dedup_key=key,
+                recipient=message.user,
+                channel=channel,
+                kind=message.kind,
+                event=event,
+                dossier=message.dossier if message.dossier is not None else (event.dossier if event else None),
+                to=to,
+                subject=text.subject[:300],
+                body=text.sms if channel == Channel.SMS else text.body,
+                link=str(message.context.get("link", ""))[:500],
+                status=NotificationStatus.SENT if inapp else NotificationStatus.QUEUED,
+                sent_at=now if inapp else None,
+                next_attempt_at=None if inapp else now,
+            )
+        )
+    if not rows:
+        return []
+    try:
+        with transaction.atomic():
+            created = Notification.objects.bulk_create(rows)
+    except IntegrityError:
+        created = _insert_one_by_one(rows)
+    queue_deliveries(notification_ids=[row.pk for row in created if row.channel != Channel.INAPP])
+    return created
+
+
+def _insert_one_by_one(rows: list[Notification]) -> list[Notification]:
+    """Another worker recorded some of these rows first: keep theirs, insert the others."""
+    created: list[Notification] = []
+    for row in rows:
         try:
             with transaction.atomic():
-                row = Notification.objects.create(
-                    dedup_key=key,
-                    recipient=user,
-                    channel=channel,
-                    kind=kind,
-                    event=event,
-                    dossier=dossier if dossier is not None else (event.dossier if event is not None else None),
-                    to=to,
-                    subject=message.subject[:300],
-                    body=message.sms if channel == Channel.SMS else message.body,
-                    link=str(context.get("link", ""))[:500],
-                    status=NotificationStatus.SENT if inapp else NotificationStatus.QUEUED,
-                    sent_at=now if inapp else None,
-                    next_attempt_at=None if inapp else now,
-                )
+                row.pk = None
+                row.save(force_insert=True)
         except IntegrityError:
-            if Notification.objects.filter(dedup_key=key).exists():
+            if Notification.objects.filter(dedup_key=row.dedup_key).exists():
                 continue  # another worker recorded it first
             raise
-        created_rows.append(row)
-        if not inapp:
-            queue_delivery(notification_id=row.pk)
-    return created_rows
+        created.append(row)
+    return created
 
 
 def queue_delivery(*, notification_id: int) -> None:
     """Queue the delivery task once the row is committed (the worker must see it)."""
+    queue_deliveries(notification_ids=[notification_id])
+
+
+def queue_deliveries(*, notification_ids: list[int]) -> None:
+    """Queue one delivery task per row, once the rows are committed (one after-commit hook)."""
+    if not notification_ids:
+        return
 
     def _send() -> None:
-        try:
-            deliver_notification_task.delay(notification_id)
-        except Exception:
-            # The broker is down: the row stays queued and the re-queue sweep sends it later.
-            logger.exception("could not queue notification %s", notification_id)
+        for done, notification_id in enumerate(notification_ids):
+            try:
+                deliver_notification_task.delay(notification_id)
+            except Exception:
+                # The broker is down: the rows stay queued and the re-queue sweep sends them later.
+                logger.exception(
+                    "could not queue notification %s (%s of %s queued)", notification_id, done, len(notification_ids)
+                )
+                return
 
     transaction.on_commit(_send)
 
@@ -285,30 +343,28 @@ def citizen_channels(*, user) -> tuple[str, ...]:
 
 @transaction.atomic
 def dossier_event_notify(*, event_id: int) -> list[Notification]:
-    """Turn one dossier event into messages; safe to run twice (the second run creates nothing)."""
+    """Turn one dossier event into messages; safe to run twice (the second run creates nothing).
+    Every recipient's rows in one INSERT (notify_users)."""
     event = (
-        DossierEvent.objects.select_related("dossier__procedure", "dossier__agency", "dossier__applicant")
+        DossierEvent.objects.select_related(
+            "dossier__procedure", "dossier__agency", "dossier__applicant__notification_preference"
+        )
         .filter(pk=event_id)
         .first()
     )
     if event is None:
         logger.warning("dossier event %s no longer exists: nothing to notify", event_id)
         return []
-    rows: list[Notification] = []
+    messages: list[Outgoing] = []
     for recipient in event_recipients(event=event):
         for_staff = recipient.kind.startswith("staff.")
         context = dossier_context(dossier=event.dossier, event=event, for_staff=for_staff)
         if for_staff:
             context["link"] = staff_link_for(user=recipient.user, dossier=event.dossier)
-        rows += notify_user(
-            user=recipient.user,
-            kind=recipient.kind,
-            context=context,
-            channels=recipient.channels,
-            dedup_key=f"event:{event.pk}",
-            event=event,
+        messages.append(
+            Outgoing(recipient.user, recipient.kind, context, recipient.channels, f"event:{event.pk}", event=event)
         )
-    return rows
+    return notify_users(messages=messages)
 
 
 # ----------------------------------------------------------------------- in-app and choices

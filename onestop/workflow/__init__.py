@@ -10,7 +10,7 @@ when its guard (registry.py) does not pass, writes the event, and returns the fr
                 dossier_extend
     payment     dossier_request_payment, dossier_confirm_payment
     closing     dossier_resolve, dossier_stop, dossier_return_result
-    citizen     dossier_draft_create/update/delete, dossier_document_attach/detach, dossier_submit,
+    citizen     dossier_draft_create/update/delete, dossier_document(s)_attach/detach, dossier_submit,
                 dossier_withdraw, dossier_supplement
     events      dossier_record_event (no status change: shipments, payment attempts, evaluations),
                 event_allowed (its guard, for the pages); dossier_note_add, dossier_document_add,
@@ -26,6 +26,7 @@ from .citizen import (
     IncompleteDossier,
     dossier_document_attach,
     dossier_document_detach,
+    dossier_documents_attach,
     dossier_draft_create,
     dossier_draft_delete,
     dossier_draft_update,
@@ -92,6 +93,7 @@ __all__ = [
     "dossier_document_add",
     "dossier_document_attach",
     "dossier_document_detach",
+    "dossier_documents_attach",
     "dossier_draft_create",
     "dossier_draft_delete",
     "dossier_draft_update",

@@ -28,14 +28,27 @@ from .registry import ACTIONS, EVENT_KINDS
 from .table import PREVIOUS, RESUMABLE, SAME, TRANSITIONS
 
 
-def begin(dossier: Dossier, action: str, *, actor=None, system: bool = False, expected_version=None) -> Dossier:
-    """Lock the dossier and check that `actor` (or the system) may take `action` on it now."""
+def begin(
+    dossier: Dossier,
+    action: str,
+    *,
+    actor=None,
+    system: bool = False,
+    expected_version=None,
+    if_status: str | None = None,
+) -> Dossier:
+    """Lock the dossier and check that `actor` (or the system) may take `action` on it now.
+
+    `if_status`: when the locked dossier is no longer in that status, return it without checking the
+    guard (an action that is a no-op when repeated — a double-clicked submit — decides itself)."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("workflow actions run inside a transaction")
     spec = ACTIONS.get(action)
     if spec is None:
         raise TransitionError(_("Unknown action."))
     locked = Dossier.objects.select_for_update(of=("self",)).select_related("agency", "step_agency").get(pk=dossier.pk)
+    if if_status is not None and locked.status != if_status:
+        return locked
     if expected_version is not None and locked.version != expected_version:
         raise TransitionError(
             _("Someone else has just acted on this dossier. Reload the page to see its current state.")

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from procedures.models import Channel, Delivery, Procedure, ProcedureStatus
+from procedures.models import Channel, Delivery, DocumentRequirement, Procedure, ProcedureStatus
 from procedures.validators import normalize_phone, validate_cccd, validate_vn_mobile
 
 from ..fees import dossier_dues, dossier_postage
@@ -91,7 +91,7 @@ def dossier_draft_update(*, dossier: Dossier, step: str, **values) -> Dossier:
     steps = list(WIZARD_STEPS)
     if steps.index(step) + 1 > steps.index(locked.wizard_step):
         locked.wizard_step = steps[min(steps.index(step) + 1, len(steps) - 1)]
-    locked.save()
+    locked.save(update_fields=[*values, "form_data", "wizard_step", "updated_at"])
     return locked
 
 
@@ -112,19 +112,40 @@ def dossier_draft_delete(*, dossier: Dossier, actor) -> None:
 @transaction.atomic
 def dossier_document_attach(*, dossier: Dossier, requirement_code: str, stored: StoredFile) -> DossierDocument:
     """Attach a stored file (just uploaded, or from the citizen's vault) to a document slot."""
+    return dossier_documents_attach(dossier=dossier, files=[(requirement_code, stored)])[0]
+
+
+@transaction.atomic
+def dossier_documents_attach(*, dossier: Dossier, files: list[tuple[str, StoredFile]]) -> list[DossierDocument]:
+    """Attach several stored files at once — (requirement code, file) pairs — in one transaction:
+    one lock, one read of the slots and of what is attached already, one INSERT. A file already in
+    its slot is not attached twice."""
     locked = _editable(dossier)
-    if stored.owner_id != locked.applicant_id:
+    if any(stored.owner_id != locked.applicant_id for _code, stored in files):
         raise TransitionError(_("This file is not yours."))
-    requirement = locked.procedure.documents.filter(code=requirement_code).first()
-    if requirement is None:
+    requirements = {r.code: r for r in DocumentRequirement.objects.filter(procedure_id=locked.procedure_id)}
+    if any(code not in requirements for code, _stored in files):
         raise TransitionError(_("Unknown document."))
-    document, _created = DossierDocument.objects.get_or_create(
-        dossier=locked,
-        requirement_code=requirement.code,
-        file=stored,
-        defaults={"requirement_name": requirement.name, "role": DocumentRole.SUBMITTED},
-    )
-    return document
+    existing = {
+        (d.requirement_code, d.file_id): d
+        for d in DossierDocument.objects.filter(dossier=locked, file_id__in=[stored.pk for _c, stored in files])
+    }
+    documents: list[DossierDocument] = []
+    new: list[DossierDocument] = []
+    for code, stored in files:
+        document = existing.get((code, stored.pk))
+        if document is None:
+            document = existing[(code, stored.pk)] = DossierDocument(
+                dossier=locked,
+                requirement_code=code,
+                requirement_name=requirements[code].name,
+                file=stored,
+                role=DocumentRole.SUBMITTED,
+            )
+            new.append(document)
+        documents.append(document)
+    DossierDocument.objects.bulk_create(new)
+    return documents
 
 
 @transaction.atomic
@@ -178,15 +199,22 @@ def dossier_problems(dossier: Dossier) -> list[Problem]:
     return problems
 
 
-def missing_documents(dossier: Dossier) -> list:
+def missing_documents(dossier: Dossier, *, attached: set[str] | None = None) -> list:
     """The procedure's required documents that the draft does not carry yet (the documents step
-    says so at once; submission refuses them again)."""
-    attached = set(dossier.documents.values_list("requirement_code", flat=True))
+    says so at once; submission refuses them again). `attached`: the requirement codes the caller
+    knows to be attached (read here otherwise)."""
+    if attached is None:
+        attached = set(dossier.documents.values_list("requirement_code", flat=True))
     return [r for r in dossier.procedure.documents.all() if r.required and r.code not in attached]
 
 
 def _as_form_data(definitions: list[dict], data: dict) -> dict:
     return {d["key"]: data.get(d["key"], "") for d in definitions}
+
+
+SUBMISSION_PROCEDURE = Procedure.objects.select_related("sector", "receiving_agency").prefetch_related(
+    "channels", "fees", "documents", "form_fields", "process__steps__agency"
+)
 
 
 @performs("submit")
@@ -197,12 +225,14 @@ def dossier_submit(*, dossier: Dossier, actor, declaration: bool) -> Dossier:
     A double click or a re-posted form finds the dossier already submitted and returns it: never a
     second dossier, never a second code.
     """
-    locked = Dossier.objects.select_for_update().get(pk=dossier.pk)
+    locked = begin(dossier, "submit", actor=actor, if_status=DossierStatus.DRAFT)
     if locked.applicant_id != getattr(actor, "pk", None):
         raise TransitionError(_("You are not allowed to do this on this dossier."))
     if locked.status != DossierStatus.DRAFT:
         return locked
-    locked = begin(locked, "submit", actor=actor)
+    # The completeness check, the snapshot and the form's answers all read the procedure's lists:
+    # read each once.
+    locked.procedure = SUBMISSION_PROCEDURE.get(pk=locked.procedure_id)
     if not declaration:
         raise IncompleteDossier([_("Tick the declaration to confirm that the information is true.")])
     problems = dossier_problems(locked)

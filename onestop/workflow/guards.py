@@ -52,15 +52,27 @@ class Guard:
         return TRANSITIONS[self.action].sources if self.action in TRANSITIONS else frozenset()
 
 
-@dataclass(frozen=True)
 class Who:
     """The actor as a guard sees them: a user with their scope, the system itself, or a partner's
-    system (an API client, which reaches the actions as a principal carrying `api_client`)."""
+    system (an API client, which reaches the actions as a principal carrying `api_client`).
 
-    user: object = None
-    scope: AccessScope | None = None
-    system: bool = False
-    client: object = None
+    `Who.of` reads the scope only when a guard asks for it: an owner's action (submit, withdraw)
+    needs none of the roles."""
+
+    def __init__(
+        self, user: object = None, scope: AccessScope | None = None, system: bool = False, client: object = None
+    ) -> None:
+        self.user = user
+        self.system = system
+        self.client = client
+        self._scope = scope
+        self._load: Callable[[], AccessScope] | None = None
+
+    @property
+    def scope(self) -> AccessScope | None:
+        if self._scope is None and self._load is not None:
+            self._scope, self._load = self._load(), None
+        return self._scope
 
     @classmethod
     def of(cls, user, *, system: bool = False, fresh: bool = False) -> Who:
@@ -69,7 +81,9 @@ class Who:
         client = getattr(user, "api_client", None)
         if client is not None:
             return cls(user=None, scope=None, client=client)
-        return cls(user=user, scope=access_scope(user, fresh=fresh))
+        who = cls(user=user)
+        who._load = lambda: access_scope(user, fresh=fresh)
+        return who
 
 
 def _place(dossier: Dossier, at: str) -> int | None:

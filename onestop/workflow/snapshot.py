@@ -71,10 +71,17 @@ def procedure_snapshot(procedure: Procedure) -> dict[str, Any]:
                 "hours": str(s.duration_hours),
                 "actions": normalise_step_actions(s.actions),
             }
-            for s in (process.steps.select_related("agency").all() if process else [])
+            for s in (_steps(process) if process else [])
         ]
         or default_process(procedure),
     }
+
+
+def _steps(process) -> list:
+    """The process's steps with their agencies: as prefetched (dossier_submit), else read here."""
+    if "steps" in getattr(process, "_prefetched_objects_cache", {}):
+        return list(process.steps.all())
+    return list(process.steps.select_related("agency"))
 
 
 def statutory_hours(procedure: Procedure) -> Decimal:

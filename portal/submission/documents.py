@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
-from django.db.models import Sum
+from django.db import transaction
+from django.db.models import Sum, prefetch_related_objects
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
@@ -14,8 +15,8 @@ from onestop.uploads.handlers import limit_uploads
 from onestop.uploads.storage import stored_file_create
 from onestop.uploads.validation import UploadRejected, validate_upload
 from onestop.workflow import (
-    dossier_document_attach,
     dossier_document_detach,
+    dossier_documents_attach,
     dossier_draft_update,
     missing_documents,
 )
@@ -30,10 +31,11 @@ def _dossier_bytes(dossier: Dossier) -> int:
 
 def install_upload_limits(request: HttpRequest, dossier: Dossier) -> None:
     """Size limits enforced while the body arrives (before anything reads request.POST/FILES)."""
+    request.dossier_bytes = _dossier_bytes(dossier)  # read once per request (receive_files needs it too)
     request.upload_limits = limit_uploads(
         request,
         max_file_bytes=settings.UPLOAD_MAX_FILE_MB * MB,
-        max_request_bytes=max(settings.UPLOAD_MAX_DOSSIER_MB * MB - _dossier_bytes(dossier), 0),
+        max_request_bytes=max(settings.UPLOAD_MAX_DOSSIER_MB * MB - request.dossier_bytes, 0),
     )
 
 
@@ -45,7 +47,8 @@ def receive_files(request: HttpRequest, *, dossier: Dossier, field_for, requirem
     limits = getattr(request, "upload_limits", None)
     errors = [str(rejection) for rejection in (limits.rejections if limits else [])]
     stored: list[tuple[str, StoredFile]] = []
-    budget = settings.UPLOAD_MAX_DOSSIER_MB * MB - _dossier_bytes(dossier)
+    already = getattr(request, "dossier_bytes", None)
+    budget = settings.UPLOAD_MAX_DOSSIER_MB * MB - (_dossier_bytes(dossier) if already is None else already)
     for requirement in requirements:
         for uploaded in request.FILES.getlist(field_for(requirement)):
             if not uploaded.size and any(uploaded.name in e for e in errors):
@@ -65,10 +68,15 @@ def receive_files(request: HttpRequest, *, dossier: Dossier, field_for, requirem
             stored.append(
                 (
                     requirement["code"],
-                    stored_file_create(owner=dossier.applicant, uploaded=uploaded, validated=validated),
+                    # The applicant is the signed-in user (the views fetch only their own dossier).
+                    stored_file_create(owner=_applicant(request, dossier), uploaded=uploaded, validated=validated),
                 )
             )
     return stored, errors
+
+
+def _applicant(request: HttpRequest, dossier: Dossier):
+    return request.user if request.user.pk == dossier.applicant_id else dossier.applicant
 
 
 def template_link(requirement) -> dict | None:
@@ -93,45 +101,62 @@ def _requirements(dossier: Dossier) -> list[dict]:
 
 
 def documents_step(request: HttpRequest, dossier: Dossier):
+    prefetch_related_objects([dossier.procedure], "documents")  # the slots and the missing ones: one read
     requirements = _requirements(dossier)
     if request.method == "POST":
         remove = request.POST.get("remove")
         if remove and remove.isdigit():
             dossier_document_detach(dossier=dossier, document_id=int(remove))
             return {"requirements": _slots(dossier, requirements), "vault": _vault(dossier)}
-        stored, errors = receive_files(
-            request, dossier=dossier, field_for=lambda r: f"file-{r['code']}", requirements=requirements
-        )
-        for code, file in stored:
-            dossier_document_attach(dossier=dossier, requirement_code=code, stored=file)
-        own_files = {f.pk: f for f in StoredFile.objects.filter(owner=dossier.applicant)}
-        for requirement in requirements:
-            for value in request.POST.getlist(f"vault-{requirement['code']}"):
-                if value.isdigit() and int(value) in own_files:
-                    dossier_document_attach(
-                        dossier=dossier, requirement_code=requirement["code"], stored=own_files[int(value)]
-                    )
-        for error in errors:
-            messages.error(request, error)
-        if stored:
-            messages.success(request, _("%(count)s file(s) attached.") % {"count": len(stored)})
-        if not errors and "back" in request.POST:
-            return True
-        if not errors and "next" in request.POST:
-            missing = missing_documents(dossier)
-            if not missing:
-                dossier_draft_update(dossier=dossier, step="documents")
+        # One transaction for the step's writes (the files' rows, the slots, the wizard's step): one
+        # commit instead of one per file. A file stored on disk whose row is rolled back is an orphan
+        # the periodic cleanup removes (onestop.uploads.cleanup).
+        with transaction.atomic():
+            stored, errors = receive_files(
+                request, dossier=dossier, field_for=lambda r: f"file-{r['code']}", requirements=requirements
+            )
+            reused = _vault_choices(request, dossier, requirements)
+            if stored or reused:
+                dossier_documents_attach(dossier=dossier, files=stored + reused)
+            for error in errors:
+                messages.error(request, error)
+            if stored:
+                messages.success(request, _("%(count)s file(s) attached.") % {"count": len(stored)})
+            if not errors and "back" in request.POST:
                 return True
-            # Said here, at once, naming each document — not only at the review step.
-            return {
-                "requirements": _slots(dossier, requirements, missing={r.code for r in missing}),
-                "vault": _vault(dossier),
-                "missing": [
-                    {"code": r.code, "message": _("Attach “%(name)s”: it is required.") % {"name": r.name}}
-                    for r in missing
-                ],
-            }
+            if not errors and "next" in request.POST:
+                # What was attached before this request (read with the dossier) and what it attached.
+                attached = {d.requirement_code for d in dossier.documents.all()} | {c for c, _f in stored + reused}
+                missing = missing_documents(dossier, attached=attached)
+                if not missing:
+                    dossier_draft_update(dossier=dossier, step="documents")
+                    return True
+                # Said here, at once, naming each document — not only at the review step.
+                return {
+                    "requirements": _slots(dossier, requirements, missing={r.code for r in missing}),
+                    "vault": _vault(dossier),
+                    "missing": [
+                        {"code": r.code, "message": _("Attach “%(name)s”: it is required.") % {"name": r.name}}
+                        for r in missing
+                    ],
+                }
     return {"requirements": _slots(dossier, requirements), "vault": _vault(dossier)}
+
+
+def _vault_choices(request: HttpRequest, dossier: Dossier, requirements: list[dict]) -> list[tuple[str, StoredFile]]:
+    """Files of the applicant's data store chosen for a slot (vault-<code> fields): only their own."""
+    chosen = sorted(
+        {
+            (requirement["code"], int(value))
+            for requirement in requirements
+            for value in request.POST.getlist(f"vault-{requirement['code']}")
+            if value.isdigit()
+        }
+    )
+    if not chosen:
+        return []
+    own = StoredFile.objects.filter(owner_id=dossier.applicant_id).in_bulk({pk for _code, pk in chosen})
+    return [(code, own[pk]) for code, pk in chosen if pk in own]
 
 
 def _slots(dossier: Dossier, requirements: list[dict], missing: set[str] = frozenset()) -> list[dict]:

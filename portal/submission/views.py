@@ -58,8 +58,21 @@ OWN_DOSSIER = Dossier.objects.select_related("procedure", "agency", "procedure__
 
 
 def _own_dossier(request: HttpRequest, public_id: uuid.UUID) -> Dossier:
-    """The caller's own dossier; 404 for anyone else's — the same answer as an unknown id."""
-    return dossier_for(user=request.user, public_id=public_id, owner_only=True, record=None, queryset=OWN_DOSSIER)
+    """The caller's own dossier; 404 for anyone else's — the same answer as an unknown id. Read once
+    per request (an upload view reads it before the body, to set the limits)."""
+    cached = getattr(request, "_own_dossier", None)
+    if cached is not None and str(cached.public_id) == str(public_id):
+        return cached
+    dossier = dossier_for(user=request.user, public_id=public_id, owner_only=True, record=None, queryset=OWN_DOSSIER)
+    request._own_dossier = dossier
+    return dossier
+
+
+def _own_dossier_or_none(request: HttpRequest, public_id: uuid.UUID) -> Dossier | None:
+    try:
+        return _own_dossier(request, public_id)
+    except Http404:
+        return None
 
 
 @login_required
@@ -116,7 +129,7 @@ def wizard(request: HttpRequest, public_id: uuid.UUID, step: str) -> HttpRespons
     if request.method == "POST" and step == "documents" and request.user.is_authenticated:
         from .documents import install_upload_limits
 
-        dossier = Dossier.objects.filter(public_id=public_id, applicant=request.user).first()
+        dossier = _own_dossier_or_none(request, public_id)
         if dossier is not None:
             install_upload_limits(request, dossier)
     return _wizard(request, public_id, step)
@@ -225,7 +238,6 @@ def _review_context(dossier: Dossier) -> dict:
 
 def _step_review(request: HttpRequest, dossier: Dossier):
     form = ReviewForm(request.POST or None)
-    problems = dossier_problems(dossier)
     if request.method == "POST" and "back" not in request.POST and form.is_valid():
         try:
             dossier_submit(dossier=dossier, actor=request.user, declaration=True)
@@ -238,7 +250,8 @@ def _step_review(request: HttpRequest, dossier: Dossier):
             return redirect("portal:submitted", public_id=dossier.public_id)
     elif request.method == "POST" and "back" in request.POST:
         return redirect("portal:wizard", public_id=dossier.public_id, step="delivery")
-    return {"form": form, "problems": problems, **_review_context(dossier)}
+    # Listed on the page only (dossier_submit checks them itself, in its transaction).
+    return {"form": form, "problems": dossier_problems(dossier), **_review_context(dossier)}
 
 
 @login_required
@@ -386,7 +399,7 @@ def supplement(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     if request.user.is_authenticated:
         from .documents import install_upload_limits
 
-        dossier = Dossier.objects.filter(public_id=public_id, applicant=request.user).first()
+        dossier = _own_dossier_or_none(request, public_id)
         if dossier is not None:
             install_upload_limits(request, dossier)
     return _supplement(request, public_id)

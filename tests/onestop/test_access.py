@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from onestop import workflow
-from onestop.access import View, access_scope, dossiers_visible
+from onestop.access import View, access_scope, access_scopes, dossiers_visible
 from onestop.models import AccessKind, Dossier, DossierAccessLog, Role
 from procedures.models import Agency
 from tests.factories import StaffRoleFactory, UserFactory
@@ -159,6 +159,39 @@ def test_the_filter_and_the_check_agree(office):
         scope = access_scope(user, fresh=True)
         checked = {d.pk for d in Dossier.objects.all() if View.POSTAL <= scope.view_of(d) < View.OWNER}
         assert listed == checked, user
+
+
+def test_the_scopes_of_many_users_at_once_are_the_scopes_of_each(office, django_assert_num_queries):
+    """`access_scopes` (a notification fan-out) builds the same scopes as `access_scope`, user by user,
+    in one query for every user's roles and one for the agency tree (a leader among them)."""
+    dossiers = [_received(office), _received(office, delivery_method="post"), office.submitted()]
+    province = Agency.objects.create(code="000.00.00.G01", name="UBND Thành phố thử")
+    Agency.objects.filter(pk=office.agency.pk).update(parent=province)
+    leader = StaffRoleFactory(agency=province, role=Role.LEADER).user
+    elsewhere = StaffRoleFactory(agency=Agency.objects.create(code="000.00.02.G01", name="Khác"), role=Role.LEADER)
+    ended = StaffRoleFactory(agency=office.agency, role=Role.SPECIALIST, active=False).user
+    both = StaffRoleFactory(agency=office.agency, role=Role.APPROVER).user
+    StaffRoleFactory(user=both, agency=province, role=Role.LEADER)
+    users = [office.receptionist, office.specialist, office.approver, office.postal_clerk, office.outsider,
+             office.citizen, leader, elsewhere.user, ended, both]  # fmt: skip
+    for user in users:
+        user.__dict__.pop("_access_scope", None)
+    with django_assert_num_queries(2):
+        scopes = access_scopes(users)
+    assert set(scopes) == {user.pk for user in users}
+    # Remembered on the user objects: later checks (a message's link) cost nothing.
+    assert all(user._access_scope is scopes[user.pk] for user in users)
+    for user in users:
+        one = access_scope(user, fresh=True)
+        bulk = scopes[user.pk]
+        assert (bulk.roles, bulk.led, bulk.not_led, set(bulk.agencies)) == (
+            one.roles, one.led, one.not_led, set(one.agencies)
+        ), user  # fmt: skip
+        assert [bulk.view_of(d) for d in dossiers] == [one.view_of(d) for d in dossiers], user
+    # The caller may pass the agency tree it has read already.
+    tree = dict(Agency.objects.values_list("pk", "parent_id"))
+    with django_assert_num_queries(1):
+        assert access_scopes([leader], parents=tree)[leader.pk].led == access_scope(leader).led
 
 
 def test_agency_admins_review_the_staff_reads_of_their_agencies(client, office):

@@ -14,6 +14,7 @@ from onestop.deadlines.thresholds import Calendars
 from onestop.models import DeadlineCrossing, DossierStatus, Notification, NotificationPreference, Role, StaffRole
 from onestop.models import DeadlineKind as K
 from onestop.notifications.rendering import render_message
+from onestop.notifications.services import dossier_context, notify_user, staff_link_for
 from procedures.models import Agency
 from tests.onestop import test_deadlines_support as support
 from tests.onestop import test_notifications_support
@@ -141,6 +142,82 @@ def test_a_dossier_that_moved_on_gets_no_message(org, people):
     ids = list(DeadlineCrossing.objects.values_list("pk", flat=True))
     assert deadline_crossings_notify(crossing_ids=ids) == 0
     assert not DeadlineCrossing.objects.filter(notified_at__isnull=True).exists()
+
+
+def test_one_batch_reaches_exactly_the_people_each_crossing_names(org, people):
+    """The set-based fan-out against a hand-built set: every kind of crossing, several agencies, an
+    escalation up two levels, and an assignee who may no longer open the dossier — one batch."""
+    former = staff(org.unit, Role.SPECIALIST, full_name="Chuyên viên đã chuyển công tác")
+    StaffRole.objects.filter(user=former).update(active=False)
+    NotificationPreference.objects.create(user=people.province_leader, language="en")
+    late = at_step(org, people, due_at=NOW - MINUTE, step_due_at=NOW - MINUTE)
+    soon = at_step(org, people, due_at=ONE_DAY, step_due_at=ONE_DAY, extensions=1)
+    at_desk = make_dossier(org, status=S.RECEIVED, due_at=ONE_DAY + MINUTE)
+    unchecked = make_dossier(org, agency=org.other, status=S.SUBMITTED, check_due_at=NOW - MINUTE)
+    late_elsewhere = make_dossier(org, agency=org.other, status=S.AWAITING_PAYMENT, due_at=NOW - MINUTE)
+    orphan = make_dossier(org, step_agency=org.unit, current_step=1, assignee=former, due_at=ONE_DAY, extensions=1)
+    deadline_sweep(now=NOW)
+    ids = list(DeadlineCrossing.objects.values_list("pk", flat=True))
+    assert deadline_crossings_notify(crossing_ids=ids) == Notification.objects.count()
+
+    unit_people = {"Chuyên viên", "Trưởng phòng"}
+    expected = {
+        (late, K.OVERDUE): unit_people | {"Lãnh đạo Sở", "Chủ tịch Thành phố"},  # up the tree from the unit
+        (late, K.STEP_OVERDUE): unit_people,
+        (soon, K.DUE_SOON): unit_people,
+        (soon, K.STEP_DUE_SOON): unit_people,
+        (at_desk, K.APOLOGY_REMINDER): {"Giám đốc Sở"},  # no step yet: the receiving agency's heads
+        (unchecked, K.CHECK_OVERDUE): {"Tiếp nhận Sở khác"},
+        (late_elsewhere, K.OVERDUE): {"Lãnh đạo Sở khác", "Chủ tịch Thành phố"},  # no head there: leaders
+        (orphan, K.DUE_SOON): {"Trưởng phòng"},  # the former specialist may not open it: left out
+    }
+    got: dict[tuple, dict[str, set[str]]] = {}
+    for crossing in DeadlineCrossing.objects.select_related("dossier"):
+        for channel, names in _by_channel(crossing).items():
+            got.setdefault((crossing.dossier, crossing.kind), {})[channel] = names
+    assert {key: got.get(key) for key in expected} == {
+        key: {"inapp": names, "email": names} for key, names in expected.items()
+    }
+    assert set(got) == set(expected)  # nothing else crossed, nobody else heard
+    names = set(Notification.objects.values_list("recipient__full_name", flat=True))
+    assert not names & {"Chuyên viên đã chuyển công tác", "Trưởng phòng cũ"}  # ended roles
+
+
+def _by_channel(crossing: DeadlineCrossing) -> dict[str, set[str]]:
+    out: dict[str, set[str]] = {}
+    for name, channel in Notification.objects.filter(dedup_key__startswith=f"deadline:{crossing.pk}|").values_list(
+        "recipient__full_name", "channel"
+    ):
+        out.setdefault(channel, set()).add(name)
+    return out
+
+
+def test_the_set_based_texts_are_those_of_one_message_at_a_time(org, people):
+    """Each message of the batch reads exactly as `notify_user` writes it for that one person
+    (subject, body, link; the recipient's language)."""
+    NotificationPreference.objects.create(user=people.province_leader, language="en")
+    at_step(org, people, due_at=NOW - MINUTE, step_due_at=NOW - MINUTE)
+    make_dossier(org, status=S.RECEIVED, due_at=ONE_DAY + MINUTE)
+    make_dossier(org, status=S.SUBMITTED, check_due_at=NOW - MINUTE)
+    deadline_sweep(now=NOW)
+    deadline_crossings_notify(crossing_ids=list(DeadlineCrossing.objects.values_list("pk", flat=True)))
+    batch = list(Notification.objects.select_related("recipient", "dossier__procedure", "dossier__agency"))
+    assert len(batch) >= 10
+    for row in batch:
+        crossing = DeadlineCrossing.objects.get(pk=int(row.dedup_key.split("|")[0].split(":")[1]))
+        context = {**dossier_context(dossier=row.dossier, for_staff=True), "due_at": crossing.deadline}
+        context["link"] = staff_link_for(user=row.recipient, dossier=row.dossier)
+        [alone] = notify_user(
+            user=row.recipient,
+            kind=row.kind,
+            context=context,
+            channels=[row.channel],
+            dedup_key=f"compare:{row.pk}",
+            dossier=row.dossier,
+        )
+        assert (alone.subject, alone.body, alone.link, alone.to) == (row.subject, row.body, row.link, row.to)
+    english = Notification.objects.filter(recipient=people.province_leader).first()
+    assert english.subject.startswith("Dossier ")
 
 
 def test_the_sweep_fans_out_in_batches_after_commit(org, people, settings, django_capture_on_commit_callbacks):

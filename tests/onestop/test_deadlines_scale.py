@@ -9,9 +9,10 @@ import datetime as dt
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from onestop.deadlines.services import deadline_crossings_notify, deadline_sweep
-from onestop.models import AgencyWorkingHours, DeadlineCrossing, Dossier, DossierStatus
+from onestop.models import AgencyWorkingHours, DeadlineCrossing, Dossier, DossierStatus, Notification, Role
 from onestop.models import DeadlineKind as K
 from procedures.models import Agency
 from tests.onestop import test_deadlines_support as support
@@ -21,6 +22,7 @@ from tests.onestop.test_deadlines_support import (
     build_dossier,
     mixed_dossiers,
     settle_calendar,
+    staff,
 )
 
 pytestmark = pytest.mark.django_db
@@ -77,6 +79,51 @@ def test_recipients_are_looked_up_once_per_batch(org, n, django_assert_num_queri
     # UPDATE notified_at, RELEASE.
     with django_assert_num_queries(6):
         assert deadline_crossings_notify(crossing_ids=ids) == 0
+
+
+# SAVEPOINT, the crossings (locked) with their dossiers, the agency tree, the role holders, their
+# access scopes (onestop.access.access_scopes), the dedup keys already recorded, SAVEPOINT + the one
+# INSERT of the messages + RELEASE, the UPDATE notified_at, RELEASE — 9 in a worker's own transaction.
+FANOUT_QUERIES = 11
+
+
+def insert_statements(rows: int) -> int:
+    """PostgreSQL takes every row in one INSERT; SQLite's parameter limit splits it (999 per statement)."""
+    fields = [f for f in Notification._meta.concrete_fields if not f.primary_key]
+    per_statement = connection.ops.bulk_batch_size(fields, [None] * rows)
+    return -(-rows // per_statement)
+
+
+@pytest.mark.parametrize("n", [14, 140])
+def test_the_fan_out_runs_a_fixed_number_of_queries(org, n):
+    """Messages for every crossing of a batch, in the same number of queries whatever its size."""
+    specialist = staff(org.unit, Role.SPECIALIST)
+    for agency, role in [
+        (org.unit, Role.APPROVER),
+        (org.department, Role.APPROVER),
+        (org.department, Role.RECEPTIONIST),
+        (org.department, Role.LEADER),
+        (org.province, Role.LEADER),
+        (org.other, Role.LEADER),  # another branch: never a recipient here
+    ]:
+        staff(agency, role)
+    mixed_dossiers(org, n)
+    Dossier.objects.filter(step_agency=org.unit).update(assignee=specialist)
+    deadline_sweep(now=NOW)
+    ids = list(DeadlineCrossing.objects.values_list("pk", flat=True))
+    with CaptureQueriesContext(connection) as queries:
+        sent = deadline_crossings_notify(crossing_ids=ids)
+    assert sent == Notification.objects.count()
+    if connection.vendor == "postgresql":
+        assert len(queries) == FANOUT_QUERIES
+    inserts = [q for q in queries if q["sql"].startswith("INSERT")]
+    assert (len(queries) - len(inserts), len(inserts)) == (FANOUT_QUERIES - 1, insert_statements(sent))
+    # Per 7 dossiers (test_deadlines_support.mixed_dossiers): at the unit, due soon and step overdue
+    # (specialist + unit head each) and the apology reminder (unit head); at the desk, overdue
+    # (department head + the department's and the province's leaders), the apology reminder
+    # (department head) and a late check (receptionist) — 10 messages, in-app and e-mail each.
+    assert sent == 2 * 10 * (n // 7)
+    assert not DeadlineCrossing.objects.filter(notified_at__isnull=True).exists()
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL only (CI runs PostgreSQL)")
