@@ -53,7 +53,7 @@ from .satisfaction import (
     SatisfactionEvaluation,
     SatisfactionHandler,
 )
-from .statistics import FLOW_FIELDS, StatisticsDay, StatisticsMonth, StatisticsOpenDay
+from .statistics import FLOW_FIELDS, StatisticsDay, StatisticsMonth, StatisticsOpenDay, StatisticsStamp
 
 __all__ = [
     "COUNTER_SOURCES",
@@ -106,6 +106,7 @@ __all__ = [
     "StatisticsDay",
     "StatisticsMonth",
     "StatisticsOpenDay",
+    "StatisticsStamp",
     "StoredFile",
     "new_verification_code",
     "validate_periods_text",

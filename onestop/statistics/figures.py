@@ -8,6 +8,7 @@ processing progress, online service, online payment, satisfaction, digitisation.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -169,6 +170,62 @@ class Report:
         return _share(full, total)
 
 
+# What a report reads from the roll-up is cached, keyed by the roll-up's version (StatisticsStamp:
+# raised in the transaction of every roll-up run, so a figure cached before a rebuild or the beat's
+# hourly run is never read after it), the agencies and the period. Names, the catalogue, payments and
+# evaluations are read each time (they change outside the roll-up).
+CACHE_SECONDS = 24 * 3600
+
+
+def chart_months(period: Period) -> list[dt.date]:
+    """The chart's months: the period's, or the twelve up to its end for a short period."""
+    months = months_between(period.start, period.end)
+    if len(months) < 3:
+        months = months_between(add_months(period.last.replace(day=1), -11), period.end)
+    return months
+
+
+def rollup_parts(*, agency_ids: list[int], period: Period, today: dt.date, detail: bool) -> dict:
+    """The flows of the period's whole days before today per (agency, channel) and per (procedure,
+    channel), the stock at its start and end when those days are over (None otherwise: counted
+    live), the chart's months — from the roll-up (five queries at most), or from the cache (one
+    query: the stamp)."""
+    from django.core.cache import cache
+
+    from ..models import StatisticsStamp
+
+    rolled_end = min(period.end, today)
+    stamp = StatisticsStamp.objects.filter(pk=1).values_list("version", flat=True).first() or "none"
+    digest = hashlib.sha1(",".join(map(str, agency_ids)).encode(), usedforsecurity=False).hexdigest()
+    key = f"statistics:rollup:{stamp}:{digest}:{period.start}:{period.end}:{rolled_end}:{int(detail)}"
+    parts = cache.get(key)
+    if parts is not None:
+        return parts
+    whole_days = period.start < rolled_end
+
+    def flows(by: str) -> dict:
+        if not whole_days:
+            return {}
+        return selectors.rollup_flows(agency_ids=agency_ids, first=period.start, end=rolled_end, by=by)
+
+    def stock(day: dt.date) -> dict | None:
+        return selectors.rollup_stock(agency_ids=agency_ids, day=day - dt.timedelta(days=1)) if day <= today else None
+
+    parts = {
+        "agency": flows("agency"),
+        "procedure": flows("procedure") if detail else {},
+        "stock_start": stock(period.start),
+        "stock_end": stock(period.end),
+        "months": (
+            selectors.rollup_months(agency_ids=agency_ids, first=chart_months(period)[0], end=rolled_end)
+            if detail
+            else {}
+        ),
+    }
+    cache.set(key, parts, CACHE_SECONDS)
+    return parts
+
+
 def statistics_report(
     *, agency_ids: list[int], period: Period, now: dt.datetime | None = None, detail: bool = True
 ) -> Report:
@@ -179,9 +236,9 @@ def statistics_report(
     now = now or timezone.now()
     today = local_today(now)
     ids = sorted(agency_ids)
-    # Whole days before today from the roll-up (one query per table's dimension: agency, procedure),
-    # today and later live (four queries).
-    whole_days = period.start < min(period.end, today)
+    # Whole days before today from the roll-up (cached until the next roll-up run), today and later
+    # live (four queries).
+    rolled = rollup_parts(agency_ids=ids, period=period, today=today, detail=detail)
     live = (
         selectors.flows(agency_ids=ids, start=instant(max(period.start, today)), end=instant(period.end))
         if period.end > today
@@ -189,17 +246,18 @@ def statistics_report(
     )
 
     def flows_by(by: str, key) -> dict:
-        rolled = (
-            selectors.rollup_flows(agency_ids=ids, first=period.start, end=min(period.end, today), by=by)
-            if whole_days
-            else {}
-        )
-        return _with_channels(selectors.merge(selectors.merge({}, rolled), selectors.by(live, key)))
+        return _with_channels(selectors.merge(selectors.merge({}, rolled[by]), selectors.by(live, key)))
 
     flows_a = flows_by("agency", lambda k: (k[0], k[2]))
     flows_p = flows_by("procedure", lambda k: (k[1], k[2])) if detail else {}
-    stock_start = selectors.stock_at_start_of(agency_ids=ids, day=period.start, today=today, now=now)
-    stock_end = selectors.stock_at_start_of(agency_ids=ids, day=period.end, today=today, now=now)
+    # The stock at the first moment of a day: the roll-up's at the end of the day before when that
+    # day is over, the stock now (live) for a day still to come.
+    stock_start = rolled["stock_start"]
+    if stock_start is None:
+        stock_start = selectors.stock(agency_ids=ids, at=now)
+    stock_end = rolled["stock_end"]
+    if stock_end is None:
+        stock_end = stock_start if period.start > today else selectors.stock(agency_ids=ids, at=now)
     start_at, end_at = instant(period.start), min(instant(period.end), now)
     payments = adapters.payments_by_agency(agency_ids=ids, start=start_at, end=end_at)
     satisfaction = adapters.satisfaction_by_agency(agency_ids=ids, start=start_at, end=end_at)
@@ -270,11 +328,8 @@ def statistics_report(
         return Report(period=period, agency_ids=ids, now=now, tables=tables, months=[], overdue_by_unit=[],
                       full_online=(0, 0))  # fmt: skip
 
-    # The chart's months: the period's, or the twelve up to its end for a short period (one query).
-    months = months_between(period.start, period.end)
-    if len(months) < 3:
-        months = months_between(add_months(period.last.replace(day=1), -11), period.end)
-    stored = selectors.rollup_months(agency_ids=ids, first=months[0], end=min(period.end, today))
+    months = chart_months(period)
+    stored = rolled["months"]
     if live:  # today's live counts belong to the current month
         current = stored.setdefault(today.replace(day=1), Counter())
         for counters in live.values():

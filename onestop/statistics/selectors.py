@@ -46,7 +46,7 @@ from ..models import (
     StatisticsMonth,
     StatisticsOpenDay,
 )
-from .periods import VN_TZ, add_months
+from .periods import VN_TZ, add_months, instant
 
 # A flow key: (agency_id, procedure_id, channel), with the Vietnam date first when by day.
 FlowKey = tuple
@@ -165,27 +165,85 @@ def flows(
     return out
 
 
+def _stock_sql(at: str, at_params: list, agency_ids: list[int] | None) -> tuple[str, list, str, list]:
+    """The rule of the stock, written once for the live count (`stock`: `at` a placeholder, its value
+    in `at_params`) and the roll-up (`stock_into_rollup`: `at` a column of the days, no parameter):
+    (the counters' SQL and parameters, the WHERE's SQL and parameters), for `onestop_dossier d`.
+
+    In progress at the instant `at`: received before it, neither resolved nor closed before it (the
+    first disjunct of the candidates uses the status index, the other two resolved_at and closed_at);
+    overdue if the due date is before `at`, unless the clock was paused for a supplement at `at`.
+    Grouped per (agency, unit holding it now, procedure, channel)."""
+    in_hand = ", ".join(["%s"] * len(IN_HAND))
+    where = (
+        f"d.received_at < {at}"
+        f" AND ((d.status IN ({in_hand}) AND d.resolved_at IS NULL AND d.closed_at IS NULL)"
+        f" OR d.resolved_at >= {at} OR d.closed_at >= {at})"
+        f" AND (d.resolved_at IS NULL OR d.resolved_at >= {at})"
+        f" AND (d.closed_at IS NULL OR d.closed_at >= {at})"
+    )
+    where_params = [*at_params, *IN_HAND, *at_params * 4]
+    if agency_ids is not None:
+        where += f" AND d.agency_id IN ({', '.join(['%s'] * len(agency_ids)) or 'NULL'})"
+        where_params += agency_ids
+    columns = (
+        "d.agency_id, COALESCE(d.step_agency_id, d.agency_id), d.procedure_id, d.channel, COUNT(*), "
+        f"COUNT(CASE WHEN d.due_at < {at} AND (d.paused_at IS NULL OR d.paused_at > {at}) THEN 1 END)"
+    )
+    return columns, [*at_params * 2], where, where_params
+
+
+STOCK_GROUP = "d.agency_id, COALESCE(d.step_agency_id, d.agency_id), d.procedure_id, d.channel"
+
+
 def stock(*, agency_ids: Iterable[int] | None, at: dt.datetime) -> dict[StockKey, Counter]:
     """The dossiers in progress at the instant `at`, and the overdue among them, per (agency, unit
-    holding it now, procedure, channel). One query; the three disjuncts each use an index
-    (status for those still open, resolved_at and closed_at for those finished after `at`)."""
-    candidates = Q(status__in=IN_HAND, resolved_at__isnull=True, closed_at__isnull=True) | Q(resolved_at__gte=at)
-    candidates |= Q(closed_at__gte=at)
-    queryset = _scoped(
-        Dossier.objects.filter(candidates, received_at__lt=at)
-        .filter(Q(resolved_at__isnull=True) | Q(resolved_at__gte=at))
-        .filter(Q(closed_at__isnull=True) | Q(closed_at__gte=at)),
-        agency_ids,
-    )
-    overdue = Q(due_at__lt=at) & (Q(paused_at__isnull=True) | Q(paused_at__gt=at))
-    rows = (
-        queryset.values(
-            a=F("agency_id"), u=Coalesce("step_agency_id", "agency_id"), p=F("procedure_id"), c=F("channel")
-        )
-        .annotate(open=Count("pk"), overdue=Count("pk", filter=overdue))
-        .order_by()
-    )
-    return {(r["a"], r["u"], r["p"], r["c"]): Counter(open=r["open"], overdue=r["overdue"]) for r in rows}
+    holding it now, procedure, channel). One query (the rule: `_stock_sql`)."""
+    ids = None if agency_ids is None else sorted(agency_ids)
+    value = connection.ops.adapt_datetimefield_value(at)
+    columns, column_params, where, where_params = _stock_sql("%s", [value], ids)
+    table = connection.ops.quote_name(Dossier._meta.db_table)
+    sql = f"SELECT {columns} FROM {table} d WHERE {where} GROUP BY {STOCK_GROUP}"  # noqa: S608 — values as parameters
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*column_params, *where_params])
+        rows = cursor.fetchall()
+    return {(a, u, p, c): Counter(open=o, overdue=d) for a, u, p, c, o, d in rows}
+
+
+def stock_into_rollup(*, first: dt.date, end: dt.date) -> int:
+    """Store the stock at the end of each day of [first, end) (StatisticsOpenDay) set-based: one
+    INSERT … SELECT for the whole range — the days as a list of (day, first moment of the next day),
+    the dossiers in progress at the end of some day of the range joined to the days whose end they
+    span, grouped. Returns the number of rows stored."""
+    days = []
+    day = first
+    while day < end:
+        days.append((day, instant(day + dt.timedelta(days=1))))
+        day += dt.timedelta(days=1)
+    if not days:
+        return 0
+    ops = connection.ops
+    q = ops.quote_name
+    columns, column_params, where, where_params = _stock_sql("s.at", [], None)
+    values = ", ".join(["(%s, %s)"] * len(days))
+    day_params = [v for d, a in days for v in (ops.adapt_datefield_value(d), ops.adapt_datetimefield_value(a))]
+    first_at, last_at = ops.adapt_datetimefield_value(days[0][1]), ops.adapt_datetimefield_value(days[-1][1])
+    in_hand = ", ".join(["%s"] * len(IN_HAND))
+    sql = f"""WITH s(day, at) AS (VALUES {values}),
+candidates AS (
+    SELECT * FROM {q(Dossier._meta.db_table)}
+     WHERE received_at < %s
+       AND ((status IN ({in_hand}) AND resolved_at IS NULL AND closed_at IS NULL)
+            OR resolved_at >= %s OR closed_at >= %s)
+)
+INSERT INTO {q(StatisticsOpenDay._meta.db_table)} (day, agency_id, unit_id, procedure_id, channel, {q("open")}, overdue)
+SELECT s.day, {columns}
+  FROM s JOIN candidates d ON {where}
+ GROUP BY s.day, {STOCK_GROUP}"""  # noqa: S608 — names from the models' metadata, values as parameters
+    params = [*day_params, last_at, *IN_HAND, first_at, first_at, *column_params, *where_params]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.rowcount
 
 
 # ---------------------------------------------------------------------------------- the roll-up
@@ -259,14 +317,6 @@ def rollup_months(*, agency_ids: Iterable[int], first: dt.date, end: dt.date) ->
         )
         for r in rows
     }
-
-
-def stock_at_start_of(*, agency_ids: list[int], day: dt.date, today: dt.date, now: dt.datetime) -> dict:
-    """The stock at the first moment of `day` = at the end of the day before (roll-up) when that day
-    is over; the stock now (live) for a day still to come."""
-    if day <= today:
-        return rollup_stock(agency_ids=agency_ids, day=day - dt.timedelta(days=1))
-    return stock(agency_ids=agency_ids, at=now)
 
 
 # ------------------------------------------------------------------------------ other figures

@@ -205,9 +205,12 @@ def test_the_page_runs_a_constant_number_of_queries(client, rolled, django_asser
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    from django.core.cache import cache
+
     client.force_login(rolled.leader)
     url = reverse("onestop:statistics")
     client.get(url, NOV_QUERY)
+    cache.clear()  # what the page read from the roll-up is cached: count the queries of a first reading
     with CaptureQueriesContext(connection) as first:
         client.get(url, NOV_QUERY)
     # More dossiers, at a new ward with a new procedure and sector: the same number of queries.
@@ -220,11 +223,31 @@ def test_the_page_runs_a_constant_number_of_queries(client, rolled, django_asser
             code=f"T-more-{n}", procedure=procedure, agency=ward, applicant=rolled.citizen, status="processing",
             channel=1 + n % 3, received_at=at(11, 1 + n % 28), due_at=at(11, 2 + n % 28, 17),
         )  # fmt: skip
-    statistics_rollup(first=dt.date(2026, 10, 1), end=dt.date(2026, 12, 1))
+    statistics_rollup(first=dt.date(2026, 10, 1), end=dt.date(2026, 12, 1))  # a new stamp: not cached
     with django_assert_max_num_queries(len(first)):
         response = client.get(url, NOV_QUERY)
     assert _summary(response.content.decode())["received"] == "40"
-    assert len(first) <= 20
+    assert len(first) <= 21
+    # Read again: the roll-up's part comes from the cache (the stamp's query instead of five).
+    with CaptureQueriesContext(connection) as cached:
+        client.get(url, NOV_QUERY)
+    assert len(cached) <= len(first) - 4
+
+
+def test_a_roll_up_run_is_seen_at_once_by_the_cached_pages(client, rolled):
+    """The page caches what it reads from the roll-up, keyed by the roll-up's stamp: a rebuild after
+    a correction shows the corrected figure on the next reading, never the cached one."""
+    client.force_login(rolled.leader)
+    url = reverse("onestop:statistics")
+    before = _summary(client.get(url, NOV_QUERY).content.decode())["received"]
+    assert _summary(client.get(url, NOV_QUERY).content.decode())["received"] == before  # cached
+    d = rolled.dossiers["16"]
+    d.status, d.received_at = "received", at(11, 20)
+    d.due_at = at(11, 27, 17)
+    d.save()
+    assert _summary(client.get(url, NOV_QUERY).content.decode())["received"] == before  # not rolled up yet
+    statistics_rollup(first=dt.date(2026, 11, 1), end=dt.date(2026, 12, 1))
+    assert _summary(client.get(url, NOV_QUERY).content.decode())["received"] == str(int(before) + 1)
 
 
 def test_the_current_period_counts_today_live(client, rolled):
