@@ -58,8 +58,9 @@ FIGURES = [
     Figure("open_on_time", _("In progress, on time"),
            _("Still being processed at the end of the period (or now), due date not passed or "
                "clock paused for a supplement.")),
-    Figure("open_overdue", _("In progress, overdue"),
-           _("Still being processed at the end of the period (or now) with the due date passed.")),
+    Figure("open_overdue", _("In progress, past the appointment"),
+           _("Still being processed at the end of the period (or now) with the appointment (the date "
+               "promised on the receipt) passed; the steps' internal deadlines are not counted.")),
     Figure("withdrawn", _("Withdrawn"), _("Withdrawn at the applicant's request in the period (national status 7).")),
     Figure("refused", _("Refused"), _("Not accepted at reception in the period (form 03, national status 3).")),
     Figure("stopped", _("Stopped"), _("Processing stopped in the period (form 05, national status 8).")),

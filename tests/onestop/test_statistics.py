@@ -418,3 +418,38 @@ def test_satisfaction_comes_from_the_evaluations_of_the_period(client, rolled):
     client.force_login(rolled.leader)
     response = client.get(reverse("onestop:statistics"), {**NOV_QUERY, "co-quan": rolled.ward_a.code})
     assert _summary(response.content.decode())["satisfaction"] == _shown(66.7)
+
+
+def _home_figures(html: str) -> dict[str, tuple[str, str]]:
+    return {
+        key: (value, label)
+        for key, value, label in re.findall(
+            r'data-figure="(\w+)"><a href="[^"]*"><span class="figure-value">(\d+)</span> '
+            r'<span class="figure-label">([^<]*)</span>',
+            html,
+        )
+    }
+
+
+def test_the_leaders_home_and_the_statistics_count_past_the_appointment_alike(client, rolled):
+    """Issue #12: the home's "past the appointment" is the statistics' figure of that name, now; the
+    overdue queue's figure (any deadline: appointment, step, check) is labelled apart."""
+    # A step past its internal deadline while the appointment is still ahead: late for the queue only.
+    today = periods.local_today()
+    d = rolled.dossiers["16"]
+    d.status, d.received_at = "processing", periods.instant(today - dt.timedelta(days=2))
+    d.due_at = periods.instant(today + dt.timedelta(days=10))
+    d.step_agency, d.current_step = rolled.unit, 2
+    d.step_due_at = periods.instant(today - dt.timedelta(days=1))
+    d.save()
+    client.force_login(rolled.leader)
+    home = _home_figures(client.get(reverse("onestop:home")).content.decode())
+    page = client.get(reverse("onestop:statistics"), {"ky": "thang", "nam": today.year, "thang": today.month})
+    statistics = _summary(page.content.decode())
+    assert home["past_appointment"][0] == statistics["open_overdue"]
+    # The same label on both pages (the statistics' figure), and not the queue's.
+    label = re.search(r'data-figure="open_overdue"><dt>([^<]*)</dt>', page.content.decode()).group(1)
+    assert home["past_appointment"][1] == label
+    # The queue's figure counts that step too, under its own label.
+    assert int(home["overdue"][0]) > int(home["past_appointment"][0]) > 0
+    assert home["overdue"][1] != home["past_appointment"][1]
