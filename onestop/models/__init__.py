@@ -12,6 +12,7 @@ from .calendar import (
 from .deadlines import DeadlineCrossing, DeadlineKind
 from .dossiers import (
     NATIONAL_STATUS_CODE,
+    IN_PROGRESS_STATUSES,
     OPEN_STATUSES,
     ApplicantKind,
     DocumentRole,
@@ -62,6 +63,7 @@ __all__ = [
     "CRITERION_KEYS",
     "FLOW_FIELDS",
     "NATIONAL_STATUS_CODE",
+    "IN_PROGRESS_STATUSES",
     "OPEN_STATUSES",
     "PERIOD_FIELDS",
     "TERMINAL_STATES",

@@ -204,19 +204,19 @@ def rollup_parts(*, agency_ids: list[int], period: Period, today: dt.date, detai
         return parts
     whole_days = period.start < rolled_end
 
-    def flows(by: str) -> dict:
+    def rolled_flows(by: str) -> dict:
         if not whole_days:
             return {}
         return selectors.rollup_flows(agency_ids=agency_ids, first=period.start, end=rolled_end, by=by)
 
-    def stock(day: dt.date) -> dict | None:
+    def rolled_stock(day: dt.date) -> dict | None:
         return selectors.rollup_stock(agency_ids=agency_ids, day=day - dt.timedelta(days=1)) if day <= today else None
 
     parts = {
-        "agency": flows("agency"),
-        "procedure": flows("procedure") if detail else {},
-        "stock_start": stock(period.start),
-        "stock_end": stock(period.end),
+        "agency": rolled_flows("agency"),
+        "procedure": rolled_flows("procedure") if detail else {},
+        "stock_start": rolled_stock(period.start),
+        "stock_end": rolled_stock(period.end),
         "months": (
             selectors.rollup_months(agency_ids=agency_ids, first=chart_months(period)[0], end=rolled_end)
             if detail
@@ -241,7 +241,12 @@ def statistics_report(
     # live (four queries).
     rolled = rollup_parts(agency_ids=ids, period=period, today=today, detail=detail)
     live = (
-        selectors.flows(agency_ids=ids, start=instant(max(period.start, today)), end=instant(period.end))
+        # Today only: the days after it have not happened (their range would only cost index reads).
+        selectors.flows(
+            agency_ids=ids,
+            start=instant(max(period.start, today)),
+            end=instant(min(period.end, today + dt.timedelta(days=1))),
+        )
         if period.end > today
         else {}
     )

@@ -37,6 +37,7 @@ from procedures.models import OnlineLevel, Procedure, ProcedureStatus
 
 from ..models import (
     FLOW_FIELDS,
+    IN_PROGRESS_STATUSES,
     DocumentRole,
     Dossier,
     DossierDocument,
@@ -53,12 +54,7 @@ FlowKey = tuple
 # A stock key: (agency_id, unit_id, procedure_id, channel).
 StockKey = tuple[int, int, int, int]
 
-IN_HAND = (
-    DossierStatus.RECEIVED,
-    DossierStatus.PROCESSING,
-    DossierStatus.SUPPLEMENT_REQUESTED,
-    DossierStatus.AWAITING_PAYMENT,
-)
+IN_HAND = tuple(str(s) for s in IN_PROGRESS_STATUSES)
 CLOSING = {DossierStatus.WITHDRAWN: "withdrawn", DossierStatus.REJECTED: "refused", DossierStatus.STOPPED: "stopped"}
 EVENT_COUNTERS = {"request_supplement": "supplement_requests", "extend": "extensions"}
 
@@ -169,32 +165,39 @@ def flows(
 OVERDUE = "d.due_at < {at} AND (d.paused_at IS NULL OR d.paused_at > {at})"
 
 
-def _stock_sql(at: str, at_params: list, agency_ids: list[int] | None) -> tuple[str, list, str, list]:
+def _stock_sql(at: str, at_params: list, agency_ids: list[int] | None) -> tuple[str, list, list[tuple[str, list]]]:
     """The rule of the stock, written once for the live count (`stock`: `at` a placeholder, its value
-    in `at_params`) and the roll-up (`stock_into_rollup`: `at` a column of the days, no parameter):
-    (the counters' SQL and parameters, the WHERE's SQL and parameters), for `onestop_dossier d`.
+    in `at_params`) and the roll-up (`stock_into_rollup`: `at` a column of the days, no parameter),
+    for `onestop_dossier d`: (the counters' SQL and parameters, disjoint conditions with their
+    parameters whose union is the dossiers in progress at `at`).
 
-    In progress at the instant `at`: received before it, neither resolved nor closed before it (the
-    first disjunct of the candidates uses the status index, the other two resolved_at and closed_at);
-    overdue if the due date is before `at`, unless the clock was paused for a supplement at `at`.
-    Grouped per (agency, unit holding it now, procedure, channel)."""
-    in_hand = ", ".join(["%s"] * len(IN_HAND))
-    where = (
-        f"d.received_at < {at}"
-        f" AND ((d.status IN ({in_hand}) AND d.resolved_at IS NULL AND d.closed_at IS NULL)"
-        f" OR d.resolved_at >= {at} OR d.closed_at >= {at})"
-        f" AND (d.resolved_at IS NULL OR d.resolved_at >= {at})"
-        f" AND (d.closed_at IS NULL OR d.closed_at >= {at})"
-    )
-    where_params = [*at_params, *IN_HAND, *at_params * 4]
+    In progress at the instant `at`: received before it, neither resolved nor closed before it —
+    either still in hand (open status, neither date set: the partial index dossier_in_hand_stock
+    holds them with every column the stock reads), or resolved after `at` (and not closed before
+    it), or closed after `at` without a resolution (the resolved_at and closed_at indexes). Overdue
+    if the due date is before `at`, unless the clock was paused for a supplement at `at`. Grouped per
+    (agency, unit holding it now, procedure, channel)."""
+    statuses = ", ".join(["%s"] * len(IN_HAND))
+    agencies, agency_params = "", []
     if agency_ids is not None:
-        where += f" AND d.agency_id IN ({', '.join(['%s'] * len(agency_ids)) or 'NULL'})"
-        where_params += agency_ids
+        agencies = f" AND d.agency_id IN ({', '.join(['%s'] * len(agency_ids)) or 'NULL'})"
+        agency_params = list(agency_ids)
+    parts = [
+        (
+            f"d.status IN ({statuses}) AND d.resolved_at IS NULL AND d.closed_at IS NULL AND d.received_at < {at}",
+            [*IN_HAND, *at_params],
+        ),
+        (
+            f"d.resolved_at >= {at} AND (d.closed_at IS NULL OR d.closed_at >= {at}) AND d.received_at < {at}",
+            at_params * 3,
+        ),
+        (f"d.resolved_at IS NULL AND d.closed_at >= {at} AND d.received_at < {at}", at_params * 2),
+    ]
     columns = (
         "d.agency_id, COALESCE(d.step_agency_id, d.agency_id), d.procedure_id, d.channel, COUNT(*), "
         f"COUNT(CASE WHEN {OVERDUE.format(at=at)} THEN 1 END)"
     )
-    return columns, [*at_params * 2], where, where_params
+    return columns, at_params * 2, [(sql + agencies, [*params, *agency_params]) for sql, params in parts]
 
 
 STOCK_GROUP = "d.agency_id, COALESCE(d.step_agency_id, d.agency_id), d.procedure_id, d.channel"
@@ -202,14 +205,17 @@ STOCK_GROUP = "d.agency_id, COALESCE(d.step_agency_id, d.agency_id), d.procedure
 
 def stock(*, agency_ids: Iterable[int] | None, at: dt.datetime) -> dict[StockKey, Counter]:
     """The dossiers in progress at the instant `at`, and the overdue among them, per (agency, unit
-    holding it now, procedure, channel). One query (the rule: `_stock_sql`)."""
+    holding it now, procedure, channel). One query (the rule: `_stock_sql`): the union of its
+    disjoint parts, each read from its own index, then grouped."""
     ids = None if agency_ids is None else sorted(agency_ids)
     value = connection.ops.adapt_datetimefield_value(at)
-    columns, column_params, where, where_params = _stock_sql("%s", [value], ids)
+    columns, column_params, parts = _stock_sql("%s", [value], ids)
     table = connection.ops.quote_name(Dossier._meta.db_table)
-    sql = f"SELECT {columns} FROM {table} d WHERE {where} GROUP BY {STOCK_GROUP}"  # noqa: S608 — values as parameters
+    read = "d.agency_id, d.step_agency_id, d.procedure_id, d.channel, d.due_at, d.paused_at"
+    union = " UNION ALL ".join(f"SELECT {read} FROM {table} d WHERE {where}" for where, _params in parts)
+    sql = f"SELECT {columns} FROM ({union}) d GROUP BY {STOCK_GROUP}"  # noqa: S608 — values as parameters
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*column_params, *where_params])
+        cursor.execute(sql, [*column_params, *(p for _where, params in parts for p in params)])
         rows = cursor.fetchall()
     return {(a, u, p, c): Counter(open=o, overdue=d) for a, u, p, c, o, d in rows}
 
@@ -217,17 +223,17 @@ def stock(*, agency_ids: Iterable[int] | None, at: dt.datetime) -> dict[StockKey
 def overdue_in_progress(*, agency_ids: Iterable[int], at: dt.datetime) -> int:
     """How many dossiers of these receiving agencies are in progress and past their appointment at
     `at` — the statistics' "In progress, past the appointment" (`open_overdue`), the same rule
-    (`_stock_sql`), counted alone for the leaders' home. One query; the added `due_at < at` lets
-    PostgreSQL read the (status, due_at) index."""
-    ids = sorted(agency_ids)
+    (`_stock_sql`), counted alone for the leaders' home. One query."""
     value = connection.ops.adapt_datetimefield_value(at)
-    _columns, _column_params, where, where_params = _stock_sql("%s", [value], ids)
+    _columns, _params, parts = _stock_sql("%s", [value], sorted(agency_ids))
     table = connection.ops.quote_name(Dossier._meta.db_table)
-    sql = (
-        f"SELECT COUNT(*) FROM {table} d WHERE {where} AND {OVERDUE.format(at='%s')}"  # noqa: S608 — parameters
+    overdue = OVERDUE.format(at="%s")
+    sql = "SELECT " + " + ".join(
+        f"(SELECT COUNT(*) FROM {table} d WHERE {where} AND {overdue})"  # noqa: S608 — values as parameters
+        for where, _params in parts
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*where_params, value, value])
+        cursor.execute(sql, [p for _where, params in parts for p in (*params, value, value)])
         return cursor.fetchone()[0]
 
 
@@ -245,23 +251,24 @@ def stock_into_rollup(*, first: dt.date, end: dt.date) -> int:
         return 0
     ops = connection.ops
     q = ops.quote_name
-    columns, column_params, where, where_params = _stock_sql("s.at", [], None)
+    columns, column_params, parts = _stock_sql("s.at", [], None)
     values = ", ".join(["(%s, %s)"] * len(days))
     day_params = [v for d, a in days for v in (ops.adapt_datefield_value(d), ops.adapt_datetimefield_value(a))]
     first_at, last_at = ops.adapt_datetimefield_value(days[0][1]), ops.adapt_datetimefield_value(days[-1][1])
-    in_hand = ", ".join(["%s"] * len(IN_HAND))
+    statuses = ", ".join(["%s"] * len(IN_HAND))
     sql = f"""WITH s(day, at) AS (VALUES {values}),
 candidates AS (
     SELECT * FROM {q(Dossier._meta.db_table)}
      WHERE received_at < %s
-       AND ((status IN ({in_hand}) AND resolved_at IS NULL AND closed_at IS NULL)
+       AND ((status IN ({statuses}) AND resolved_at IS NULL AND closed_at IS NULL)
             OR resolved_at >= %s OR closed_at >= %s)
 )
 INSERT INTO {q(StatisticsOpenDay._meta.db_table)} (day, agency_id, unit_id, procedure_id, channel, {q("open")}, overdue)
 SELECT s.day, {columns}
-  FROM s JOIN candidates d ON {where}
+  FROM s JOIN candidates d ON {" OR ".join(f"({where})" for where, _params in parts)}
  GROUP BY s.day, {STOCK_GROUP}"""  # noqa: S608 — names from the models' metadata, values as parameters
-    params = [*day_params, last_at, *IN_HAND, first_at, first_at, *column_params, *where_params]
+    params = [*day_params, last_at, *IN_HAND, first_at, first_at, *column_params]
+    params += [p for _where, part_params in parts for p in part_params]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.rowcount
