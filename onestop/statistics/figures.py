@@ -46,7 +46,7 @@ FIGURES = [
            _("Resolved on a day before the due date's day, with at most one supplement request.")),
     Figure("resolved_on_time", _("On the due date"),
            _("Resolved on the due date's day, not after the due moment, with at most one supplement request.")),
-    Figure("resolved_late", _("After the due date"),
+    Figure("resolved_late", pgettext_lazy("statistics", "After the due date"),
            _("Resolved after the due moment, or with more than one supplement request "
                "(national rule). The citizen's supplement time is not counted: the due date "
                "moves by it.")),

@@ -55,15 +55,15 @@ def test_the_leader_reads_the_statistics_changes_the_period_and_downloads(live_s
     assert charts.count() == 3
     month_chart = charts.nth(0)
     assert month_chart.locator("rect").count() > 3
-    assert str(EXPECTED_P["received"]) in month_chart.locator("text").all_inner_texts()
+    assert str(EXPECTED_P["received"]) in month_chart.locator("text").all_text_contents()
     on_time = charts.nth(1).inner_html()
     assert world.ward_a.name in on_time and "%" in on_time
-    for n in range(3):
-        box = charts.nth(n).bounding_box()
-        assert box and box["width"] > 300 and box["height"] > 100  # drawn at a legible size
     page.screenshot(path=str(shots / "statistics-page.png"), full_page=True)
-    charts.nth(0).screenshot(path=str(shots / "statistics-chart-months.png"))
-    charts.nth(1).screenshot(path=str(shots / "statistics-chart-on-time.png"))
+    for n, name in enumerate(("months", "on-time", "overdue")):
+        charts.nth(n).screenshot(path=str(shots / f"statistics-chart-{name}.png"))
+        box = charts.nth(n).bounding_box()
+        assert box and box["width"] > 300, name  # drawn across the column, not squeezed
+    assert charts.nth(0).bounding_box()["height"] > 200
 
     # Downloads: the agency table as XLSX and CSV, the report as PDF.
     with page.expect_download() as xlsx:
