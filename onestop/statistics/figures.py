@@ -186,6 +186,30 @@ def chart_months(period: Period) -> list[dt.date]:
     return months
 
 
+def same(value):
+    return value
+
+
+def group_stock(rows: dict | None) -> dict[str, dict] | None:
+    """The stock per (agency, unit, procedure, channel) summed per agency, per unit holding the
+    dossiers and per procedure — what the tables and the chart read — in one pass (a province's stock
+    has thousands of keys: summing it once, and caching the sums, is most of a page's Python)."""
+    if rows is None:
+        return None
+    out: dict[str, dict] = {"agency": {}, "unit": {}, "procedure": {}}
+    agencies, units, procedures = out["agency"], out["unit"], out["procedure"]
+    for (a, u, p, _c), counters in rows.items():
+        opened, overdue = counters["open"], counters["overdue"]
+        for target, key in ((agencies, a), (units, u), (procedures, p)):
+            current = target.get(key)
+            if current is None:
+                target[key] = Counter(open=opened, overdue=overdue)
+            else:
+                current["open"] += opened
+                current["overdue"] += overdue
+    return out
+
+
 def rollup_parts(*, agency_ids: list[int], period: Period, today: dt.date, detail: bool) -> dict:
     """The flows of the period's whole days before today per (agency, channel) and per (procedure,
     channel), the stock at its start and end when those days are over (None otherwise: counted
@@ -215,8 +239,8 @@ def rollup_parts(*, agency_ids: list[int], period: Period, today: dt.date, detai
     parts = {
         "agency": rolled_flows("agency"),
         "procedure": rolled_flows("procedure") if detail else {},
-        "stock_start": rolled_stock(period.start),
-        "stock_end": rolled_stock(period.end),
+        "stock_start": group_stock(rolled_stock(period.start)),
+        "stock_end": group_stock(rolled_stock(period.end)),
         "months": (
             selectors.rollup_months(agency_ids=agency_ids, first=chart_months(period)[0], end=rolled_end)
             if detail
@@ -224,6 +248,31 @@ def rollup_parts(*, agency_ids: list[int], period: Period, today: dt.date, detai
         ),
     }
     cache.set(key, parts, CACHE_SECONDS)
+    return parts
+
+
+# Today's flows and the stock now, counted from the dossiers for a period not over, are kept this
+# long: a current period's page shows them at most a minute old (docs/statistics.md).
+LIVE_SECONDS = 60
+
+
+def live_parts(*, agency_ids: list[int], period: Period, now: dt.datetime) -> dict:
+    """Today's flows per (agency, procedure, channel) and the stock now (grouped: group_stock), counted
+    live (five queries), or from the cache when counted less than LIVE_SECONDS ago for these agencies.
+    Today only: the days after it have not happened."""
+    from django.core.cache import cache
+
+    today = local_today(now)
+    first, end = max(period.start, today), min(period.end, today + dt.timedelta(days=1))
+    digest = hashlib.sha1(",".join(map(str, agency_ids)).encode(), usedforsecurity=False).hexdigest()
+    key = f"statistics:live:{digest}:{first}:{end}"
+    parts = cache.get(key)
+    if parts is None:
+        parts = {
+            "flows": selectors.flows(agency_ids=agency_ids, start=instant(first), end=instant(end)) if first < end else {},
+            "stock": group_stock(selectors.stock(agency_ids=agency_ids, at=now)),
+        }
+        cache.set(key, parts, LIVE_SECONDS)
     return parts
 
 
@@ -240,16 +289,8 @@ def statistics_report(
     # Whole days before today from the roll-up (cached until the next roll-up run), today and later
     # live (four queries).
     rolled = rollup_parts(agency_ids=ids, period=period, today=today, detail=detail)
-    live = (
-        # Today only: the days after it have not happened (their range would only cost index reads).
-        selectors.flows(
-            agency_ids=ids,
-            start=instant(max(period.start, today)),
-            end=instant(min(period.end, today + dt.timedelta(days=1))),
-        )
-        if period.end > today
-        else {}
-    )
+    current = live_parts(agency_ids=ids, period=period, now=now) if period.end > today else {}
+    live = current.get("flows", {})
 
     def flows_by(by: str, key) -> dict:
         return _with_channels(selectors.merge(selectors.merge({}, rolled[by]), selectors.by(live, key)))
@@ -259,19 +300,19 @@ def statistics_report(
     # The stock at the first moment of a day: the roll-up's at the end of the day before when that
     # day is over, the stock now (live) for a day still to come.
     stock_start = rolled["stock_start"]
-    if stock_start is None:
-        stock_start = selectors.stock(agency_ids=ids, at=now)
+    if stock_start is None:  # a period still to come: its start is now
+        stock_start = current["stock"]
     stock_end = rolled["stock_end"]
     if stock_end is None:
-        stock_end = stock_start if period.start > today else selectors.stock(agency_ids=ids, at=now)
+        stock_end = current["stock"]
     start_at, end_at = instant(period.start), min(instant(period.end), now)
     payments = adapters.payments_by_agency(agency_ids=ids, start=start_at, end=end_at)
     satisfaction = adapters.satisfaction_by_agency(agency_ids=ids, start=start_at, end=end_at)
 
     # Names: the agencies and units present, and the procedures with their sector (two queries).
-    unit_ids = {k[1] for k in stock_end}
+    unit_ids = set(stock_end["unit"])
     agencies = Agency.objects.in_bulk(set(ids) | unit_ids)
-    procedure_ids = {k[0] for k in flows_p} | {k[2] for k in stock_start} | {k[2] for k in stock_end}
+    procedure_ids = {k[0] for k in flows_p} | set(stock_start["procedure"]) | set(stock_end["procedure"])
     procedures = (
         Procedure.objects.select_related("sector")
         .only("code", "name", "sector__code", "sector__name")
@@ -281,9 +322,11 @@ def statistics_report(
     )
 
     def table(key: str, title, keys, flows, flow_key, stock_key, name_of) -> Table:
+        """`stock_key`: (the stock's dimension — agency or procedure —, a function of its id)."""
         f = selectors.by(flows, flow_key)
-        s = selectors.by(stock_start, stock_key)
-        e = selectors.by(stock_end, stock_key)
+        dimension, of = stock_key
+        s = selectors.by(stock_start[dimension], of)
+        e = selectors.by(stock_end[dimension], of)
         rows = []
         for k in sorted(set(f) | set(s) | set(e), key=lambda k: name_of(k)[1]):
             code, name = name_of(k)
@@ -307,7 +350,7 @@ def statistics_report(
         return (code, code)
 
     sector_of = {pk: p.sector.code for pk, p in procedures.items()}
-    by_agency = table("agency", _("By agency"), AGENCY_KEYS, flows_a, lambda k: k[0], lambda k: k[0], agency_name)
+    by_agency = table("agency", _("By agency"), AGENCY_KEYS, flows_a, lambda k: k[0], ("agency", same), agency_name)
     paid_total = {"paid": 0, "online": 0}
     for row in by_agency.rows:
         paid = payments.get(row["id"], {})
@@ -327,9 +370,9 @@ def statistics_report(
     tables = {"agency": by_agency}
     if detail:
         tables["sector"] = table("sector", _("By sector"), TABLE_KEYS, flows_p, lambda k: sector_of.get(k[0], ""),
-                                 lambda k: sector_of.get(k[2], ""), sector_name)  # fmt: skip
+                                 ("procedure", lambda p: sector_of.get(p, "")), sector_name)  # fmt: skip
         tables["procedure"] = table("procedure", _("By procedure"), TABLE_KEYS, flows_p, lambda k: k[0],
-                                    lambda k: k[2], procedure_name)  # fmt: skip
+                                    ("procedure", same), procedure_name)  # fmt: skip
     if not detail:
         return Report(period=period, agency_ids=ids, now=now, tables=tables, months=[], overdue_by_unit=[],
                       full_online=(0, 0))  # fmt: skip
@@ -343,7 +386,7 @@ def statistics_report(
             current["resolved"] += counters["resolved_early"] + counters["resolved_on_time"] + counters["resolved_late"]
     month_rows = [{"month": m, **{k: stored.get(m, Counter())[k] for k in ("received", "resolved")}} for m in months]
 
-    units = selectors.by(stock_end, lambda k: k[1])
+    units = stock_end["unit"]
     overdue_by_unit = sorted(
         (
             {"name": agency_name(u)[1], "overdue": c["overdue"], "open": c["open"]}

@@ -26,6 +26,15 @@ NOVEMBER = periods.month(2026, 11)
 NOV_QUERY = {"ky": "thang", "nam": "2026", "thang": "11"}
 
 
+@pytest.fixture(autouse=True)
+def _no_cached_figures():
+    """The pages cache what they read (the roll-up's sums, a minute of live counts): each test starts
+    without (the ids of one test's agencies come back in the next one on SQLite)."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def world(db):
     return build_world()
