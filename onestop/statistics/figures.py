@@ -268,8 +268,11 @@ def live_parts(*, agency_ids: list[int], period: Period, now: dt.datetime) -> di
     key = f"statistics:live:{digest}:{first}:{end}"
     parts = cache.get(key)
     if parts is None:
-        parts = {
-            "flows": selectors.flows(agency_ids=agency_ids, start=instant(first), end=instant(end)) if first < end else {},
+        flows = selectors.flows(agency_ids=agency_ids, start=instant(first), end=instant(end)) if first < end else {}
+        parts = {  # summed as the tables read them
+            "agency": selectors.by(flows, lambda k: (k[0], k[2])),
+            "procedure": selectors.by(flows, lambda k: (k[1], k[2])),
+            "total": sum(flows.values(), Counter()),
             "stock": group_stock(selectors.stock(agency_ids=agency_ids, at=now)),
         }
         cache.set(key, parts, LIVE_SECONDS)
@@ -290,13 +293,12 @@ def statistics_report(
     # live (four queries).
     rolled = rollup_parts(agency_ids=ids, period=period, today=today, detail=detail)
     current = live_parts(agency_ids=ids, period=period, now=now) if period.end > today else {}
-    live = current.get("flows", {})
 
-    def flows_by(by: str, key) -> dict:
-        return _with_channels(selectors.merge(selectors.merge({}, rolled[by]), selectors.by(live, key)))
+    def flows_by(by: str) -> dict:
+        return _with_channels(selectors.merge(selectors.merge({}, rolled[by]), current.get(by, {})))
 
-    flows_a = flows_by("agency", lambda k: (k[0], k[2]))
-    flows_p = flows_by("procedure", lambda k: (k[1], k[2])) if detail else {}
+    flows_a = flows_by("agency")
+    flows_p = flows_by("procedure") if detail else {}
     # The stock at the first moment of a day: the roll-up's at the end of the day before when that
     # day is over, the stock now (live) for a day still to come.
     stock_start = rolled["stock_start"]
@@ -379,11 +381,10 @@ def statistics_report(
 
     months = chart_months(period)
     stored = rolled["months"]
-    if live:  # today's live counts belong to the current month
-        current = stored.setdefault(today.replace(day=1), Counter())
-        for counters in live.values():
-            current["received"] += counters["received"]
-            current["resolved"] += counters["resolved_early"] + counters["resolved_on_time"] + counters["resolved_late"]
+    if current:  # today's live counts belong to the current month
+        today_total, month = current["total"], stored.setdefault(today.replace(day=1), Counter())
+        month["received"] += today_total["received"]
+        month["resolved"] += today_total["resolved_early"] + today_total["resolved_on_time"] + today_total["resolved_late"]
     month_rows = [{"month": m, **{k: stored.get(m, Counter())[k] for k in ("received", "resolved")}} for m in months]
 
     units = stock_end["unit"]
