@@ -11,8 +11,8 @@ from .calendar import (
 )
 from .deadlines import DeadlineCrossing, DeadlineKind
 from .dossiers import (
-    NATIONAL_STATUS_CODE,
     IN_PROGRESS_STATUSES,
+    NATIONAL_STATUS_CODE,
     OPEN_STATUSES,
     ApplicantKind,
     DocumentRole,
@@ -62,8 +62,8 @@ __all__ = [
     "CRITERIA_BY_KEY",
     "CRITERION_KEYS",
     "FLOW_FIELDS",
-    "NATIONAL_STATUS_CODE",
     "IN_PROGRESS_STATUSES",
+    "NATIONAL_STATUS_CODE",
     "OPEN_STATUSES",
     "PERIOD_FIELDS",
     "TERMINAL_STATES",

@@ -384,7 +384,9 @@ def statistics_report(
     if current:  # today's live counts belong to the current month
         today_total, month = current["total"], stored.setdefault(today.replace(day=1), Counter())
         month["received"] += today_total["received"]
-        month["resolved"] += today_total["resolved_early"] + today_total["resolved_on_time"] + today_total["resolved_late"]
+        month["resolved"] += (
+            today_total["resolved_early"] + today_total["resolved_on_time"] + today_total["resolved_late"]
+        )
     month_rows = [{"month": m, **{k: stored.get(m, Counter())[k] for k in ("received", "resolved")}} for m in months]
 
     units = stock_end["unit"]

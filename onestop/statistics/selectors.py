@@ -31,7 +31,7 @@ from typing import Any
 
 from django.db import connection
 from django.db.models import Count, Exists, F, OuterRef, Q, Sum
-from django.db.models.functions import Coalesce, TruncDate
+from django.db.models.functions import TruncDate
 
 from procedures.models import OnlineLevel, Procedure, ProcedureStatus
 
@@ -212,7 +212,10 @@ def stock(*, agency_ids: Iterable[int] | None, at: dt.datetime) -> dict[StockKey
     columns, column_params, parts = _stock_sql("%s", [value], ids)
     table = connection.ops.quote_name(Dossier._meta.db_table)
     read = "d.agency_id, d.step_agency_id, d.procedure_id, d.channel, d.due_at, d.paused_at"
-    union = " UNION ALL ".join(f"SELECT {read} FROM {table} d WHERE {where}" for where, _params in parts)
+    union = " UNION ALL ".join(
+        f"SELECT {read} FROM {table} d WHERE {where}"  # noqa: S608 — values as parameters
+        for where, _params in parts
+    )
     sql = f"SELECT {columns} FROM ({union}) d GROUP BY {STOCK_GROUP}"  # noqa: S608 — values as parameters
     with connection.cursor() as cursor:
         cursor.execute(sql, [*column_params, *(p for _where, params in parts for p in params)])
@@ -228,10 +231,8 @@ def overdue_in_progress(*, agency_ids: Iterable[int], at: dt.datetime) -> int:
     _columns, _params, parts = _stock_sql("%s", [value], sorted(agency_ids))
     table = connection.ops.quote_name(Dossier._meta.db_table)
     overdue = OVERDUE.format(at="%s")
-    sql = "SELECT " + " + ".join(
-        f"(SELECT COUNT(*) FROM {table} d WHERE {where} AND {overdue})"  # noqa: S608 — values as parameters
-        for where, _params in parts
-    )
+    counts = [f"(SELECT COUNT(*) FROM {table} d WHERE {where} AND {overdue})" for where, _params in parts]  # noqa: S608
+    sql = "SELECT " + " + ".join(counts)
     with connection.cursor() as cursor:
         cursor.execute(sql, [p for _where, params in parts for p in (*params, value, value)])
         return cursor.fetchone()[0]

@@ -38,11 +38,9 @@ def row_cells(row: dict, figures) -> str:
     formatting them here costs a fraction of a template tag per cell). No escaping per cell: a
     figure's key is an identifier of FIGURES and its value a number formatted above (digits, dots,
     a comma, "%" or "—"), never text from the data."""
+    cells = ((f.key, percent(row.get(f.key)) if f.percent else _number(row.get(f.key))) for f in figures)
     return mark_safe(  # noqa: S308 — keys and formatted numbers only (see above)
-        "".join(
-            f'<td class="num" data-figure="{f.key}">{percent(row.get(f.key)) if f.percent else _number(row.get(f.key))}</td>'
-            for f in figures
-        )
+        "".join(f'<td class="num" data-figure="{key}">{value}</td>' for key, value in cells)
     )
 
 

@@ -211,10 +211,9 @@ def test_the_monthly_report_prints_in_the_decree_30_layout(client, rolled, tmp_p
 
 
 def test_the_page_runs_a_constant_number_of_queries(client, rolled, django_assert_max_num_queries):
+    from django.core.cache import cache
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
-
-    from django.core.cache import cache
 
     client.force_login(rolled.leader)
     url = reverse("onestop:statistics")

@@ -279,7 +279,8 @@ INSERT INTO onestop_dossier (
     public_id, code, procedure_id, agency_id, applicant_id, status, channel,
     applicant_kind, applicant_name, applicant_id_number, applicant_phone, applicant_email, applicant_address,
     organisation_name, organisation_tax_code, form_data, delivery_method, delivery_address, delivery_phone,
-    delivery_province_code, delivery_ward_code, pickup_address, search_text, declaration_accepted, snapshot, wizard_step, created_at, updated_at, submitted_at, check_due_at, received_at,
+    delivery_province_code, delivery_ward_code, pickup_address, search_text,
+    declaration_accepted, snapshot, wizard_step, created_at, updated_at, submitted_at, check_due_at, received_at,
     due_at, resolved_at, closed_at, withdraw_reason, current_step, step_agency_id, assignee_id, step_due_at, paused_at,
     remaining_minutes, step_remaining_minutes, supplement_requests, extensions, version
 )
