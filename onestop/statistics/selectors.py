@@ -180,18 +180,25 @@ def _stock_sql(at: str, at_params: list, agency_ids: list[int] | None) -> tuple[
     statuses = ", ".join(["%s"] * len(IN_HAND))
     agencies, agency_params = "", []
     if agency_ids is not None:
-        agencies = f" AND d.agency_id IN ({', '.join(['%s'] * len(agency_ids)) or 'NULL'})"
+        # A filter, not an index condition ("+ 0"): each part's own index range is narrow, and
+        # PostgreSQL would otherwise AND it with the agency index's million entries for a province.
+        agencies = f" AND d.agency_id + 0 IN ({', '.join(['%s'] * len(agency_ids)) or 'NULL'})"
         agency_params = list(agency_ids)
     parts = [
         (
             f"d.status IN ({statuses}) AND d.resolved_at IS NULL AND d.closed_at IS NULL AND d.received_at < {at}",
             [*IN_HAND, *at_params],
         ),
+        # The other two read one date's range only: "not closed before" as a COALESCE and "not
+        # resolved" as a CASE, which PostgreSQL does not AND with the index's tens of thousands of NULLs.
         (
-            f"d.resolved_at >= {at} AND (d.closed_at IS NULL OR d.closed_at >= {at}) AND d.received_at < {at}",
+            f"d.resolved_at >= {at} AND COALESCE(d.closed_at, d.resolved_at) >= {at} AND d.received_at < {at}",
             at_params * 3,
         ),
-        (f"d.resolved_at IS NULL AND d.closed_at >= {at} AND d.received_at < {at}", at_params * 2),
+        (
+            f"d.closed_at >= {at} AND (CASE WHEN d.resolved_at IS NULL THEN 1 ELSE 0 END) = 1 AND d.received_at < {at}",
+            at_params * 2,
+        ),
     ]
     columns = (
         "d.agency_id, COALESCE(d.step_agency_id, d.agency_id), d.procedure_id, d.channel, COUNT(*), "
