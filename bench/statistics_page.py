@@ -1,7 +1,7 @@
 """The statistics page for the whole province over a year, at N dossiers: latency, queries, roll-up cost.
 
     .venv/bin/python bench/statistics_page.py [--dossiers 100000] [--seconds 10] [--concurrency 2]
-                                              [--skip-seed] [--skip-rollup]
+                                              [--skip-seed] [--skip-rollup] [--profile]
 
 Needs PostgreSQL (DATABASE_URL, default postgres://postgres@127.0.0.1:5432/dvc_bench_stats: its own
 database). It migrates, loads the demo data, fills N dossiers with the queue benchmark's generator
@@ -11,6 +11,10 @@ counts the page's queries in process, then starts gunicorn with two workers and 
 province's leader (lanhdao@demo.vn): /mot-cua/thong-ke/ for last year (whole days: the roll-up), for
 this year (the roll-up and today live), the CSV export of the agency table, and, anonymously, the
 public /thong-ke/ and the open-data API; /robots.txt is the trivial view. Prints a Markdown table.
+
+--profile prints, instead of the load, the in-process time of each page and of its parts (cProfile's
+cumulative times), with the statistics' cache emptied before each request (the first reading after a
+roll-up run) and warm.
 
 bench_seed writes no events: the processing-time page (/mot-cua/thong-ke/thoi-gian-xu-ly/) is not
 measured here.
