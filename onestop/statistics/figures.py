@@ -279,6 +279,33 @@ def live_parts(*, agency_ids: list[int], period: Period, now: dt.datetime) -> di
     return parts
 
 
+def warm_statistics_cache(*, now: dt.datetime | None = None) -> int:
+    """Read into the cache, right after a roll-up run (the beat task), the roll-up's part of the most
+    read reports — each top agency's subtree (its leader's default) for the current and previous
+    month, the current quarter and the current and previous year, and the public figures of the
+    current and previous month — so that the first reader after the run does not pay for it. Returns
+    how many were read. The cache must be shared by the web processes (CACHE_URL: Redis)."""
+    from procedures.selectors import agency_subtree_ids
+
+    from .periods import month, quarter, year
+
+    now = now or timezone.now()
+    today = local_today(now)
+    previous = add_months(today.replace(day=1), -1)
+    this_month, last_month = month(today.year, today.month), month(previous.year, previous.month)
+    periods = [this_month, last_month, quarter(today.year, (today.month - 1) // 3 + 1), year(today.year),
+               year(today.year - 1)]  # fmt: skip
+    roots = Agency.objects.filter(active=True, parent__isnull=True).values_list("pk", flat=True)
+    sets = [(sorted(agency_subtree_ids(agency_ids=[root])), True, periods) for root in roots]
+    sets.append((sorted(Agency.objects.filter(active=True).values_list("pk", flat=True)), False, periods[:2]))
+    count = 0
+    for ids, detail, chosen in sets:
+        for period in chosen:
+            rollup_parts(agency_ids=ids, period=period, today=today, detail=detail)
+            count += 1
+    return count
+
+
 def statistics_report(
     *, agency_ids: list[int], period: Period, now: dt.datetime | None = None, detail: bool = True
 ) -> Report:

@@ -461,3 +461,27 @@ def test_the_leaders_home_and_the_statistics_count_past_the_appointment_alike(cl
     # The queue's figure counts that step too, under its own label.
     assert int(home["overdue"][0]) > int(home["past_appointment"][0]) > 0
     assert home["overdue"][1] != home["past_appointment"][1]
+
+
+def test_the_beat_reads_the_most_read_reports_into_the_cache(client, world):
+    """After the hourly run, the leader's default page (this month, the province's subtree) finds
+    the roll-up's part in the cache: the stamp's query instead of the roll-up's five."""
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from onestop.statistics.tasks import statistics_rollup_task
+
+    client.force_login(world.leader)
+    url = reverse("onestop:statistics")
+    client.get(url)
+    with CaptureQueriesContext(connection) as warm:  # everything from the cache
+        client.get(url)
+    statistics_rollup_task.apply().get()  # a new stamp: what was cached is not read again …
+    with CaptureQueriesContext(connection) as after:  # … but the beat read it anew
+        client.get(url)
+    assert len(after) == len(warm)
+    cache.clear()
+    with CaptureQueriesContext(connection) as cold:
+        client.get(url)
+    assert len(cold) >= len(warm) + 4
