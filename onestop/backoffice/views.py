@@ -168,7 +168,7 @@ def _bulk_assignees(scope: AccessScope):
 
 FIGURES = ("overdue", "due_soon", "in_progress", "received_today")
 # On the home the "overdue" queue's figure is named by what it counts (any deadline), apart from the
-# statistics' "In progress, past the appointment" shown beside it (docs/statistics.md, "Two overdue figures").
+# statistics' "In progress, past the appointment" shown beside it (docs/domain.md, "Two overdue figures").
 FIGURE_LABELS = {"overdue": gettext_lazy("Past any deadline (appointment, step or check)")}
 
 

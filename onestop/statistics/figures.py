@@ -252,7 +252,7 @@ def rollup_parts(*, agency_ids: list[int], period: Period, today: dt.date, detai
 
 
 # Today's flows and the stock now, counted from the dossiers for a period not over, are kept this
-# long: a current period's page shows them at most a minute old (docs/statistics.md).
+# long: a current period's page shows them at most a minute old (docs/domain.md, "Statistics").
 LIVE_SECONDS = 60
 
 
