@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from ..models import FLOW_FIELDS, StatisticsDay, StatisticsMonth, StatisticsOpenDay, StatisticsStamp
 from .periods import add_months, instant, local_today
-from .selectors import flows, stock_into_rollup
+from .selectors import flows_into_rollup, stock_into_rollup
 
 # Days of stock per INSERT … SELECT of a rebuild.
 STOCK_DAYS = 31
@@ -49,14 +49,8 @@ def statistics_rollup(*, first: dt.date, end: dt.date, stock_first: dt.date | No
     StatisticsDay.objects.filter(day__gte=first, day__lt=end).delete()
     stock_first = max(first, stock_first or first)
     StatisticsOpenDay.objects.filter(day__gte=stock_first, day__lt=end).delete()
-    counted = flows(agency_ids=None, start=instant(first), end=instant(end), by_day=True)
-    StatisticsDay.objects.bulk_create(
-        [
-            StatisticsDay(day=d, agency_id=a, procedure_id=p, channel=c, **{n: counters.get(n, 0) for n in FLOW_FIELDS})
-            for (d, a, p, c), counters in counted.items()
-        ],
-        batch_size=2000,
-    )
+    flows_into_rollup(start=instant(first), end=instant(end))  # set-based: four INSERT … SELECT
+    flow_rows = StatisticsDay.objects.filter(day__gte=first, day__lt=end).count()
     _months_from_days(first=first.replace(day=1), end=add_months((end - dt.timedelta(days=1)).replace(day=1), 1))
     stock_rows = 0
     chunk = stock_first
@@ -64,7 +58,7 @@ def statistics_rollup(*, first: dt.date, end: dt.date, stock_first: dt.date | No
         chunk_end = min(chunk + dt.timedelta(days=STOCK_DAYS), end)
         stock_rows += stock_into_rollup(first=chunk, end=chunk_end)
         chunk = chunk_end
-    return RollupResult((end - first).days, len(counted), stock_rows)
+    return RollupResult((end - first).days, flow_rows, stock_rows)
 
 
 def raise_stamp() -> None:

@@ -79,14 +79,14 @@ def _collect(out: dict, rows, by_day: bool, fields: Iterable[str]) -> None:
                 counters[name] += row[name]
 
 
-def flows(
-    *, agency_ids: Iterable[int] | None, start: dt.datetime, end: dt.datetime, by_day: bool = False
-) -> dict[FlowKey, Counter]:
-    """The flow counters of [start, end) per (agency, procedure, channel) — per day first when
-    `by_day` — computed from the dossiers and events: four grouped queries, each on an index
-    (received_at, resolved_at, closed_at, (action, created_at))."""
+def _flow_queries(
+    *, agency_ids: Iterable[int] | None, start: dt.datetime, end: dt.datetime, by_day: bool
+) -> list[tuple[Any, tuple[str, ...]]]:
+    """The four grouped queries of the flows of [start, end) per (agency, procedure, channel) — per
+    day first when `by_day` —, each on an index (received_at, resolved_at, closed_at, (action,
+    created_at)), with the counters each one gives."""
     agency_ids = None if agency_ids is None else list(agency_ids)
-    out: dict[FlowKey, Counter] = {}
+    out: list[tuple[Any, tuple[str, ...]]] = []
     ids = {"a": F("agency_id"), "p": F("procedure_id"), "c": F("channel")}
 
     # Received (form 01), and whether the documents came as files (digitised).
@@ -99,7 +99,7 @@ def flows(
         .annotate(received=Count("pk"), digitised=Count("pk", filter=Q(has_files=True)))
         .order_by()
     )
-    _collect(out, rows, by_day, ("received", "digitised"))
+    out.append((rows, ("received", "digitised")))
 
     # Resolved (national 9) before, on or after the due date; more than one supplement request is late.
     in_time = (Q(due_at__isnull=True) | Q(resolved_at__lte=F("due_at"))) & Q(supplement_requests__lte=1)
@@ -125,10 +125,8 @@ def flows(
         )
         .order_by()
     )
-    _collect(
-        out, rows, by_day, ("resolved_early", "resolved_on_time", "resolved_late", "late_by_supplement",
-                            "results_digitised"),
-    )  # fmt: skip
+    out.append((rows, ("resolved_early", "resolved_on_time", "resolved_late", "late_by_supplement",
+                       "results_digitised")))  # fmt: skip
 
     # Withdrawn, refused (form 03), stopped (form 05).
     closed = _scoped(
@@ -139,7 +137,7 @@ def flows(
         .annotate(**{name: Count("pk", filter=Q(status=status)) for status, name in CLOSING.items()})
         .order_by()
     )
-    _collect(out, rows, by_day, CLOSING.values())
+    out.append((rows, tuple(CLOSING.values())))
 
     # Supplement requests (form 02) and extensions with apology (form 04): the events' action column.
     events = _scoped(
@@ -157,8 +155,42 @@ def flows(
         .annotate(**{name: Count("pk", filter=Q(action=action)) for action, name in EVENT_COUNTERS.items()})
         .order_by()
     )
-    _collect(out, rows, by_day, EVENT_COUNTERS.values())
+    out.append((rows, tuple(EVENT_COUNTERS.values())))
     return out
+
+
+def flows(
+    *, agency_ids: Iterable[int] | None, start: dt.datetime, end: dt.datetime, by_day: bool = False
+) -> dict[FlowKey, Counter]:
+    """The flow counters of [start, end) per (agency, procedure, channel) — per day first when
+    `by_day` — computed from the dossiers and events: four grouped queries (`_flow_queries`)."""
+    out: dict[FlowKey, Counter] = {}
+    for rows, fields in _flow_queries(agency_ids=agency_ids, start=start, end=end, by_day=by_day):
+        _collect(out, rows, by_day, fields)
+    return out
+
+
+def flows_into_rollup(*, start: dt.datetime, end: dt.datetime) -> None:
+    """Store the flow counters of each day of [start, end) (StatisticsDay) set-based: the same four
+    grouped queries (`_flow_queries`, by day) each as an INSERT … SELECT that adds its counters to
+    the day's row (ON CONFLICT on the day, agency, procedure and channel). The caller has deleted the
+    range's rows."""
+    q = connection.ops.quote_name
+    table = q(StatisticsDay._meta.db_table)
+    keys = ("day", "agency_id", "procedure_id", "channel")
+    for rows, fields in _flow_queries(agency_ids=None, start=start, end=end, by_day=True):
+        sql, params = rows.query.sql_with_params()
+        columns = ", ".join(q(c) for c in (*keys, *fields))
+        chosen = ", ".join(f"r.{q(c)}" for c in ("d", "a", "p", "c", *fields))
+        updates = ", ".join(f"{q(f)} = EXCLUDED.{q(f)}" for f in fields)
+        others = [f for f in FLOW_FIELDS if f not in fields]
+        insert = (
+            f"INSERT INTO {table} ({columns}{''.join(', ' + q(f) for f in others)}) "  # noqa: S608 — compiled by Django
+            f"SELECT {chosen}{', 0' * len(others)} FROM ({sql}) r WHERE true "
+            f"ON CONFLICT ({', '.join(q(c) for c in keys)}) DO UPDATE SET {updates}"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(insert, params)
 
 
 # Overdue at `at`: the appointment passed, and the clock not paused for a supplement at `at`.
