@@ -1,7 +1,7 @@
 """The statistics page for the whole province over a year, at N dossiers: latency, queries, roll-up cost.
 
     .venv/bin/python bench/statistics_page.py [--dossiers 100000] [--seconds 10] [--concurrency 2]
-                                              [--skip-seed] [--skip-rollup]
+                                              [--skip-seed] [--skip-rollup] [--profile]
 
 Needs PostgreSQL (DATABASE_URL, default postgres://postgres@127.0.0.1:5432/dvc_bench_stats: its own
 database). It migrates, loads the demo data, fills N dossiers with the queue benchmark's generator
@@ -11,6 +11,10 @@ counts the page's queries in process, then starts gunicorn with two workers and 
 province's leader (lanhdao@demo.vn): /mot-cua/thong-ke/ for last year (whole days: the roll-up), for
 this year (the roll-up and today live), the CSV export of the agency table, and, anonymously, the
 public /thong-ke/ and the open-data API; /robots.txt is the trivial view. Prints a Markdown table.
+
+--profile prints, instead of the load, the in-process time of each page and of its parts (cProfile's
+cumulative times), with the statistics' cache emptied before each request (the first reading after a
+roll-up run) and warm.
 
 bench_seed writes no events: the processing-time page (/mot-cua/thong-ke/thoi-gian-xu-ly/) is not
 measured here.
@@ -76,6 +80,52 @@ def count_queries(path: str, email: str | None) -> tuple[int, int]:
     return len(captured), response.status_code
 
 
+PARTS = {  # cProfile's cumulative time of these functions, per request (in process)
+    "roll-up parts (cache or roll-up)": "rollup_parts",
+    "live flows (today)": "flows",
+    "live stock (now)": "stock",
+    "payments": "payments_by_agency",
+    "satisfaction": "satisfaction_by_agency",
+    "report total": "statistics_report",
+    "template rendering": "render",
+}
+
+
+def profile(path: str, email: str | None, *, cold: bool, repeat: int = 5) -> dict[str, float]:
+    """Median in-process time of the request and of its parts (ms), warm or with the roll-up's cache
+    emptied before each request (cold): django.test.Client, cProfile's cumulative times."""
+    import cProfile
+    import pstats
+    import statistics as stats
+
+    queue_page._django()
+    from django.core.cache import cache
+    from django.test import Client
+
+    from portal.models import User
+
+    client = Client(HTTP_HOST="127.0.0.1")
+    if email:
+        client.force_login(User.objects.get(email=email))
+    client.get(path)
+    totals, parts = [], {k: [] for k in PARTS}
+    for _ in range(repeat):
+        if cold:
+            cache.clear()
+        profiler = cProfile.Profile()
+        started = time.perf_counter()
+        profiler.enable()
+        client.get(path)
+        profiler.disable()
+        totals.append((time.perf_counter() - started) * 1000)
+        by_name: dict[str, float] = {}
+        for (_file, _line, name), row in pstats.Stats(profiler).stats.items():
+            by_name[name] = max(by_name.get(name, 0.0), row[3])
+        for label, name in PARTS.items():
+            parts[label].append(by_name.get(name, 0.0) * 1000)
+    return {"request": stats.median(totals), **{k: stats.median(v) for k, v in parts.items()}}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--dossiers", type=int, default=100_000)
@@ -87,6 +137,7 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=2)
     parser.add_argument("--skip-seed", action="store_true", help="keep the dossiers of the previous run")
     parser.add_argument("--skip-rollup", action="store_true", help="keep the roll-up of the previous run")
+    parser.add_argument("--profile", action="store_true", help="only the in-process timings per part, cold and warm")
     args = parser.parse_args()
 
     server.ensure_database()
@@ -99,6 +150,17 @@ def main() -> None:
         )  # fmt: skip
     today = dt.date.today()
     rollup_seconds = None if args.skip_rollup else rebuild(today)
+    if args.profile:
+        emails = {"leader": LEADER["leader"], None: None}
+        print(f"\n{queue_page.table_summary()}; in process (cProfile adds its own overhead), median of 5")
+        print("\n| page | cache | " + " | ".join(["request", *PARTS]) + " |")
+        print("|---|---|" + "---|" * (len(PARTS) + 1))
+        for label, who, path in runs(today):
+            for cold in (True, False):
+                timings = profile(path, emails[who], cold=cold)
+                cells = " | ".join(f"{timings[k]:.1f}" for k in ["request", *PARTS])
+                print(f"| {label} | {'emptied' if cold else 'warm'} | {cells} |")
+        return
     cookies = queue_page.sessions(LEADER)
     emails = {"leader": LEADER["leader"], None: None}
     queries = {label: count_queries(path, emails[who]) for label, who, path in runs(today)}

@@ -19,6 +19,7 @@ from django.utils.http import urlencode
 from procedures.models import Agency
 
 from ..access import View, access_scope, dossier_for, may_read_register, register_agencies, staff_required
+from ..documents.render import pdf_response
 from ..models import AccessKind, Dossier, DossierEvent
 from ..workflow.registry import actions_issuing
 from .queues import receiving_agency_ids
@@ -90,13 +91,6 @@ def render_form(dossier: Dossier, form: str, *, event_id: int | None = None) -> 
             **letter,
         )
     return forms.form05_stop_pdf(dossier, reason=event.note, legal_basis=data.get("legal_basis", ""), **letter)
-
-
-def pdf_response(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{filename}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 def _event_id(request: HttpRequest) -> int | None:

@@ -31,6 +31,8 @@ from ..access import (
     staff_required,
 )
 from ..models import Dossier, DossierChannel, DossierEvent, DossierStatus, Role, Shipment
+from ..statistics.figures import FIGURES_BY_KEY
+from ..statistics.selectors import overdue_in_progress
 from ..uploads.handlers import limit_uploads
 from ..workflow import TransitionError, allowed_actions, dossiers_assign, perform
 from ..workflow.closing import RESULT_MAX_BYTES, return_methods
@@ -166,16 +168,43 @@ def _bulk_assignees(scope: AccessScope):
 
 
 FIGURES = ("overdue", "due_soon", "in_progress", "received_today")
+# On the home the "overdue" queue's figure is named by what it counts (any deadline), apart from the
+# statistics' "In progress, past the appointment" shown beside it (docs/domain.md, "Two overdue figures").
+FIGURE_LABELS = {"overdue": gettext_lazy("Past any deadline (appointment, step or check)")}
 
 
-def _figures(scope: AccessScope, nav: list[dict]) -> dict[str, Any] | None:
-    """A leader's or head of unit's figures (the counts the navigation read: no query), each linking
-    to its queue; None for staff who oversee nothing."""
+def _figures(scope: AccessScope, nav: list[dict], now) -> dict[str, Any] | None:
+    """A leader's or head of unit's figures, each linking to its queue (the counts the navigation
+    read: no query), and, for those who read the statistics, the statistics' count of dossiers past
+    their appointment now (one query, the statistics' own rule); None for staff who oversee nothing."""
     if not overseen_ids(scope):
         return None
     by_key = {item["queue"].key: item for item in nav}
+    items = [
+        {
+            "key": key,
+            "count": by_key[key]["count"],
+            "url": by_key[key]["url"],
+            "label": FIGURE_LABELS.get(key, by_key[key]["queue"].title),
+            "late": key == "overdue",
+        }
+        for key in FIGURES
+        if key in by_key
+    ]
+    if scope.statistics_ids:
+        items.insert(
+            0,
+            {
+                "key": "past_appointment",
+                "count": overdue_in_progress(agency_ids=scope.statistics_ids, at=now),
+                "url": reverse("onestop:statistics"),
+                "label": FIGURES_BY_KEY["open_overdue"].label,
+                "late": True,
+            },
+        )
     return {
-        "items": [by_key[key] for key in FIGURES if key in by_key],
+        "items": items,
+        "two_overdue": bool(scope.statistics_ids) and "overdue" in by_key,
         # A leader only reads (onestop.access): the officers holding the dossiers act on them.
         "read_only": not scope.processing_ids,
     }
@@ -192,7 +221,7 @@ def home_context(request: HttpRequest) -> dict[str, Any]:
     reasons = reasons_for({d["id"] for item, rows in first if item["queue"].oversight for d in rows})
     sections = [{**item, "rows": _rows(rows, item["queue"], now, reasons=reasons)} for item, rows in first]
     return {
-        "figures": _figures(scope, nav),
+        "figures": _figures(scope, nav, now),
         "queue_nav": nav,
         "sections": sections,
         "can_register": scope.holds(Role.RECEPTIONIST) or scope.holds(Role.POSTAL_CLERK),

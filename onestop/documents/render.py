@@ -172,3 +172,13 @@ def render_html(template_name: str, context: dict[str, Any]) -> str:
 def render_pdf(template_name: str, context: dict[str, Any]) -> bytes:
     """Render a template under templates/pdf/ (extending pdf/base.html) to PDF bytes."""
     return html_to_pdf(render_html(template_name, context))
+
+
+def pdf_response(content: bytes, filename: str):
+    """A PDF shown in the browser (inline), not sniffed as anything else."""
+    from django.http import HttpResponse
+
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

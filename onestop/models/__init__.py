@@ -11,6 +11,7 @@ from .calendar import (
 )
 from .deadlines import DeadlineCrossing, DeadlineKind
 from .dossiers import (
+    IN_PROGRESS_STATUSES,
     NATIONAL_STATUS_CODE,
     OPEN_STATUSES,
     ApplicantKind,
@@ -61,7 +62,7 @@ from .satisfaction import (
     SatisfactionEvaluation,
     SatisfactionHandler,
 )
-from .statistics import FLOW_FIELDS, StatisticsDay, StatisticsMonth, StatisticsOpenDay
+from .statistics import FLOW_FIELDS, StatisticsDay, StatisticsMonth, StatisticsOpenDay, StatisticsStamp
 
 __all__ = [
     "COUNTER_SOURCES",
@@ -69,6 +70,7 @@ __all__ = [
     "CRITERIA_BY_KEY",
     "CRITERION_KEYS",
     "FLOW_FIELDS",
+    "IN_PROGRESS_STATUSES",
     "NATIONAL_STATUS_CODE",
     "OPEN_STATUSES",
     "PERIOD_FIELDS",
@@ -115,6 +117,7 @@ __all__ = [
     "StatisticsDay",
     "StatisticsMonth",
     "StatisticsOpenDay",
+    "StatisticsStamp",
     "StoredFile",
     "WebhookAttempt",
     "WebhookDelivery",

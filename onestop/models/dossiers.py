@@ -56,6 +56,15 @@ OPEN_STATUSES = frozenset(
         DossierStatus.AWAITING_PAYMENT,
     }
 )
+# Received and not finished (national 2, 4, 5, 6): "in progress" in the statistics (onestop.statistics).
+IN_PROGRESS_STATUSES = (
+    DossierStatus.RECEIVED,
+    DossierStatus.PROCESSING,
+    DossierStatus.SUPPLEMENT_REQUESTED,
+    DossierStatus.AWAITING_PAYMENT,
+)
+# The open statuses in a fixed order (the partial index on them: its migration must not vary).
+OPEN_DUE_ORDER_STATUSES = sorted(str(s) for s in OPEN_STATUSES)
 
 
 class ApplicantKind(models.TextChoices):
@@ -272,6 +281,23 @@ class Dossier(models.Model):
             models.Index(fields=["closed_at"], name="dossier_closed_at"),
             # The partners' feed (/api/v1/dossiers/, cursor on updated_at then id).
             models.Index(fields=["updated_at", "id"], name="dossier_updated"),
+            # The oversight queues of a province's leader (issue #12): every open dossier in the order
+            # of the appointment. A page is the first rows of this index, not a sort of the whole open
+            # set (docs/performance.md, "Leaders' oversight queues at 1M dossiers").
+            models.Index(
+                fields=["due_at", "id"],
+                name="dossier_open_by_due",
+                condition=models.Q(status__in=OPEN_DUE_ORDER_STATUSES),
+            ),
+            # The statistics' live stock (onestop.statistics.selectors.stock): the dossiers in hand
+            # now with every column the stock reads, for an index-only scan.
+            models.Index(
+                fields=["received_at", "agency", "step_agency", "procedure", "channel", "due_at", "paused_at"],
+                name="dossier_in_hand_stock",
+                condition=models.Q(
+                    status__in=[str(s) for s in IN_PROGRESS_STATUSES], resolved_at__isnull=True, closed_at__isnull=True
+                ),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -6,6 +6,8 @@ month for a province) instead of the dossiers; the counting rules live in onesto
 
 from __future__ import annotations
 
+import uuid
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -121,3 +123,21 @@ class StatisticsOpenDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.agency_id} {self.unit_id}: {self.open}"
+
+
+class StatisticsStamp(models.Model):
+    """One row: the version of the roll-up, a new random token written in the same transaction as
+    every roll-up run (onestop.statistics.rollup). The statistics cache what they read from the
+    roll-up keyed by it (onestop.statistics.figures), so that a rebuild or the beat's run is seen at
+    once: a figure cached before a run is never served after it. Random rather than a counter, so
+    that a database restored from a backup does not meet the cache entries of a later version."""
+
+    version = models.UUIDField(default=uuid.uuid4)
+    rolled_at = models.DateTimeField(null=True)
+
+    class Meta:
+        verbose_name = _("statistics roll-up stamp")
+        verbose_name_plural = _("statistics roll-up stamp")
+
+    def __str__(self) -> str:
+        return str(self.version)

@@ -8,6 +8,7 @@ processing progress, online service, online payment, satisfaction, digitisation.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -45,7 +46,7 @@ FIGURES = [
            _("Resolved on a day before the due date's day, with at most one supplement request.")),
     Figure("resolved_on_time", _("On the due date"),
            _("Resolved on the due date's day, not after the due moment, with at most one supplement request.")),
-    Figure("resolved_late", _("After the due date"),
+    Figure("resolved_late", pgettext_lazy("statistics", "After the due date"),
            _("Resolved after the due moment, or with more than one supplement request "
                "(national rule). The citizen's supplement time is not counted: the due date "
                "moves by it.")),
@@ -57,8 +58,9 @@ FIGURES = [
     Figure("open_on_time", _("In progress, on time"),
            _("Still being processed at the end of the period (or now), due date not passed or "
                "clock paused for a supplement.")),
-    Figure("open_overdue", _("In progress, overdue"),
-           _("Still being processed at the end of the period (or now) with the due date passed.")),
+    Figure("open_overdue", _("In progress, past the appointment"),
+           _("Still being processed at the end of the period (or now) with the appointment (the date "
+               "promised on the receipt) passed; the steps' internal deadlines are not counted.")),
     Figure("withdrawn", _("Withdrawn"), _("Withdrawn at the applicant's request in the period (national status 7).")),
     Figure("refused", _("Refused"), _("Not accepted at reception in the period (form 03, national status 3).")),
     Figure("stopped", _("Stopped"), _("Processing stopped in the period (form 05, national status 8).")),
@@ -169,6 +171,141 @@ class Report:
         return _share(full, total)
 
 
+# What a report reads from the roll-up is cached, keyed by the roll-up's version (StatisticsStamp:
+# raised in the transaction of every roll-up run, so a figure cached before a rebuild or the beat's
+# hourly run is never read after it), the agencies and the period. Names, the catalogue, payments and
+# evaluations are read each time (they change outside the roll-up).
+CACHE_SECONDS = 24 * 3600
+
+
+def chart_months(period: Period) -> list[dt.date]:
+    """The chart's months: the period's, or the twelve up to its end for a short period."""
+    months = months_between(period.start, period.end)
+    if len(months) < 3:
+        months = months_between(add_months(period.last.replace(day=1), -11), period.end)
+    return months
+
+
+def same(value):
+    return value
+
+
+def group_stock(rows: dict | None) -> dict[str, dict] | None:
+    """The stock per (agency, unit, procedure, channel) summed per agency, per unit holding the
+    dossiers and per procedure — what the tables and the chart read — in one pass (a province's stock
+    has thousands of keys: summing it once, and caching the sums, is most of a page's Python)."""
+    if rows is None:
+        return None
+    out: dict[str, dict] = {"agency": {}, "unit": {}, "procedure": {}}
+    agencies, units, procedures = out["agency"], out["unit"], out["procedure"]
+    for (a, u, p, _c), counters in rows.items():
+        opened, overdue = counters["open"], counters["overdue"]
+        for target, key in ((agencies, a), (units, u), (procedures, p)):
+            current = target.get(key)
+            if current is None:
+                target[key] = Counter(open=opened, overdue=overdue)
+            else:
+                current["open"] += opened
+                current["overdue"] += overdue
+    return out
+
+
+def rollup_parts(*, agency_ids: list[int], period: Period, today: dt.date, detail: bool) -> dict:
+    """The flows of the period's whole days before today per (agency, channel) and per (procedure,
+    channel), the stock at its start and end when those days are over (None otherwise: counted
+    live), the chart's months — from the roll-up (five queries at most), or from the cache (one
+    query: the stamp)."""
+    from django.core.cache import cache
+
+    from ..models import StatisticsStamp
+
+    rolled_end = min(period.end, today)
+    stamp = StatisticsStamp.objects.filter(pk=1).values_list("version", flat=True).first() or "none"
+    digest = hashlib.sha1(",".join(map(str, agency_ids)).encode(), usedforsecurity=False).hexdigest()
+    key = f"statistics:rollup:{stamp}:{digest}:{period.start}:{period.end}:{rolled_end}:{int(detail)}"
+    parts = cache.get(key)
+    if parts is not None:
+        return parts
+    whole_days = period.start < rolled_end
+
+    def rolled_flows(by: str) -> dict:
+        if not whole_days:
+            return {}
+        return selectors.rollup_flows(agency_ids=agency_ids, first=period.start, end=rolled_end, by=by)
+
+    def rolled_stock(day: dt.date) -> dict | None:
+        return selectors.rollup_stock(agency_ids=agency_ids, day=day - dt.timedelta(days=1)) if day <= today else None
+
+    parts = {
+        "agency": rolled_flows("agency"),
+        "procedure": rolled_flows("procedure") if detail else {},
+        "stock_start": group_stock(rolled_stock(period.start)),
+        "stock_end": group_stock(rolled_stock(period.end)),
+        "months": (
+            selectors.rollup_months(agency_ids=agency_ids, first=chart_months(period)[0], end=rolled_end)
+            if detail
+            else {}
+        ),
+    }
+    cache.set(key, parts, CACHE_SECONDS)
+    return parts
+
+
+# Today's flows and the stock now, counted from the dossiers for a period not over, are kept this
+# long: a current period's page shows them at most a minute old (docs/domain.md, "Statistics").
+LIVE_SECONDS = 60
+
+
+def live_parts(*, agency_ids: list[int], period: Period, now: dt.datetime) -> dict:
+    """Today's flows per (agency, procedure, channel) and the stock now (grouped: group_stock), counted
+    live (five queries), or from the cache when counted less than LIVE_SECONDS ago for these agencies.
+    Today only: the days after it have not happened."""
+    from django.core.cache import cache
+
+    today = local_today(now)
+    first, end = max(period.start, today), min(period.end, today + dt.timedelta(days=1))
+    digest = hashlib.sha1(",".join(map(str, agency_ids)).encode(), usedforsecurity=False).hexdigest()
+    key = f"statistics:live:{digest}:{first}:{end}"
+    parts = cache.get(key)
+    if parts is None:
+        flows = selectors.flows(agency_ids=agency_ids, start=instant(first), end=instant(end)) if first < end else {}
+        parts = {  # summed as the tables read them
+            "agency": selectors.by(flows, lambda k: (k[0], k[2])),
+            "procedure": selectors.by(flows, lambda k: (k[1], k[2])),
+            "total": sum(flows.values(), Counter()),
+            "stock": group_stock(selectors.stock(agency_ids=agency_ids, at=now)),
+        }
+        cache.set(key, parts, LIVE_SECONDS)
+    return parts
+
+
+def warm_statistics_cache(*, now: dt.datetime | None = None) -> int:
+    """Read into the cache, right after a roll-up run (the beat task), the roll-up's part of the most
+    read reports — each top agency's subtree (its leader's default) for the current and previous
+    month, the current quarter and the current and previous year, and the public figures of the
+    current and previous month — so that the first reader after the run does not pay for it. Returns
+    how many were read. The cache must be shared by the web processes (CACHE_URL: Redis)."""
+    from procedures.selectors import agency_subtree_ids
+
+    from .periods import month, quarter, year
+
+    now = now or timezone.now()
+    today = local_today(now)
+    previous = add_months(today.replace(day=1), -1)
+    this_month, last_month = month(today.year, today.month), month(previous.year, previous.month)
+    periods = [this_month, last_month, quarter(today.year, (today.month - 1) // 3 + 1), year(today.year),
+               year(today.year - 1)]  # fmt: skip
+    roots = Agency.objects.filter(active=True, parent__isnull=True).values_list("pk", flat=True)
+    sets = [(sorted(agency_subtree_ids(agency_ids=[root])), True, periods) for root in roots]
+    sets.append((sorted(Agency.objects.filter(active=True).values_list("pk", flat=True)), False, periods[:2]))
+    count = 0
+    for ids, detail, chosen in sets:
+        for period in chosen:
+            rollup_parts(agency_ids=ids, period=period, today=today, detail=detail)
+            count += 1
+    return count
+
+
 def statistics_report(
     *, agency_ids: list[int], period: Period, now: dt.datetime | None = None, detail: bool = True
 ) -> Report:
@@ -179,35 +316,32 @@ def statistics_report(
     now = now or timezone.now()
     today = local_today(now)
     ids = sorted(agency_ids)
-    # Whole days before today from the roll-up (one query per table's dimension: agency, procedure),
-    # today and later live (four queries).
-    whole_days = period.start < min(period.end, today)
-    live = (
-        selectors.flows(agency_ids=ids, start=instant(max(period.start, today)), end=instant(period.end))
-        if period.end > today
-        else {}
-    )
+    # Whole days before today from the roll-up (cached until the next roll-up run), today and later
+    # live (four queries).
+    rolled = rollup_parts(agency_ids=ids, period=period, today=today, detail=detail)
+    current = live_parts(agency_ids=ids, period=period, now=now) if period.end > today else {}
 
-    def flows_by(by: str, key) -> dict:
-        rolled = (
-            selectors.rollup_flows(agency_ids=ids, first=period.start, end=min(period.end, today), by=by)
-            if whole_days
-            else {}
-        )
-        return _with_channels(selectors.merge(selectors.merge({}, rolled), selectors.by(live, key)))
+    def flows_by(by: str) -> dict:
+        return _with_channels(selectors.merge(selectors.merge({}, rolled[by]), current.get(by, {})))
 
-    flows_a = flows_by("agency", lambda k: (k[0], k[2]))
-    flows_p = flows_by("procedure", lambda k: (k[1], k[2])) if detail else {}
-    stock_start = selectors.stock_at_start_of(agency_ids=ids, day=period.start, today=today, now=now)
-    stock_end = selectors.stock_at_start_of(agency_ids=ids, day=period.end, today=today, now=now)
+    flows_a = flows_by("agency")
+    flows_p = flows_by("procedure") if detail else {}
+    # The stock at the first moment of a day: the roll-up's at the end of the day before when that
+    # day is over, the stock now (live) for a day still to come.
+    stock_start = rolled["stock_start"]
+    if stock_start is None:  # a period still to come: its start is now
+        stock_start = current["stock"]
+    stock_end = rolled["stock_end"]
+    if stock_end is None:
+        stock_end = current["stock"]
     start_at, end_at = instant(period.start), min(instant(period.end), now)
     payments = adapters.payments_by_agency(agency_ids=ids, start=start_at, end=end_at)
     satisfaction = adapters.satisfaction_by_agency(agency_ids=ids, start=start_at, end=end_at)
 
     # Names: the agencies and units present, and the procedures with their sector (two queries).
-    unit_ids = {k[1] for k in stock_end}
+    unit_ids = set(stock_end["unit"])
     agencies = Agency.objects.in_bulk(set(ids) | unit_ids)
-    procedure_ids = {k[0] for k in flows_p} | {k[2] for k in stock_start} | {k[2] for k in stock_end}
+    procedure_ids = {k[0] for k in flows_p} | set(stock_start["procedure"]) | set(stock_end["procedure"])
     procedures = (
         Procedure.objects.select_related("sector")
         .only("code", "name", "sector__code", "sector__name")
@@ -217,9 +351,11 @@ def statistics_report(
     )
 
     def table(key: str, title, keys, flows, flow_key, stock_key, name_of) -> Table:
+        """`stock_key`: (the stock's dimension — agency or procedure —, a function of its id)."""
         f = selectors.by(flows, flow_key)
-        s = selectors.by(stock_start, stock_key)
-        e = selectors.by(stock_end, stock_key)
+        dimension, of = stock_key
+        s = selectors.by(stock_start[dimension], of)
+        e = selectors.by(stock_end[dimension], of)
         rows = []
         for k in sorted(set(f) | set(s) | set(e), key=lambda k: name_of(k)[1]):
             code, name = name_of(k)
@@ -243,7 +379,7 @@ def statistics_report(
         return (code, code)
 
     sector_of = {pk: p.sector.code for pk, p in procedures.items()}
-    by_agency = table("agency", _("By agency"), AGENCY_KEYS, flows_a, lambda k: k[0], lambda k: k[0], agency_name)
+    by_agency = table("agency", _("By agency"), AGENCY_KEYS, flows_a, lambda k: k[0], ("agency", same), agency_name)
     paid_total = {"paid": 0, "online": 0}
     for row in by_agency.rows:
         paid = payments.get(row["id"], {})
@@ -263,26 +399,24 @@ def statistics_report(
     tables = {"agency": by_agency}
     if detail:
         tables["sector"] = table("sector", _("By sector"), TABLE_KEYS, flows_p, lambda k: sector_of.get(k[0], ""),
-                                 lambda k: sector_of.get(k[2], ""), sector_name)  # fmt: skip
+                                 ("procedure", lambda p: sector_of.get(p, "")), sector_name)  # fmt: skip
         tables["procedure"] = table("procedure", _("By procedure"), TABLE_KEYS, flows_p, lambda k: k[0],
-                                    lambda k: k[2], procedure_name)  # fmt: skip
+                                    ("procedure", same), procedure_name)  # fmt: skip
     if not detail:
         return Report(period=period, agency_ids=ids, now=now, tables=tables, months=[], overdue_by_unit=[],
                       full_online=(0, 0))  # fmt: skip
 
-    # The chart's months: the period's, or the twelve up to its end for a short period (one query).
-    months = months_between(period.start, period.end)
-    if len(months) < 3:
-        months = months_between(add_months(period.last.replace(day=1), -11), period.end)
-    stored = selectors.rollup_months(agency_ids=ids, first=months[0], end=min(period.end, today))
-    if live:  # today's live counts belong to the current month
-        current = stored.setdefault(today.replace(day=1), Counter())
-        for counters in live.values():
-            current["received"] += counters["received"]
-            current["resolved"] += counters["resolved_early"] + counters["resolved_on_time"] + counters["resolved_late"]
+    months = chart_months(period)
+    stored = rolled["months"]
+    if current:  # today's live counts belong to the current month
+        today_total, month = current["total"], stored.setdefault(today.replace(day=1), Counter())
+        month["received"] += today_total["received"]
+        month["resolved"] += (
+            today_total["resolved_early"] + today_total["resolved_on_time"] + today_total["resolved_late"]
+        )
     month_rows = [{"month": m, **{k: stored.get(m, Counter())[k] for k in ("received", "resolved")}} for m in months]
 
-    units = selectors.by(stock_end, lambda k: k[1])
+    units = stock_end["unit"]
     overdue_by_unit = sorted(
         (
             {"name": agency_name(u)[1], "overdue": c["overdue"], "open": c["open"]}

@@ -12,15 +12,20 @@ and is not recounted later with dates moved since (an extension). `manage.py sta
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from dataclasses import dataclass
 
 from django.db import transaction
 from django.db.models import Sum
 from django.db.models.functions import TruncMonth
+from django.utils import timezone
 
-from ..models import FLOW_FIELDS, StatisticsDay, StatisticsMonth, StatisticsOpenDay
+from ..models import FLOW_FIELDS, StatisticsDay, StatisticsMonth, StatisticsOpenDay, StatisticsStamp
 from .periods import add_months, instant, local_today
-from .selectors import flows, stock
+from .selectors import flows_into_rollup, stock_into_rollup
+
+# Days of stock per INSERT … SELECT of a rebuild.
+STOCK_DAYS = 31
 
 
 @dataclass
@@ -40,29 +45,26 @@ def statistics_rollup(*, first: dt.date, end: dt.date, stock_first: dt.date | No
     end = min(end, local_today())
     if first >= end:
         return RollupResult(0, 0, 0)
+    raise_stamp()
     StatisticsDay.objects.filter(day__gte=first, day__lt=end).delete()
     stock_first = max(first, stock_first or first)
     StatisticsOpenDay.objects.filter(day__gte=stock_first, day__lt=end).delete()
-    counted = flows(agency_ids=None, start=instant(first), end=instant(end), by_day=True)
-    StatisticsDay.objects.bulk_create(
-        [
-            StatisticsDay(day=d, agency_id=a, procedure_id=p, channel=c, **{n: counters.get(n, 0) for n in FLOW_FIELDS})
-            for (d, a, p, c), counters in counted.items()
-        ],
-        batch_size=2000,
-    )
+    flows_into_rollup(start=instant(first), end=instant(end))  # set-based: four INSERT … SELECT
+    flow_rows = StatisticsDay.objects.filter(day__gte=first, day__lt=end).count()
     _months_from_days(first=first.replace(day=1), end=add_months((end - dt.timedelta(days=1)).replace(day=1), 1))
     stock_rows = 0
-    day = stock_first
-    while day < end:  # one grouped query per day (days, not dossiers)
-        rows = [
-            StatisticsOpenDay(day=day, agency_id=a, unit_id=u, procedure_id=p, channel=c, **counters)
-            for (a, u, p, c), counters in stock(agency_ids=None, at=instant(day + dt.timedelta(days=1))).items()
-        ]
-        StatisticsOpenDay.objects.bulk_create(rows, batch_size=2000)
-        stock_rows += len(rows)
-        day += dt.timedelta(days=1)
-    return RollupResult((end - first).days, len(counted), stock_rows)
+    chunk = stock_first
+    while chunk < end:  # set-based: one statement per STOCK_DAYS days (the rows of a statement stay bounded)
+        chunk_end = min(chunk + dt.timedelta(days=STOCK_DAYS), end)
+        stock_rows += stock_into_rollup(first=chunk, end=chunk_end)
+        chunk = chunk_end
+    return RollupResult((end - first).days, flow_rows, stock_rows)
+
+
+def raise_stamp() -> None:
+    """A new roll-up version (StatisticsStamp), in the caller's transaction: whatever the pages
+    cached from the roll-up before is not read again once this run commits."""
+    StatisticsStamp.objects.update_or_create(pk=1, defaults={"version": uuid.uuid4(), "rolled_at": timezone.now()})
 
 
 def statistics_rollup_recent(*, days: int) -> RollupResult:

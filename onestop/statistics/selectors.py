@@ -31,12 +31,13 @@ from typing import Any
 
 from django.db import connection
 from django.db.models import Count, Exists, F, OuterRef, Q, Sum
-from django.db.models.functions import Coalesce, TruncDate
+from django.db.models.functions import TruncDate
 
 from procedures.models import OnlineLevel, Procedure, ProcedureStatus
 
 from ..models import (
     FLOW_FIELDS,
+    IN_PROGRESS_STATUSES,
     DocumentRole,
     Dossier,
     DossierDocument,
@@ -46,19 +47,14 @@ from ..models import (
     StatisticsMonth,
     StatisticsOpenDay,
 )
-from .periods import VN_TZ, add_months
+from .periods import VN_TZ, add_months, instant
 
 # A flow key: (agency_id, procedure_id, channel), with the Vietnam date first when by day.
 FlowKey = tuple
 # A stock key: (agency_id, unit_id, procedure_id, channel).
 StockKey = tuple[int, int, int, int]
 
-IN_HAND = (
-    DossierStatus.RECEIVED,
-    DossierStatus.PROCESSING,
-    DossierStatus.SUPPLEMENT_REQUESTED,
-    DossierStatus.AWAITING_PAYMENT,
-)
+IN_HAND = tuple(str(s) for s in IN_PROGRESS_STATUSES)
 CLOSING = {DossierStatus.WITHDRAWN: "withdrawn", DossierStatus.REJECTED: "refused", DossierStatus.STOPPED: "stopped"}
 EVENT_COUNTERS = {"request_supplement": "supplement_requests", "extend": "extensions"}
 
@@ -83,14 +79,14 @@ def _collect(out: dict, rows, by_day: bool, fields: Iterable[str]) -> None:
                 counters[name] += row[name]
 
 
-def flows(
-    *, agency_ids: Iterable[int] | None, start: dt.datetime, end: dt.datetime, by_day: bool = False
-) -> dict[FlowKey, Counter]:
-    """The flow counters of [start, end) per (agency, procedure, channel) — per day first when
-    `by_day` — computed from the dossiers and events: four grouped queries, each on an index
-    (received_at, resolved_at, closed_at, (action, created_at))."""
+def _flow_queries(
+    *, agency_ids: Iterable[int] | None, start: dt.datetime, end: dt.datetime, by_day: bool
+) -> list[tuple[Any, tuple[str, ...]]]:
+    """The four grouped queries of the flows of [start, end) per (agency, procedure, channel) — per
+    day first when `by_day` —, each on an index (received_at, resolved_at, closed_at, (action,
+    created_at)), with the counters each one gives."""
     agency_ids = None if agency_ids is None else list(agency_ids)
-    out: dict[FlowKey, Counter] = {}
+    out: list[tuple[Any, tuple[str, ...]]] = []
     ids = {"a": F("agency_id"), "p": F("procedure_id"), "c": F("channel")}
 
     # Received (form 01), and whether the documents came as files (digitised).
@@ -103,7 +99,7 @@ def flows(
         .annotate(received=Count("pk"), digitised=Count("pk", filter=Q(has_files=True)))
         .order_by()
     )
-    _collect(out, rows, by_day, ("received", "digitised"))
+    out.append((rows, ("received", "digitised")))
 
     # Resolved (national 9) before, on or after the due date; more than one supplement request is late.
     in_time = (Q(due_at__isnull=True) | Q(resolved_at__lte=F("due_at"))) & Q(supplement_requests__lte=1)
@@ -129,10 +125,8 @@ def flows(
         )
         .order_by()
     )
-    _collect(
-        out, rows, by_day, ("resolved_early", "resolved_on_time", "resolved_late", "late_by_supplement",
-                            "results_digitised"),
-    )  # fmt: skip
+    out.append((rows, ("resolved_early", "resolved_on_time", "resolved_late", "late_by_supplement",
+                       "results_digitised")))  # fmt: skip
 
     # Withdrawn, refused (form 03), stopped (form 05).
     closed = _scoped(
@@ -143,7 +137,7 @@ def flows(
         .annotate(**{name: Count("pk", filter=Q(status=status)) for status, name in CLOSING.items()})
         .order_by()
     )
-    _collect(out, rows, by_day, CLOSING.values())
+    out.append((rows, tuple(CLOSING.values())))
 
     # Supplement requests (form 02) and extensions with apology (form 04): the events' action column.
     events = _scoped(
@@ -161,31 +155,163 @@ def flows(
         .annotate(**{name: Count("pk", filter=Q(action=action)) for action, name in EVENT_COUNTERS.items()})
         .order_by()
     )
-    _collect(out, rows, by_day, EVENT_COUNTERS.values())
+    out.append((rows, tuple(EVENT_COUNTERS.values())))
     return out
+
+
+def flows(
+    *, agency_ids: Iterable[int] | None, start: dt.datetime, end: dt.datetime, by_day: bool = False
+) -> dict[FlowKey, Counter]:
+    """The flow counters of [start, end) per (agency, procedure, channel) — per day first when
+    `by_day` — computed from the dossiers and events: four grouped queries (`_flow_queries`)."""
+    out: dict[FlowKey, Counter] = {}
+    for rows, fields in _flow_queries(agency_ids=agency_ids, start=start, end=end, by_day=by_day):
+        _collect(out, rows, by_day, fields)
+    return out
+
+
+def flows_into_rollup(*, start: dt.datetime, end: dt.datetime) -> None:
+    """Store the flow counters of each day of [start, end) (StatisticsDay) set-based: the same four
+    grouped queries (`_flow_queries`, by day) each as an INSERT … SELECT that adds its counters to
+    the day's row (ON CONFLICT on the day, agency, procedure and channel). The caller has deleted the
+    range's rows."""
+    q = connection.ops.quote_name
+    table = q(StatisticsDay._meta.db_table)
+    keys = ("day", "agency_id", "procedure_id", "channel")
+    for rows, fields in _flow_queries(agency_ids=None, start=start, end=end, by_day=True):
+        sql, params = rows.query.sql_with_params()
+        columns = ", ".join(q(c) for c in (*keys, *fields))
+        chosen = ", ".join(f"r.{q(c)}" for c in ("d", "a", "p", "c", *fields))
+        updates = ", ".join(f"{q(f)} = EXCLUDED.{q(f)}" for f in fields)
+        others = [f for f in FLOW_FIELDS if f not in fields]
+        insert = (
+            f"INSERT INTO {table} ({columns}{''.join(', ' + q(f) for f in others)}) "  # noqa: S608 — compiled by Django
+            f"SELECT {chosen}{', 0' * len(others)} FROM ({sql}) r WHERE true "
+            f"ON CONFLICT ({', '.join(q(c) for c in keys)}) DO UPDATE SET {updates}"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(insert, params)
+
+
+# Overdue at `at`: the appointment passed, and the clock not paused for a supplement at `at`.
+OVERDUE = "d.due_at < {at} AND (d.paused_at IS NULL OR d.paused_at > {at})"
+
+
+def _stock_sql(at: str, at_params: list, agency_ids: list[int] | None) -> tuple[str, list, list[tuple[str, list]]]:
+    """The rule of the stock, written once for the live count (`stock`: `at` a placeholder, its value
+    in `at_params`) and the roll-up (`stock_into_rollup`: `at` a column of the days, no parameter),
+    for `onestop_dossier d`: (the counters' SQL and parameters, disjoint conditions with their
+    parameters whose union is the dossiers in progress at `at`).
+
+    In progress at the instant `at`: received before it, neither resolved nor closed before it —
+    either still in hand (open status, neither date set: the partial index dossier_in_hand_stock
+    holds them with every column the stock reads), or resolved after `at` (and not closed before
+    it), or closed after `at` without a resolution (the resolved_at and closed_at indexes). Overdue
+    if the due date is before `at`, unless the clock was paused for a supplement at `at`. Grouped per
+    (agency, unit holding it now, procedure, channel)."""
+    statuses = ", ".join(["%s"] * len(IN_HAND))
+    agencies, agency_params = "", []
+    if agency_ids is not None:
+        # A filter, not an index condition ("+ 0"): each part's own index range is narrow, and
+        # PostgreSQL would otherwise AND it with the agency index's million entries for a province.
+        agencies = f" AND d.agency_id + 0 IN ({', '.join(['%s'] * len(agency_ids)) or 'NULL'})"
+        agency_params = list(agency_ids)
+    parts = [
+        (
+            f"d.status IN ({statuses}) AND d.resolved_at IS NULL AND d.closed_at IS NULL AND d.received_at < {at}",
+            [*IN_HAND, *at_params],
+        ),
+        # The other two read one date's range only: "not closed before" as a COALESCE and "not
+        # resolved" as a CASE, which PostgreSQL does not AND with the index's tens of thousands of NULLs.
+        (
+            f"d.resolved_at >= {at} AND COALESCE(d.closed_at, d.resolved_at) >= {at} AND d.received_at < {at}",
+            at_params * 3,
+        ),
+        (
+            f"d.closed_at >= {at} AND (CASE WHEN d.resolved_at IS NULL THEN 1 ELSE 0 END) = 1 AND d.received_at < {at}",
+            at_params * 2,
+        ),
+    ]
+    columns = (
+        "d.agency_id, COALESCE(d.step_agency_id, d.agency_id), d.procedure_id, d.channel, COUNT(*), "
+        f"COUNT(CASE WHEN {OVERDUE.format(at=at)} THEN 1 END)"
+    )
+    return columns, at_params * 2, [(sql + agencies, [*params, *agency_params]) for sql, params in parts]
+
+
+STOCK_GROUP = "d.agency_id, COALESCE(d.step_agency_id, d.agency_id), d.procedure_id, d.channel"
 
 
 def stock(*, agency_ids: Iterable[int] | None, at: dt.datetime) -> dict[StockKey, Counter]:
     """The dossiers in progress at the instant `at`, and the overdue among them, per (agency, unit
-    holding it now, procedure, channel). One query; the three disjuncts each use an index
-    (status for those still open, resolved_at and closed_at for those finished after `at`)."""
-    candidates = Q(status__in=IN_HAND, resolved_at__isnull=True, closed_at__isnull=True) | Q(resolved_at__gte=at)
-    candidates |= Q(closed_at__gte=at)
-    queryset = _scoped(
-        Dossier.objects.filter(candidates, received_at__lt=at)
-        .filter(Q(resolved_at__isnull=True) | Q(resolved_at__gte=at))
-        .filter(Q(closed_at__isnull=True) | Q(closed_at__gte=at)),
-        agency_ids,
+    holding it now, procedure, channel). One query (the rule: `_stock_sql`): the union of its
+    disjoint parts, each read from its own index, then grouped."""
+    ids = None if agency_ids is None else sorted(agency_ids)
+    value = connection.ops.adapt_datetimefield_value(at)
+    columns, column_params, parts = _stock_sql("%s", [value], ids)
+    table = connection.ops.quote_name(Dossier._meta.db_table)
+    read = "d.agency_id, d.step_agency_id, d.procedure_id, d.channel, d.due_at, d.paused_at"
+    union = " UNION ALL ".join(
+        f"SELECT {read} FROM {table} d WHERE {where}"  # noqa: S608 — values as parameters
+        for where, _params in parts
     )
-    overdue = Q(due_at__lt=at) & (Q(paused_at__isnull=True) | Q(paused_at__gt=at))
-    rows = (
-        queryset.values(
-            a=F("agency_id"), u=Coalesce("step_agency_id", "agency_id"), p=F("procedure_id"), c=F("channel")
-        )
-        .annotate(open=Count("pk"), overdue=Count("pk", filter=overdue))
-        .order_by()
-    )
-    return {(r["a"], r["u"], r["p"], r["c"]): Counter(open=r["open"], overdue=r["overdue"]) for r in rows}
+    sql = f"SELECT {columns} FROM ({union}) d GROUP BY {STOCK_GROUP}"  # noqa: S608 — values as parameters
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*column_params, *(p for _where, params in parts for p in params)])
+        rows = cursor.fetchall()
+    return {(a, u, p, c): Counter(open=o, overdue=d) for a, u, p, c, o, d in rows}
+
+
+def overdue_in_progress(*, agency_ids: Iterable[int], at: dt.datetime) -> int:
+    """How many dossiers of these receiving agencies are in progress and past their appointment at
+    `at` — the statistics' "In progress, past the appointment" (`open_overdue`), the same rule
+    (`_stock_sql`), counted alone for the leaders' home. One query."""
+    value = connection.ops.adapt_datetimefield_value(at)
+    _columns, _params, parts = _stock_sql("%s", [value], sorted(agency_ids))
+    table = connection.ops.quote_name(Dossier._meta.db_table)
+    overdue = OVERDUE.format(at="%s")
+    counts = [f"(SELECT COUNT(*) FROM {table} d WHERE {where} AND {overdue})" for where, _params in parts]  # noqa: S608
+    sql = "SELECT " + " + ".join(counts)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [p for _where, params in parts for p in (*params, value, value)])
+        return cursor.fetchone()[0]
+
+
+def stock_into_rollup(*, first: dt.date, end: dt.date) -> int:
+    """Store the stock at the end of each day of [first, end) (StatisticsOpenDay) set-based: one
+    INSERT … SELECT for the whole range — the days as a list of (day, first moment of the next day),
+    the dossiers in progress at the end of some day of the range joined to the days whose end they
+    span, grouped. Returns the number of rows stored."""
+    days = []
+    day = first
+    while day < end:
+        days.append((day, instant(day + dt.timedelta(days=1))))
+        day += dt.timedelta(days=1)
+    if not days:
+        return 0
+    ops = connection.ops
+    q = ops.quote_name
+    columns, column_params, parts = _stock_sql("s.at", [], None)
+    values = ", ".join(["(%s, %s)"] * len(days))
+    day_params = [v for d, a in days for v in (ops.adapt_datefield_value(d), ops.adapt_datetimefield_value(a))]
+    first_at, last_at = ops.adapt_datetimefield_value(days[0][1]), ops.adapt_datetimefield_value(days[-1][1])
+    statuses = ", ".join(["%s"] * len(IN_HAND))
+    sql = f"""WITH s(day, at) AS (VALUES {values}),
+candidates AS (
+    SELECT * FROM {q(Dossier._meta.db_table)}
+     WHERE received_at < %s
+       AND ((status IN ({statuses}) AND resolved_at IS NULL AND closed_at IS NULL)
+            OR resolved_at >= %s OR closed_at >= %s)
+)
+INSERT INTO {q(StatisticsOpenDay._meta.db_table)} (day, agency_id, unit_id, procedure_id, channel, {q("open")}, overdue)
+SELECT s.day, {columns}
+  FROM s JOIN candidates d ON {" OR ".join(f"({where})" for where, _params in parts)}
+ GROUP BY s.day, {STOCK_GROUP}"""  # noqa: S608 — names from the models' metadata, values as parameters
+    params = [*day_params, last_at, *IN_HAND, first_at, first_at, *column_params]
+    params += [p for _where, part_params in parts for p in part_params]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.rowcount
 
 
 # ---------------------------------------------------------------------------------- the roll-up
@@ -259,14 +385,6 @@ def rollup_months(*, agency_ids: Iterable[int], first: dt.date, end: dt.date) ->
         )
         for r in rows
     }
-
-
-def stock_at_start_of(*, agency_ids: list[int], day: dt.date, today: dt.date, now: dt.datetime) -> dict:
-    """The stock at the first moment of `day` = at the end of the day before (roll-up) when that day
-    is over; the stock now (live) for a day still to come."""
-    if day <= today:
-        return rollup_stock(agency_ids=agency_ids, day=day - dt.timedelta(days=1))
-    return stock(agency_ids=agency_ids, at=now)
 
 
 # ------------------------------------------------------------------------------ other figures

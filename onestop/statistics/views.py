@@ -152,7 +152,7 @@ def statistics_times(request: HttpRequest) -> HttpResponse:
 @staff_required
 def statistics_report_pdf(request: HttpRequest) -> HttpResponse:
     """The monthly report (Decree 30/2020 layout) of the chosen agency and period."""
-    from ..backoffice.paper import pdf_response
+    from ..documents.render import pdf_response
     from .report import monthly_report_pdf
 
     _form, period, agency, ids, _choices, _query, now = _context(request)

@@ -78,3 +78,30 @@ def test_overdue_due_soon_and_in_progress_read_indexes(many):
     province = access_scope(many[0])
     plan = _plan(queue_dossiers(queue=QUEUES_BY_KEY["in_progress"], scope=province).order_by().values("pk"))
     assert "agency_id" not in plan, plan
+
+
+def test_the_province_leaders_in_progress_page_is_the_first_rows_of_the_open_index(many):
+    """In progress for the province's leader: the page's rows are read in the order of the partial
+    index of open dossiers by appointment (dossier_open_by_due), stopping after a page — not every
+    open dossier fetched and sorted (docs/performance.md, "Leaders' oversight queues")."""
+    from onestop.backoffice.queues import as_rows
+
+    scope = access_scope(many[0])
+    plan = _plan(as_rows(queue_dossiers(queue=QUEUES_BY_KEY["in_progress"], scope=scope))[:25])
+    assert "dossier_open_by_due" in plan and "Sort" not in plan, plan
+
+
+def test_the_live_stock_reads_the_in_hand_index(many):
+    """The statistics' live stock (a period in progress) reads the dossiers in hand from the partial
+    index dossier_in_hand_stock, which carries every column it counts."""
+    from onestop.statistics import selectors
+
+    captured = []
+    with connection.execute_wrapper(lambda execute, sql, params, many_, context: captured.append((sql, params))
+                                    or execute(sql, params, many_, context)):  # fmt: skip
+        selectors.stock(agency_ids=None, at=timezone.now())
+    sql, params = captured[-1]
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "dossier_in_hand_stock" in plan, plan

@@ -26,6 +26,15 @@ NOVEMBER = periods.month(2026, 11)
 NOV_QUERY = {"ky": "thang", "nam": "2026", "thang": "11"}
 
 
+@pytest.fixture(autouse=True)
+def _no_cached_figures():
+    """The pages cache what they read (the roll-up's sums, a minute of live counts): each test starts
+    without (the ids of one test's agencies come back in the next one on SQLite)."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def world(db):
     return build_world()
@@ -202,12 +211,14 @@ def test_the_monthly_report_prints_in_the_decree_30_layout(client, rolled, tmp_p
 
 
 def test_the_page_runs_a_constant_number_of_queries(client, rolled, django_assert_max_num_queries):
+    from django.core.cache import cache
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     client.force_login(rolled.leader)
     url = reverse("onestop:statistics")
     client.get(url, NOV_QUERY)
+    cache.clear()  # what the page read from the roll-up is cached: count the queries of a first reading
     with CaptureQueriesContext(connection) as first:
         client.get(url, NOV_QUERY)
     # More dossiers, at a new ward with a new procedure and sector: the same number of queries.
@@ -220,11 +231,31 @@ def test_the_page_runs_a_constant_number_of_queries(client, rolled, django_asser
             code=f"T-more-{n}", procedure=procedure, agency=ward, applicant=rolled.citizen, status="processing",
             channel=1 + n % 3, received_at=at(11, 1 + n % 28), due_at=at(11, 2 + n % 28, 17),
         )  # fmt: skip
-    statistics_rollup(first=dt.date(2026, 10, 1), end=dt.date(2026, 12, 1))
+    statistics_rollup(first=dt.date(2026, 10, 1), end=dt.date(2026, 12, 1))  # a new stamp: not cached
     with django_assert_max_num_queries(len(first)):
         response = client.get(url, NOV_QUERY)
     assert _summary(response.content.decode())["received"] == "40"
-    assert len(first) <= 20
+    assert len(first) <= 21
+    # Read again: the roll-up's part comes from the cache (the stamp's query instead of five).
+    with CaptureQueriesContext(connection) as cached:
+        client.get(url, NOV_QUERY)
+    assert len(cached) <= len(first) - 4
+
+
+def test_a_roll_up_run_is_seen_at_once_by_the_cached_pages(client, rolled):
+    """The page caches what it reads from the roll-up, keyed by the roll-up's stamp: a rebuild after
+    a correction shows the corrected figure on the next reading, never the cached one."""
+    client.force_login(rolled.leader)
+    url = reverse("onestop:statistics")
+    before = _summary(client.get(url, NOV_QUERY).content.decode())["received"]
+    assert _summary(client.get(url, NOV_QUERY).content.decode())["received"] == before  # cached
+    d = rolled.dossiers["16"]
+    d.status, d.received_at = "received", at(11, 20)
+    d.due_at = at(11, 27, 17)
+    d.save()
+    assert _summary(client.get(url, NOV_QUERY).content.decode())["received"] == before  # not rolled up yet
+    statistics_rollup(first=dt.date(2026, 11, 1), end=dt.date(2026, 12, 1))
+    assert _summary(client.get(url, NOV_QUERY).content.decode())["received"] == str(int(before) + 1)
 
 
 def test_the_current_period_counts_today_live(client, rolled):
@@ -395,3 +426,62 @@ def test_satisfaction_comes_from_the_evaluations_of_the_period(client, rolled):
     client.force_login(rolled.leader)
     response = client.get(reverse("onestop:statistics"), {**NOV_QUERY, "co-quan": rolled.ward_a.code})
     assert _summary(response.content.decode())["satisfaction"] == _shown(66.7)
+
+
+def _home_figures(html: str) -> dict[str, tuple[str, str]]:
+    return {
+        key: (value, label)
+        for key, value, label in re.findall(
+            r'data-figure="(\w+)"><a href="[^"]*"><span class="figure-value">(\d+)</span> '
+            r'<span class="figure-label">([^<]*)</span>',
+            html,
+        )
+    }
+
+
+def test_the_leaders_home_and_the_statistics_count_past_the_appointment_alike(client, rolled):
+    """Issue #12: the home's "past the appointment" is the statistics' figure of that name, now; the
+    overdue queue's figure (any deadline: appointment, step, check) is labelled apart."""
+    # A step past its internal deadline while the appointment is still ahead: late for the queue only.
+    today = periods.local_today()
+    d = rolled.dossiers["16"]
+    d.status, d.received_at = "processing", periods.instant(today - dt.timedelta(days=2))
+    d.due_at = periods.instant(today + dt.timedelta(days=10))
+    d.step_agency, d.current_step = rolled.unit, 2
+    d.step_due_at = periods.instant(today - dt.timedelta(days=1))
+    d.save()
+    client.force_login(rolled.leader)
+    home = _home_figures(client.get(reverse("onestop:home")).content.decode())
+    page = client.get(reverse("onestop:statistics"), {"ky": "thang", "nam": today.year, "thang": today.month})
+    statistics = _summary(page.content.decode())
+    assert home["past_appointment"][0] == statistics["open_overdue"]
+    # The same label on both pages (the statistics' figure), and not the queue's.
+    label = re.search(r'data-figure="open_overdue"><dt>([^<]*)</dt>', page.content.decode()).group(1)
+    assert home["past_appointment"][1] == label
+    # The queue's figure counts that step too, under its own label.
+    assert int(home["overdue"][0]) > int(home["past_appointment"][0]) > 0
+    assert home["overdue"][1] != home["past_appointment"][1]
+
+
+def test_the_beat_reads_the_most_read_reports_into_the_cache(client, world):
+    """After the hourly run, the leader's default page (this month, the province's subtree) finds
+    the roll-up's part in the cache: the stamp's query instead of the roll-up's five."""
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from onestop.statistics.tasks import statistics_rollup_task
+
+    client.force_login(world.leader)
+    url = reverse("onestop:statistics")
+    client.get(url)
+    with CaptureQueriesContext(connection) as warm:  # everything from the cache
+        client.get(url)
+    statistics_rollup_task.apply().get()  # a new stamp: what was cached is not read again …
+    with CaptureQueriesContext(connection) as after:  # … but the beat read it anew
+        client.get(url)
+    assert len(after) == len(warm)
+    cache.clear()
+    with CaptureQueriesContext(connection) as cold:
+        client.get(url)
+    assert len(cold) >= len(warm) + 4

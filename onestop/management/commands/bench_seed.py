@@ -279,10 +279,10 @@ INSERT INTO onestop_dossier (
     public_id, code, procedure_id, agency_id, applicant_id, status, channel,
     applicant_kind, applicant_name, applicant_id_number, applicant_phone, applicant_email, applicant_address,
     organisation_name, organisation_tax_code, form_data, delivery_method, delivery_address, delivery_phone,
+    delivery_province_code, delivery_ward_code, pickup_address, search_text,
     declaration_accepted, snapshot, wizard_step, created_at, updated_at, submitted_at, check_due_at, received_at,
     due_at, resolved_at, closed_at, withdraw_reason, current_step, step_agency_id, assignee_id, step_due_at, paused_at,
-    remaining_minutes, step_remaining_minutes, supplement_requests, extensions, version,
-    delivery_province_code, delivery_ward_code, pickup_address, search_text
+    remaining_minutes, step_remaining_minutes, supplement_requests, extensions, version
 )
 SELECT
     gen_random_uuid(),
@@ -295,7 +295,7 @@ SELECT
     '0740' || lpad(((q.i::bigint * 104729) %% 100000000)::text, 8, '0'),
     '09' || lpad(((q.i::bigint * 7919) %% 100000000)::text, 8, '0'),
     '', 'Thủ Dầu Một', '', '', '{{}}'::jsonb,
-    (ARRAY['online', 'counter', 'post'])[1 + q.i %% 3], '', '',
+    (ARRAY['online', 'counter', 'post'])[1 + q.i %% 3], '', '', '', '', '', '',
     true, q.snapshot, 'review', q.submitted_at, q.t0, q.submitted_at,
     q.submitted_at + interval '1 day',
     CASE WHEN q.status IN ('submitted', 'rejected') THEN NULL ELSE q.submitted_at + r_e * interval '8 hours' END,
@@ -323,8 +323,7 @@ SELECT
     NULL,
     CASE WHEN q.status = 'supplement_requested' THEN 1 ELSE 0 END,
     0,
-    1 + floor(r_n * 5)::int,
-    '', '', '', ''
+    1 + floor(r_n * 5)::int
 FROM q
 JOIN bq_citizen c ON c.n = q.i %% %(citizens)s
 LEFT JOIN bq_staff s ON s.agency_id = q.step_agencies[q.step] AND s.role = q.step_roles[q.step]
