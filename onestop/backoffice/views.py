@@ -416,6 +416,7 @@ def _due_explanation(dossier: Dossier) -> list[str]:
             hours=amount if unit == "working_hours" else None,
             agency=dossier.agency,
             procedure_code=dossier.procedure.code,
+            procedure=dossier.procedure,  # select_related (DOSSIER_PAGE): its cut-off without a query
         )
     except ValidationError:
         return []
