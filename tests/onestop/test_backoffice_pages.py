@@ -178,6 +178,9 @@ def test_home_and_dossier_pages_run_a_constant_number_of_queries(client, office,
     url = reverse("onestop:dossier", args=[dossier.pk])
     client.get(url)
     detail = _queries(client, url)
+    opened = f"{url}?hanh-dong=request_supplement"  # the page with an action's form rendered
+    client.get(opened)
+    detail_opened = _queries(client, opened)
     for _ in range(10):
         make(office, check_due_at=_now() + dt.timedelta(hours=2))
         DossierEvent.objects.create(
@@ -187,6 +190,8 @@ def test_home_and_dossier_pages_run_a_constant_number_of_queries(client, office,
         client.get(reverse("onestop:home"))
     with django_assert_num_queries(detail):
         client.get(url)
+    with django_assert_num_queries(detail_opened):
+        assert 'name="item_name_1"' in client.get(opened).content.decode()
 
 
 def test_pool_bulk_assignment(client, office):
