@@ -83,6 +83,8 @@ FORM_LABELS = {
 }
 # The query parameter that asks the dossier page to offer an event's form for printing at once.
 PRINT_PARAM = "in-phieu"
+# The action whose form the dossier page renders (the others are folded, their form built on demand).
+ACTION_PARAM = "hanh-dong"
 
 # ------------------------------------------------------------------------------ the queues
 
@@ -443,6 +445,7 @@ def _due_explanation(dossier: Dossier) -> list[str]:
             hours=amount if unit == "working_hours" else None,
             agency=dossier.agency,
             procedure_code=dossier.procedure.code,
+            procedure=dossier.procedure,  # select_related (DOSSIER_PAGE): its cut-off without a query
         )
     except ValidationError:
         return []
@@ -480,10 +483,29 @@ def _render_dossier(request: HttpRequest, dossier: Dossier, bound: ActionForm | 
     if shipment and "return_result" in allowed and not return_methods(dossier=dossier, user=request.user):
         # By post the return is the delivery recorded on the shipment: no one-click form here.
         allowed = [action for action in allowed if action != "return_result"]
-    forms = []
+    # Every allowed action is listed; only the form the officer opens is built and rendered (issue #17:
+    # all of them cost ~90 template includes a page): the one sent back with errors, or the one asked
+    # for by ?hanh-dong= (the link inside each folded action: the no-JavaScript path; static/js/portal.js
+    # fetches the same page to unfold an action in place).
+    wanted_action = request.GET.get(ACTION_PARAM, "")
+    page_url = reverse("onestop:dossier", kwargs={"dossier_id": dossier.pk})  # also after a POST with errors
+    actions = []
     for action in allowed:
-        form = bound if bound is not None and bound.action == action else _form_for(action, dossier, user=request.user)
-        forms.append(form)
+        form = None
+        if bound is not None and bound.action == action:
+            form = bound
+        elif action == wanted_action:
+            form = _form_for(action, dossier, user=request.user)
+        form_class = ACTION_FORMS[action]
+        actions.append(
+            {
+                "action": action,
+                "title": form_class.title,
+                "grave": form_class.grave,
+                "form": form,
+                "url": f"{page_url}?{ACTION_PARAM}={action}#{ACTION_PARAM}-{action}",
+            }
+        )
     dues = dossier_dues(dossier)
     # A postal clerk sees what delivery needs, not the form, the documents or the history (least
     # access, Decree 13/2023): onestop.access.View.POSTAL.
@@ -516,7 +538,7 @@ def _render_dossier(request: HttpRequest, dossier: Dossier, bound: ActionForm | 
         {
             "dossier": dossier,
             "full": full,
-            "forms": forms,
+            "actions": actions,
             "documents": list(dossier.documents.select_related("file", "signature").order_by("created_at", "pk"))
             if full
             else [],

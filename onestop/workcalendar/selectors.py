@@ -55,6 +55,11 @@ def procedure_cutoff(*, code: str) -> dt.time:
         raise ValidationError(_("Several procedures have code %(code)s.") % {"code": code}) from None
     except FieldError:
         raise ValidationError(_("Procedures cannot be looked up by code.")) from None
+    return cutoff_of(procedure, code=code)
+
+
+def cutoff_of(procedure, *, code: str) -> dt.time:
+    """procedure_cutoff for a procedure already at hand (e.g. the dossier page's select_related one)."""
     cutoff = getattr(procedure, "cutoff_time", None)
     if cutoff is None:
         return DEFAULT_CUTOFF
@@ -91,13 +96,18 @@ def due_date_explain(
     hours: Decimal | None = None,
     agency: Agency | None = None,
     procedure_code: str | None = None,
+    procedure=None,
 ) -> DueDate:
     """The due moment of a dossier received at ``received_at`` (aware) with a processing time in working days or hours.
 
     The agency's calendar (its working hours, inherited or default, and the overrides) and the
     procedure's receipt cut-off (default 15:00). Raises ValidationError on a bad code or duration.
+    `procedure`: the procedure of ``procedure_code`` when the caller has it (no query for its cut-off).
     """
-    cutoff = procedure_cutoff(code=procedure_code) if procedure_code else DEFAULT_CUTOFF
+    if procedure is not None and procedure_code:
+        cutoff = cutoff_of(procedure, code=procedure_code)
+    else:
+        cutoff = procedure_cutoff(code=procedure_code) if procedure_code else DEFAULT_CUTOFF
     calendar = calendar_for_agency(agency)
     try:
         explanation = calendar.due_at(received_at, days=days, hours=hours, cutoff=cutoff)

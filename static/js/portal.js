@@ -31,6 +31,30 @@
     (field.closest(".field") || field).scrollIntoView();
     field.focus({ preventScroll: true });
   });
+  // The dossier page renders only the form of the action opened (issue #17): unfolding another action
+  // fetches the page with that action's form (the link inside it, ?hanh-dong=…, is the no-JavaScript
+  // path) and puts the form in place. On failure the link stays.
+  document.addEventListener("toggle", function (event) {
+    var holder = event.target;
+    if (!holder.open || !holder.dataset || !holder.dataset.formUrl || holder.dataset.loading) { return; }
+    holder.dataset.loading = "1";
+    holder.setAttribute("aria-busy", "true");
+    fetch(holder.dataset.formUrl, { credentials: "same-origin" })
+      .then(function (response) {
+        if (!response.ok) { throw new Error(String(response.status)); }
+        return response.text();
+      })
+      .then(function (html) {
+        var fresh = new DOMParser().parseFromString(html, "text/html").getElementById(holder.id);
+        var form = fresh && fresh.querySelector("form");
+        var link = holder.querySelector(".action-load");
+        if (!form || !link) { throw new Error("no form"); }
+        holder.replaceChild(document.importNode(form, true), link);
+        delete holder.dataset.formUrl;
+      })
+      .catch(function () { delete holder.dataset.loading; })
+      .then(function () { holder.removeAttribute("aria-busy"); });
+  }, true);
   // On small screens the main navigation folds behind a "Menu" button (without JavaScript it stays open).
   var nav = document.querySelector(".site-nav");
   var toggle = nav && nav.querySelector(".nav-toggle");

@@ -23,7 +23,7 @@ def _login(page, base, user):
 def _act(page, base, dossier, action, fields=None, files=None):
     page.goto(f"{base}/mot-cua/ho-so/{dossier.pk}/")
     form = f"form[action$='/thao-tac/{action}/']"
-    page.click(f"details:has({form}) > summary")
+    page.click(f"#hanh-dong-{action} > summary")
     for name, value in (fields or {}).items():
         page.fill(f"{form} [name={name}]", value)
     for name, path in (files or {}).items():
@@ -77,7 +77,7 @@ def test_dossier_walks_through_the_back_office(live_server, page, office, tmp_pa
     _login(page, base, office.receptionist)
     page.goto(f"{base}/mot-cua/ho-so/{dossier.pk}/")
     form = "form[action$='/thao-tac/return_result/']"
-    page.click(f"details:has({form}) > summary")
+    page.click("#hanh-dong-return_result > summary")
     page.check(f"{form} input[name=method][value=online]")
     page.check(f"{form} input[name=confirm]")
     page.click(f"{form} button[type=submit]")

@@ -236,15 +236,17 @@ def test_the_postal_clerk_records_the_delivery_on_the_shipment_not_on_the_dossie
     dossier = workflow.dossier_resolve(dossier=dossier, actor=office.approver, result_file=result_pdf())
     shipment = dossier.shipment
     shipment_url = reverse("onestop:postal_shipment", args=[shipment.pk])
+    action = reverse("onestop:dossier_action", args=[dossier.pk, "return_result"])
     client.force_login(office.receptionist)
-    html = client.get(reverse("onestop:dossier", args=[dossier.pk])).content.decode()
+    opened = {"hanh-dong": "return_result"}  # the page with the return's form unfolded
+    html = client.get(reverse("onestop:dossier", args=[dossier.pk]), opened).content.decode()
     assert 'value="post"' not in html and 'value="counter"' in html  # the desk: counter or online only
     assert shipment_url not in html
     client.force_login(office.postal_clerk)
-    html = client.get(reverse("onestop:dossier", args=[dossier.pk])).content.decode()
-    assert 'value="post"' not in html and "return_result" not in html
+    html = client.get(reverse("onestop:dossier", args=[dossier.pk]), opened).content.decode()
+    assert 'value="post"' not in html and "hanh-dong-return_result" not in html
+    assert action not in html
     assert shipment_url in html and shipment.item_number in html
-    action = reverse("onestop:dossier_action", args=[dossier.pk, "return_result"])
     response = client.post(action, {"confirm": "on", "expected_version": dossier.version, "method": "post"})
     assert response.status_code == 302 and response["Location"] == shipment_url
     dossier.refresh_from_db()

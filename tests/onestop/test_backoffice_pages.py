@@ -178,6 +178,9 @@ def test_home_and_dossier_pages_run_a_constant_number_of_queries(client, office,
     url = reverse("onestop:dossier", args=[dossier.pk])
     client.get(url)
     detail = _queries(client, url)
+    opened = f"{url}?hanh-dong=request_supplement"  # the page with an action's form rendered
+    client.get(opened)
+    detail_opened = _queries(client, opened)
     for _ in range(10):
         make(office, check_due_at=_now() + dt.timedelta(hours=2))
         DossierEvent.objects.create(
@@ -187,6 +190,8 @@ def test_home_and_dossier_pages_run_a_constant_number_of_queries(client, office,
         client.get(reverse("onestop:home"))
     with django_assert_num_queries(detail):
         client.get(url)
+    with django_assert_num_queries(detail_opened):
+        assert 'name="item_name_1"' in client.get(opened).content.decode()
 
 
 def test_pool_bulk_assignment(client, office):
@@ -244,17 +249,28 @@ def test_dossier_page_shows_everything_staff_need(client, office):
 def test_only_the_allowed_actions_are_offered(client, office, monkeypatch):
     dossier = office.submitted()
     client.force_login(office.receptionist)
-    html = page(client, reverse("onestop:dossier", args=[dossier.pk]))
-    for action in services.allowed_actions(dossier=dossier, user=office.receptionist):
-        assert action_url(dossier, action) in html
-    assert action_url(dossier, "receive") in html and action_url(dossier, "resolve") not in html
+    url = reverse("onestop:dossier", args=[dossier.pk])
+    allowed = services.allowed_actions(dossier=dossier, user=office.receptionist)
+    html = page(client, url)
+    # Each allowed action is listed, folded, with the link to its form (issue #17: no form rendered yet).
+    for action in allowed:
+        assert f'id="hanh-dong-{action}"' in html and f"{url}?hanh-dong={action}#hanh-dong-{action}" in html
+    assert 'id="hanh-dong-receive"' in html and 'id="hanh-dong-resolve"' not in html
+    assert 'method="post" action="/mot-cua/ho-so/' not in html
+    # The link renders that action's form, unfolded, and only it.
+    for action in allowed:
+        html = page(client, url, **{"hanh-dong": action})
+        assert action_url(dossier, action) in html and html.count('method="post" action="/mot-cua/ho-so/') == 1
+    # An action the officer may not do is not rendered, whatever the link says.
+    assert action_url(dossier, "resolve") not in page(client, url, **{"hanh-dong": "resolve"})
     monkeypatch.setattr(views, "allowed_actions", lambda *, dossier, user: ["stop"])
-    html = page(client, reverse("onestop:dossier", args=[dossier.pk]))
+    html = page(client, url, **{"hanh-dong": "stop"})
     assert action_url(dossier, "stop") in html and 'name="legal_basis"' in html
-    assert action_url(dossier, "receive") not in html
+    assert action_url(dossier, "receive") not in html and 'id="hanh-dong-receive"' not in html
     assert f'name="expected_version" value="{dossier.version}"' in html
     monkeypatch.setattr(views, "allowed_actions", lambda *, dossier, user: [])
-    assert 'method="post" action="/mot-cua/ho-so/' not in page(client, reverse("onestop:dossier", args=[dossier.pk]))
+    html = page(client, url, **{"hanh-dong": "stop"})
+    assert 'method="post" action="/mot-cua/ho-so/' not in html and "hanh-dong-" not in html
 
 
 def test_receiving_through_the_page(client, office):
@@ -401,7 +417,7 @@ def test_resolve_uploads_the_result(client, office):
     services.dossier_forward(dossier=dossier, actor=office.specialist)
     dossier.refresh_from_db()
     client.force_login(office.approver)
-    html = page(client, reverse("onestop:dossier", args=[dossier.pk]))
+    html = page(client, reverse("onestop:dossier", args=[dossier.pk]), **{"hanh-dong": "resolve"})
     assert 'enctype="multipart/form-data"' in html and 'name="result_file"' in html
     response = client.post(
         action_url(dossier, "resolve"),
@@ -427,7 +443,7 @@ def test_assign_form_offers_only_the_units_staff_for_the_step(client, office):
     dossier = at_step(office, 2)
     stranger = StaffRoleFactory(agency=Agency.objects.get(code="000.20.09.H12"), role=Role.SPECIALIST).user
     client.force_login(office.approver)
-    html = page(client, reverse("onestop:dossier", args=[dossier.pk]))
+    html = page(client, reverse("onestop:dossier", args=[dossier.pk]), **{"hanh-dong": "assign"})
     form = html.split(action_url(dossier, "assign"))[1].split("</form>")[0]
     assert office.specialist.full_name in form and stranger.full_name not in form
     assert office.receptionist.full_name not in form

@@ -99,7 +99,7 @@ def test_a_ward_dossier_through_the_back_office_pages_with_the_demo_accounts(cli
     assert client.get(page).status_code == 200
     _post_action(client, dossier, "assign", assignee=specialist.pk)
     client.force_login(specialist)
-    assert "thao-tac/forward" in client.get(page).content.decode()
+    assert "thao-tac/forward" in client.get(page, {"hanh-dong": "forward"}).content.decode()
     _post_action(client, dossier, "forward", note="Đủ điều kiện")
     client.force_login(head)
     _post_action(client, dossier, "resolve", result_file=result_pdf())
