@@ -1,10 +1,10 @@
-"""The queue tables' rows, rendered in Python (onestop.backoffice.tables: why)."""
+"""The queue tables' rows, rendered in Python (onestop.templatetags.queue_rows: why)."""
 
 from __future__ import annotations
 
 from django import template
 
-from ..backoffice import tables
+from . import queue_rows as tables
 
 register = template.Library()
 

@@ -1,9 +1,9 @@
-"""The queue tables' rows rendered in Python (onestop.backoffice.tables): every value escaped, the
+"""The queue tables' rows rendered in Python (onestop.templatetags.queue_rows): every value escaped, the
 same cells as the templates had."""
 
 from django.utils import translation
 
-from onestop.backoffice.tables import oversight_rows, queue_rows
+from onestop.templatetags.queue_rows import oversight_rows, queue_rows
 
 ROW = {
     "pk": 7, "code": "A<1>", "url": "/mot-cua/ho-so/7/", "pick_label": "Select A<1>", "applicant": "<b>Ann</b>",
