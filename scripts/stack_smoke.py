@@ -350,7 +350,14 @@ def journey(base: str) -> dict:
     url = f"{base}/mot-cua/ho-so/{public_id}/"
     page = staff.get(url, timeout=30)
     require("receptionist opens the dossier", page.status_code == 200, f"HTTP {page.status_code}")
-    response = post_form(staff, url, page.text, action_contains="/thao-tac/receive/", overrides={"confirm": "on"})
+    # The page folds each action; its link (?hanh-dong=receive, the no-JavaScript path) opens the form.
+    link = re.search(r'href="([^"#]*\?hanh-dong=receive)(?:#[^"]*)?"', page.text)
+    require("the dossier page offers to receive it", link is not None, "no link to the receive form")
+    opened_url = urljoin(url, link.group(1).replace("&amp;", "&"))
+    opened = staff.get(opened_url, timeout=30)
+    response = post_form(
+        staff, opened_url, opened.text, action_contains="/thao-tac/receive/", overrides={"confirm": "on"}
+    )
     require("receptionist receives it", response.status_code == 302, f"HTTP {response.status_code}")
     status = psql(f"SELECT status FROM onestop_dossier WHERE public_id = '{public_id}'")
     require("the dossier is received", status == "received", status)
