@@ -2,10 +2,12 @@
 figure opens the overdue queue, which says where the dossier sits, how late and why."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.core.cache import cache
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from onestop.deadlines.services import deadline_crossings_notify, deadline_sweep
 from onestop.models import DeadlineCrossing, DossierEvent, DossierStatus, Role
@@ -46,8 +48,8 @@ def test_the_leader_follows_an_escalation_and_reads_the_overdue_queue(live_serve
     # The bell → the escalation → the dossier page, read-only.
     page.click(".nav-bell a")
     page.click(f"table a:has-text('{late.code}')")
-    page.wait_for_load_state()
-    assert page.url.startswith(base + "/mot-cua/ho-so/") and late.code in page.content()
+    expect(page).to_have_url(re.compile(re.escape(base) + "/mot-cua/ho-so/"))
+    expect(page.locator("main")).to_contain_text(late.code)
     assert page.locator("form[action*='/thao-tac/']").count() == 0
 
     # The home's figure → the overdue queue with where, how late, why.

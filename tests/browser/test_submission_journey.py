@@ -5,6 +5,7 @@ import re
 
 import pytest
 from django.core.cache import cache
+from playwright.sync_api import expect
 
 from tests.factories import PASSWORD, UserFactory
 from tests.portal.submission_helpers import import_catalogue, minimal_pdf
@@ -30,7 +31,8 @@ def test_citizen_submits_online_and_tracks_the_dossier(live_server, page, tmp_pa
     page.fill("#id_q", "dang ky ket hon")
     page.click("button:has-text('Tìm kiếm')")
     page.click("a:has-text('Đăng ký kết hôn')")
-    assert "1.001193" in page.content()
+    # expect() waits for the navigation the click started; page.content() mid-navigation reads "".
+    expect(page.locator("main")).to_contain_text("1.001193")
     page.click("text=Nộp hồ sơ trực tuyến")
 
     # Log in (the wizard needs an account) and start.
@@ -50,7 +52,7 @@ def test_citizen_submits_online_and_tracks_the_dossier(live_server, page, tmp_pa
     page.wait_for_selector("input[name=delivery_method]")
     page.check("input[name=delivery_method][value=online]")
     page.click("button[name=next]")
-    assert "to-khai-trang-2.pdf" in page.content()
+    expect(page.locator("main")).to_contain_text("to-khai-trang-2.pdf")
     page.check("#id_declaration")
     page.click("button[name=submit]")
 
