@@ -135,7 +135,8 @@ def table_summary() -> str:
 
 
 def explain() -> None:
-    """EXPLAIN ANALYZE of each queue's rows (first page) and of the navigation's counts, per officer."""
+    """EXPLAIN ANALYZE of each queue's page ids (first page; the rows are then read by id:
+    onestop.backoffice.queues.QueueRows) and of the navigation's counts, per officer."""
     _django()
     from django.db import connection
 
@@ -149,11 +150,11 @@ def explain() -> None:
         counts = queue_counts(scope=scope)
         print(f"\n### {key}: counts {counts} in {(time.perf_counter() - started) * 1000:.1f} ms")
         for queue, _condition in queues_for(scope=scope):
-            sql, params = queue_dossiers(queue=queue, scope=scope)[:25].query.sql_with_params()
+            sql, params = queue_dossiers(queue=queue, scope=scope).values("pk")[:25].query.sql_with_params()
             with connection.cursor() as cursor:
                 cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, params)
                 plan = [row[0] for row in cursor.fetchall()]
-            print(f"\n{queue.key} rows: {plan[-1].strip()}")
+            print(f"\n{queue.key} page ids: {plan[-1].strip()}, {plan[-2].strip()}")
             print("\n".join("    " + line for line in plan[:12]))
     explain_searches()
 
@@ -166,7 +167,7 @@ def explain_searches() -> None:
 
     from onestop.access import access_scope
     from onestop.backoffice.filters import DossierQueueFilter
-    from onestop.backoffice.queues import QUEUES_BY_SLUG, as_rows, queue_dossiers
+    from onestop.backoffice.queues import QUEUES_BY_SLUG, queue_dossiers
     from portal.models import User
 
     for label, officer, path in RUNS:
@@ -179,14 +180,14 @@ def explain_searches() -> None:
         found = DossierQueueFilter(
             params, queryset=queue_dossiers(queue=queue, scope=scope), scope=scope, deadline=queue.deadline
         ).qs
-        for what, query in (("rows", as_rows(found)[:25]), ("count", found.order_by().values("pk"))):
+        for what, query in (("page ids", found.values("pk")[:25]), ("count", found.order_by().values("pk"))):
             sql, sql_params = query.query.sql_with_params()
             if what == "count":
                 sql = f"SELECT COUNT(*) FROM ({sql}) AS found"
             with connection.cursor() as cursor:
                 cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, sql_params)
                 plan = [row[0] for row in cursor.fetchall()]
-            print(f"\n{label} {what}: {plan[-1].strip()}")
+            print(f"\n{label} {what}: {plan[-1].strip()}, {plan[-2].strip()}")
             print("\n".join("    " + line for line in plan[:14]))
 
 

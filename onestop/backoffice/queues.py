@@ -52,7 +52,7 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -62,6 +62,7 @@ from procedures.models import Agency, Procedure, ProcedureStatus, ProcessStep
 from ..access import AccessScope, leads_every_open_dossier, overseen_agency_ids
 from ..models import Dossier, DossierChannel, DossierStatus, Role
 from ..models.dossiers import CurrentStepRole, current_step_role_is  # noqa: F401 — queues' vocabulary
+from . import prepared
 
 S = DossierStatus
 
@@ -358,25 +359,143 @@ def queue_dossiers(*, queue: Queue, scope: AccessScope, now: dt.datetime | None 
     if condition is None:
         return Dossier.objects.none()
     return (
-        Dossier.objects.filter(condition)
-        .select_related(*ROW_RELATIONS)
-        .only(*ROW_FIELDS)
-        .order_by(F(queue.deadline).asc(nulls_last=True), "pk")
+        Dossier.objects.filter(condition).select_related(*ROW_RELATIONS).only(*ROW_FIELDS).order_by(*queue_order(queue))
     )
 
 
-# A table row as plain values (no model instances: a quarter of the page's time at 25 rows).
-ROW_VALUES = (
+# A table row as plain values (no model instances: a quarter of the page's time at 25 rows): the
+# dossier's own columns, and the names of its procedure, agencies and officer (ROW_NAMES).
+ROW_COLUMNS = (
     "id", "code", "status", "channel", "applicant_name", "organisation_name", "applicant_phone", "submitted_at",
-    "received_at", "check_due_at", "due_at", "step_due_at", "current_step", "procedure__code", "procedure__name",
-    "agency_id", "agency__name", "step_agency_id", "step_agency__name", "assignee_id", "assignee__full_name",
-    "assignee__email",
+    "received_at", "check_due_at", "due_at", "step_due_at", "current_step", "agency_id", "step_agency_id",
+    "assignee_id",
 )  # fmt: skip
+ROW_NAMES = {  # row key → (model, column, the dossier's foreign key)
+    "procedure_code": (Procedure, "code", "procedure_id"),
+    "procedure_name": (Procedure, "name", "procedure_id"),
+    "agency_name": (Agency, "name", "agency_id"),
+    "step_agency_name": (Agency, "name", "step_agency_id"),
+    "assignee_name": (get_user_model(), "full_name", "assignee_id"),
+    "assignee_email": (get_user_model(), "email", "assignee_id"),
+}
+ROW_VALUES = (*ROW_COLUMNS, *ROW_NAMES)
 
 
-def as_rows(dossiers: QuerySet[Dossier]) -> QuerySet[dict]:
-    """A queue's dossiers as the values a table row shows (ROW_VALUES)."""
-    return dossiers.values(*ROW_VALUES)
+def row_values(ids: Iterable[int]) -> dict[int, dict]:
+    """The table rows (ROW_VALUES) of these dossiers, by id, in ONE query: the dossiers by primary
+    key, each name a scalar sub-select on a primary key. No joins: with a join per relation,
+    PostgreSQL spent ≈ 3 ms planning the join order over onestop_dossier's indexes, more than the
+    page's rows took to read (docs/performance.md, "Queue rows: the page's ids first"). On PostgreSQL
+    the statement is compiled once (`id = ANY(%s)`: one text whatever the number of ids)."""
+    ids = sorted(set(ids))
+    if not ids:
+        return {}
+    if connection.vendor != "postgresql":  # SQLite's dates need the ORM's converters
+        return {row["id"]: row for row in _row_values_query(ids)}
+    global _ROW_VALUES_SQL
+    if _ROW_VALUES_SQL is None:
+        sql, params = _row_values_query([0]).query.sql_with_params()
+        marker = '"onestop_dossier"."id" IN (%s)'
+        if params != (0,) or sql.count(marker) != 1:  # the ORM compiled it otherwise: no shortcut
+            return {row["id"]: row for row in _row_values_query(ids)}
+        _ROW_VALUES_SQL = sql.replace(marker, '"onestop_dossier"."id" = ANY(%s)')
+    with connection.cursor() as cursor:
+        cursor.execute(_ROW_VALUES_SQL, [ids])
+        names = [column[0] for column in cursor.description]
+        return {row[0]: dict(zip(names, row, strict=True)) for row in cursor.fetchall()}
+
+
+_ROW_VALUES_SQL: str | None = None
+
+
+def _row_values_query(ids: list[int]) -> QuerySet[dict]:
+    names = {
+        key: Subquery(model.objects.filter(pk=OuterRef(foreign_key)).order_by().values(column))
+        for key, (model, column, foreign_key) in ROW_NAMES.items()
+    }
+    return Dossier.objects.filter(pk__in=ids).order_by().values(*ROW_COLUMNS, **names)
+
+
+class QueueRows:
+    """A queue's dossiers (filtered and ordered) as table rows, for a Paginator: a page is read in two
+    steps — the page's ids in the queue's order, a query on the dossier table alone that PostgreSQL
+    answers from the queue's indexes, then those rows with their names (`row_values`). Written as
+    one query with the joins, PostgreSQL fetched and joined every candidate dossier (420 for the
+    receptionist's inbox at 1M) to keep 25.
+
+    `parts` (optional): the same dossiers as one QuerySet per branch of the queue's condition, each in
+    the same order (`queue_parts`). On PostgreSQL the page's ids are then the first rows of the UNION
+    of each branch's first rows (`page_ids_sql`): each branch is read in the order of its own index
+    and stops early, where the OR of the branches made PostgreSQL fetch every candidate from the heap
+    and sort them all (the desk's overdue queue: 10 ms → 1.3 ms at 1M dossiers)."""
+
+    ordered = True
+
+    def __init__(self, dossiers: QuerySet[Dossier], *, parts: list[QuerySet[Dossier]] | None = None,
+                 deadline: str = "") -> None:  # fmt: skip
+        self.dossiers = dossiers
+        self.parts = parts if parts and len(parts) > 1 and deadline else None
+        self.deadline = deadline
+
+    def count(self) -> int:
+        return self.dossiers.count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, window: slice) -> list[dict]:
+        if not isinstance(window, slice) or window.step is not None or window.stop is None:
+            raise TypeError("QueueRows reads pages: slice it [start:stop]")
+        start = window.start or 0
+        if self.parts is not None and connection.vendor == "postgresql":
+            statement = page_ids_sql(self.parts, self.deadline, start, window.stop)
+            ids = []
+            if statement is not None:
+                with connection.cursor() as cursor:
+                    cursor.execute(*statement)
+                    ids = [row[0] for row in cursor.fetchall()]
+        else:
+            ids = list(self.dossiers.values_list("pk", flat=True)[start : window.stop])
+        found = row_values(ids)
+        return [found[pk] for pk in ids if pk in found]  # a dossier deleted in between is left out
+
+
+def as_rows(dossiers: QuerySet[Dossier], **kwargs) -> QueueRows:
+    """A queue's dossiers as the values a table row shows (ROW_VALUES), read a page at a time."""
+    return QueueRows(dossiers, **kwargs)
+
+
+def queue_order(queue: Queue) -> tuple:
+    """A queue's default order: its deadline first (none last), then the id."""
+    return (F(queue.deadline).asc(nulls_last=True), "pk")
+
+
+def queue_parts(*, queue: Queue, scope: AccessScope, now: dt.datetime | None = None) -> list[QuerySet[Dossier]]:
+    """The queue's dossiers as one QuerySet per OR-ed branch of its condition (`branches`), each in
+    the queue's default order: QueueRows reads a page from the first rows of each."""
+    condition = queue_condition(queue=queue, scope=scope, now=now)
+    if condition is None:
+        return []
+    return [Dossier.objects.filter(branch).order_by(*queue_order(queue)) for branch in branches(condition)]
+
+
+def page_ids_sql(parts: list[QuerySet[Dossier]], deadline: str, start: int, stop: int) -> tuple[str, list] | None:
+    """(SQL, parameters) of the ids [start:stop] of the union of `parts` in the order (deadline, none
+    last; id): the page is among the first `stop` rows of each part, so each part stops there."""
+    pieces, params = [], []
+    for part in parts:
+        try:
+            sql, part_params = part.values("id", deadline)[:stop].query.sql_with_params()
+        except EmptyResultSet:  # a branch on an empty list of agencies
+            continue
+        pieces.append(f"({sql})")
+        params.extend(part_params)
+    if not pieces:
+        return None
+    union = " UNION ".join(pieces)  # UNION, not ALL: a dossier in two branches is one row
+    order = f'page."{deadline}" ASC NULLS LAST, page."id" ASC'
+    window = f"LIMIT {int(stop) - int(start)} OFFSET {int(start)}"
+    return f"SELECT page.id FROM ({union}) AS page ORDER BY {order} {window}", params  # noqa: S608 — Django's SQL
 
 
 def branches(condition: Q) -> list[Q]:
@@ -450,15 +569,16 @@ def _moments(now: dt.datetime) -> dict[str, dt.datetime]:
     return {"now": now, "horizon": due_soon_horizon(now), "midnight": start_of_day(now)}
 
 
-def _counts_statement(scope: AccessScope, now: dt.datetime) -> tuple[str, list, list]:
-    """(SQL, parameters, the applicable queues) of queue_counts, compiled once per scope."""
+def _counts_statement(scope: AccessScope, now: dt.datetime) -> tuple[str, list, list, list]:
+    """(SQL, parameters, the slots of the request's times in them, the applicable queues) of
+    queue_counts, compiled once per scope."""
     # PostgreSQL only: there the compiled parameters are the datetimes themselves (SQLite's are
     # already strings, which cannot be told apart safely); the embedded SQLite demo compiles each time.
     reuse = connection.vendor == "postgresql"
     key = _scope_key(scope) if reuse else None
-    moments = _moments(now)
     entry = _COUNT_STATEMENTS.get(key) if reuse else None
     if entry is None:
+        moments = _moments(now)
         applicable = queues_for(scope=scope, now=now)
         parts: list[str] = []
         params: list = []
@@ -469,16 +589,13 @@ def _counts_statement(scope: AccessScope, now: dt.datetime) -> tuple[str, list, 
         by_value = {value: name for name, value in moments.items()}
         slots = [(i, by_value[p]) for i, p in enumerate(params) if isinstance(p, dt.datetime) and p in by_value]
         if not reuse or any(isinstance(p, dt.datetime) and p not in by_value for p in params):
-            return "SELECT " + ", ".join(parts), params, [queue for queue, _c in applicable]  # not reusable
+            return "SELECT " + ", ".join(parts), params, [], [queue for queue, _c in applicable]  # not reusable
         entry = ("SELECT " + ", ".join(parts), params, slots, [queue.key for queue, _c in applicable])
         if len(_COUNT_STATEMENTS) >= _COUNT_STATEMENTS_MAX:
             _COUNT_STATEMENTS.clear()
         _COUNT_STATEMENTS[key] = entry
     sql, params, slots, keys = entry
-    params = list(params)
-    for index, name in slots:
-        params[index] = moments[name]
-    return sql, params, [QUEUES_BY_KEY[k] for k in keys]
+    return sql, params, slots, [QUEUES_BY_KEY[k] for k in keys]
 
 
 def queue_counts(*, scope: AccessScope, now: dt.datetime | None = None) -> dict[str, int]:
@@ -487,14 +604,16 @@ def queue_counts(*, scope: AccessScope, now: dt.datetime | None = None) -> dict[
     One scalar sub-select per queue (`SELECT (SELECT COUNT(*) …), (SELECT COUNT(*) …), …`): each
     counts on its own indexes (`count_sql`). A single scan with conditional aggregates
     (`COUNT(*) FILTER (WHERE …)`) would have to read the union of all queues — every visible dossier
-    due or in hand — and was slower at 1M dossiers (docs/performance.md, "Back-office queue").
+    due or in hand — and was slower at 1M dossiers (docs/performance.md, "Back-office queue"). On
+    PostgreSQL a prepared statement per scope and connection (onestop.backoffice.prepared).
     """
-    sql, params, applicable = _counts_statement(scope, now or timezone.now())
+    now = now or timezone.now()
+    sql, params, slots, applicable = _counts_statement(scope, now)
     if not applicable:
         return {}
     with connection.cursor() as cursor:
         # The fragments are Django-compiled queries with placeholders; the values go as parameters.
-        cursor.execute(sql, params)
+        prepared.execute(cursor, sql, params, slots, _moments(now) if slots else {})
         row = cursor.fetchone()
     return {queue.key: int(value) for queue, value in zip(applicable, row, strict=True)}
 
@@ -505,38 +624,60 @@ _ROW_STATEMENTS: dict[tuple, tuple[str, list, list[tuple[int, str]]]] = {}
 def first_rows(*, scope: AccessScope, queues: list[Queue], now: dt.datetime, limit: int) -> dict[str, list[dict]]:
     """The first `limit` rows (ROW_VALUES) of each queue — the back office's home.
 
-    On PostgreSQL in ONE statement (`SELECT 'inbox', t.* FROM (… LIMIT 5) t UNION ALL …`), compiled
-    once per scope like the counts (the ORM compiled seven row queries a home page: ≈ 7 ms of CPU,
-    issue #17); elsewhere one query per queue."""
+    On PostgreSQL in two statements: every queue's first ids in one (`SELECT 'inbox', t.id FROM (…
+    LIMIT 5) t UNION ALL …`, compiled once per scope like the counts: the ORM compiled seven queries
+    a home page, ≈ 7 ms of CPU, issue #17), then their rows (`row_values`); elsewhere the ids one
+    query per queue."""
     if connection.vendor != "postgresql" or not queues:
-        return {q.key: list(as_rows(queue_dossiers(queue=q, scope=scope, now=now))[:limit]) for q in queues}
+        ids = {q.key: list(queue_dossiers(queue=q, scope=scope, now=now).values_list("pk", flat=True)[:limit])
+               for q in queues}  # fmt: skip
+    else:
+        ids = _first_ids(scope=scope, queues=queues, now=now, limit=limit)
+    found = row_values({pk for keys in ids.values() for pk in keys})
+    out = {}
+    for queue in queues:
+        rows = [found[pk] for pk in ids[queue.key] if pk in found]
+        # The queue's order (deadline, nulls last, then id), whatever order the statement gave.
+        rows.sort(key=lambda row, column=queue.deadline: (row[column] is None, row[column] or now, row["id"]))
+        out[queue.key] = rows
+    return out
+
+
+def _first_ids(*, scope: AccessScope, queues: list[Queue], now: dt.datetime, limit: int) -> dict[str, list[int]]:
     key = (_scope_key(scope), tuple(q.key for q in queues), limit)
     moments = _moments(now)
     entry = _ROW_STATEMENTS.get(key)
     if entry is None:
         parts, params = [], []
         for queue in queues:
-            rows = as_rows(queue_dossiers(queue=queue, scope=scope, now=now))[:limit]
-            sql, query_params = rows.query.sql_with_params()
-            parts.append(f"SELECT %s AS queue_key, t.* FROM ({sql}) AS t")  # noqa: S608 — compiled by Django
+            branch_parts = queue_parts(queue=queue, scope=scope, now=now)
+            if len(branch_parts) > 1:  # each branch on its own index (QueueRows)
+                statement = page_ids_sql(branch_parts, queue.deadline, 0, limit)
+                if statement is None:
+                    continue
+                sql, query_params = statement
+            else:
+                ids = queue_dossiers(queue=queue, scope=scope, now=now).values("id")[:limit]
+                sql, query_params = ids.query.sql_with_params()
+            parts.append(f"SELECT %s AS queue_key, t.id FROM ({sql}) AS t")  # noqa: S608 — compiled by Django
             params.extend([queue.key, *query_params])
         by_value = {value: name for name, value in moments.items()}
         slots = [(i, by_value[p]) for i, p in enumerate(params) if isinstance(p, dt.datetime) and p in by_value]
-        entry = (" UNION ALL ".join(parts), params, slots)
-        if not any(isinstance(p, dt.datetime) and p not in by_value for p in params):
+        if any(isinstance(p, dt.datetime) and p not in by_value for p in params):  # not reusable
+            entry = (" UNION ALL ".join(parts), params, [])
+        else:
+            entry = (" UNION ALL ".join(parts), params, slots)
             if len(_ROW_STATEMENTS) >= _COUNT_STATEMENTS_MAX:
                 _ROW_STATEMENTS.clear()
             _ROW_STATEMENTS[key] = entry
     sql, params, slots = entry
-    params = list(params)
-    for index, name in slots:
-        params[index] = moments[name]
-    out: dict[str, list[dict]] = {q.key: [] for q in queues}
+    out: dict[str, list[int]] = {q.key: [] for q in queues}
+    if not sql:  # every queue on an empty list of agencies
+        return out
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        names = [column[0] for column in cursor.description]
-        for row in cursor.fetchall():
-            out[row[0]].append(dict(zip(names[1:], row[1:], strict=True)))
+        prepared.execute(cursor, sql, params, slots, moments)
+        for queue_key, pk in cursor.fetchall():
+            out[queue_key].append(pk)
     return out
 
 

@@ -52,6 +52,7 @@ from .queues import (
     overseen_ids,
     queue_counts,
     queue_dossiers,
+    queue_parts,
     staff_of_units,
 )
 
@@ -128,14 +129,14 @@ def _rows(dossiers, queue: Queue, now, *, reasons: dict[int, str] | None = None)
                 "applicant": d["applicant_name"],
                 "organisation": d["organisation_name"],
                 "phone": d["applicant_phone"],
-                "procedure_code": d["procedure__code"],
-                "procedure_name": d["procedure__name"],
+                "procedure_code": d["procedure_code"],
+                "procedure_name": d["procedure_name"],
                 "status": d["status"],
                 "status_label": STATUS_LABELS.get(d["status"], d["status"]),
                 "channel_label": CHANNEL_LABELS.get(d["channel"], "") if d["channel"] != DossierChannel.ONLINE else "",
-                "unit": d["step_agency__name"] or d["agency__name"],
+                "unit": d["step_agency_name"] or d["agency_name"],
                 "step": _("step %(number)s") % {"number": d["current_step"]} if d["current_step"] else "",
-                "assignee": (d["assignee__full_name"] or d["assignee__email"]) if d["assignee_id"] else "",
+                "assignee": (d["assignee_name"] or d["assignee_email"]) if d["assignee_id"] else "",
                 "submitted": _when(d["submitted_at"]),
                 "deadline": _when(deadline),
                 "deadline_iso": deadline.isoformat() if deadline else "",
@@ -149,8 +150,8 @@ def _rows(dossiers, queue: Queue, now, *, reasons: dict[int, str] | None = None)
             late = lateness(d, now)
             rows[-1].update(
                 {
-                    "agency": d["agency__name"],
-                    "step_unit": d["step_agency__name"] if d["step_agency_id"] != d["agency_id"] else "",
+                    "agency": d["agency_name"],
+                    "step_unit": d["step_agency_name"] if d["step_agency_id"] != d["agency_id"] else "",
                     "lateness": late.text if late else "",
                     "behind": bool(late and late.late),
                     "reason": reasons.get(d["id"], ""),
@@ -251,7 +252,8 @@ def queue(request: HttpRequest, slug: str) -> HttpResponse:
         deadline=current.deadline,
         oversight=current.oversight,
     )
-    paginator = Paginator(as_rows(queue_filter.qs), PAGE_SIZE)
+    parts = queue_filter.parts(queue_parts(queue=current, scope=scope, now=now))
+    paginator = Paginator(as_rows(queue_filter.qs, parts=parts, deadline=current.deadline), PAGE_SIZE)
     if current.key in counts and not (queue_filter.is_bound and queue_filter.is_filtered):
         paginator.__dict__["count"] = counts[current.key]  # the navigation counted it already
     page = paginator.get_page(request.GET.get("page"))

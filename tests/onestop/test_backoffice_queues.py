@@ -15,10 +15,13 @@ from onestop.backoffice.filters import DossierQueueFilter
 from onestop.backoffice.queues import (
     QUEUES_BY_KEY,
     as_rows,
+    branches,
     due_soon_horizon,
     first_rows,
+    queue_condition,
     queue_counts,
     queue_dossiers,
+    queue_parts,
 )
 from onestop.models import Dossier, DossierChannel, DossierStatus, Role
 from onestop.workflow.snapshot import procedure_snapshot
@@ -186,6 +189,7 @@ def test_counts_are_one_query_and_match_the_queues(office, django_assert_num_que
     at_step(office, 3, status=S.RESOLVED)
     approver = access_scope(office.approver)
     calendar_settled()
+    queue_counts(scope=approver, now=NOW)  # PostgreSQL: prepared on first use in the connection
     with django_assert_num_queries(1):
         counts = queue_counts(scope=approver, now=NOW)
     # A head of unit also oversees the unit: in progress, received today (issue #12).
@@ -218,21 +222,78 @@ def test_counts_follow_the_clock_and_count_a_dossier_late_twice_once(office):
 
 
 def test_home_rows_are_each_queues_first_rows(office, django_assert_num_queries):
-    """first_rows (the home page: one statement on PostgreSQL, compiled once per scope) gives what
-    each queue's own query gives, in its order, an hour later too."""
+    """first_rows (the home page: the ids in one statement on PostgreSQL, compiled once per scope,
+    then their rows in one) gives what each queue's own query gives, in its order, an hour later too."""
     for hours in range(-3, 4):
         at_step(office, 2, step_due_at=NOW + dt.timedelta(hours=hours), due_at=NOW + dt.timedelta(hours=2 * hours))
         make(office, check_due_at=NOW + dt.timedelta(hours=hours))
     calendar_settled()
     scope = access_scope(office.approver)
     queues = [QUEUES_BY_KEY[key] for key in ("mine", "pool", "due_soon", "overdue", "in_progress")]
+    first_rows(scope=scope, queues=queues, now=NOW, limit=5)  # PostgreSQL: prepared on first use
     for now in (NOW, NOW + dt.timedelta(hours=1)):
-        with django_assert_num_queries(1 if connection.vendor == "postgresql" else len(queues)):
+        with django_assert_num_queries(2 if connection.vendor == "postgresql" else len(queues) + 1):
             found = first_rows(scope=scope, queues=queues, now=now, limit=5)
         for queue in queues:
             expected = list(as_rows(queue_dossiers(queue=queue, scope=scope, now=now))[:5])
             assert found[queue.key] == expected, (queue.key, now)
     assert found["overdue"] and found["due_soon"]
+
+
+def test_a_page_from_each_branchs_first_rows_is_the_queues_page(office):
+    """QueueRows with the queue's branches (on PostgreSQL the UNION of each branch's first rows,
+    queues.page_ids_sql) gives, page by page, exactly the queue's own order — dossiers in two branches
+    once, none missing — with a search too; another sort reads the whole queue."""
+    for hours in range(-6, 7):
+        # Late on the appointment, on the step, on both, or not at all; some without a step deadline.
+        at_step(office, 2, status=S.RECEIVED, step_due_at=NOW + dt.timedelta(hours=hours) if hours % 3 else None,
+                due_at=NOW + dt.timedelta(hours=2 * hours))  # fmt: skip
+        make(office, check_due_at=NOW + dt.timedelta(hours=hours), applicant_name=f"Trần Thị {hours}")
+    calendar_settled()
+    scope = access_scope(office.receptionist)
+    for key in ("overdue", "due_soon", "inbox"):
+        queue = QUEUES_BY_KEY[key]
+        for data in (None, {"q": "tran thi"}, {"sort": "-deadline"}):
+            queue_filter = DossierQueueFilter(
+                data, queryset=queue_dossiers(queue=queue, scope=scope, now=NOW), scope=scope, deadline=queue.deadline
+            )
+            parts = queue_filter.parts(queue_parts(queue=queue, scope=scope, now=NOW))
+            assert len(branches(queue_condition(queue=queue, scope=scope, now=NOW))) > 1
+            assert (parts is None) == (data == {"sort": "-deadline"}), (key, data)
+            expected = list(queue_filter.qs.values_list("pk", flat=True))
+            rows = as_rows(queue_filter.qs, parts=parts, deadline=queue.deadline)
+            for start, stop in ((0, 3), (3, 7), (7, 40)):
+                assert [row["id"] for row in rows[start:stop]] == expected[start:stop], (key, data, start)
+            assert expected, (key, data)
+    assert queue_counts(scope=scope, now=NOW)["overdue"] == len(ids("overdue", office.receptionist))
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL only: prepared statements")
+def test_the_counts_are_prepared_once_per_connection_and_survive_a_new_one(office, settings):
+    """The counts statement is prepared on first use (onestop.backoffice.prepared), then only
+    executed; a new database session prepares it again; DB_PREPARED_STATEMENTS=false runs it as is."""
+    make(office, check_due_at=NOW - dt.timedelta(hours=1))
+    calendar_settled()
+    scope = access_scope(office.receptionist)
+    expected = {key: len(ids(key, office.receptionist)) for key in queue_counts(scope=scope, now=NOW)}
+    with connection.cursor() as cursor:  # as a new session: nothing prepared (earlier tests share it)
+        cursor.execute("DEALLOCATE ALL")
+    connection.dvc_prepared = None
+    with CaptureQueriesContext(connection) as first:
+        assert queue_counts(scope=scope, now=NOW) == expected
+    with CaptureQueriesContext(connection) as second:
+        assert queue_counts(scope=scope, now=NOW + dt.timedelta(minutes=1)) == expected
+    assert [q["sql"].split(" ")[0] for q in first.captured_queries] == ["SELECT", "PREPARE", "EXECUTE"]
+    assert [q["sql"].split(" ")[0] for q in second.captured_queries] == ["EXECUTE"]
+    # What a new session holds is read again (the registry is per connection).
+    connection.dvc_prepared = None
+    with CaptureQueriesContext(connection) as third:
+        assert queue_counts(scope=scope, now=NOW) == expected
+    assert [q["sql"].split(" ")[0] for q in third.captured_queries] == ["SELECT", "EXECUTE"]
+    settings.DB_PREPARED_STATEMENTS = False
+    with CaptureQueriesContext(connection) as plain:
+        assert queue_counts(scope=scope, now=NOW) == expected
+    assert [q["sql"].split(" ")[0] for q in plain.captured_queries] == ["SELECT"]
 
 
 def test_staff_scope_is_one_query(office, django_assert_num_queries):

@@ -32,7 +32,6 @@ S = DossierStatus
 
 # The indexes each queue's count must read: every group, one index of each group (on a small table the
 # planner may take a desk's full index for a branch; the partial ones are what make 1M fast).
-DESK_CHECK = ("dossier_submitted_check", "dossier_agency_status_check", "dossier_agency_status_due")
 # The appointment branches (desk, unit): their partial index, or — on this small table, where the desk and the unit hold
 # half of the open dossiers — the province-wide partial index of open dossiers by appointment (the leaders'
 # dossier_open_by_due), also a range of open dossiers only. At 1M dossiers their own indexes are
@@ -41,7 +40,7 @@ DESK_CHECK = ("dossier_submitted_check", "dossier_agency_status_check", "dossier
 DESK_APPT = ("dossier_running_desk_appt", "dossier_open_by_due")
 UNIT_APPT = ("dossier_running_unit_appt", "dossier_open_by_due")
 INTENDED = {
-    "inbox": [DESK_CHECK],
+    "inbox": [("dossier_inbox",)],  # the queue's exact partial index (both branches)
     "pool": [("dossier_pool",)],
     "approval": [("dossier_approval",)],
     "mine": [],

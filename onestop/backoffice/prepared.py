@@ -1,0 +1,81 @@
+"""Server-side prepared statements for the back office's statements compiled once per scope (the queue
+counts and the home's first ids, onestop.backoffice.queues), on PostgreSQL.
+
+Those statements are long (a sub-select per queue, an index branch per deadline): PostgreSQL spent
+7–14 ms planning the receptionist's counts on every page at 1M dossiers, more than it took to run them
+(docs/performance.md, "Queue rows: the page's ids first"). Prepared once per database connection,
+the statement is planned by PostgreSQL's own rule (`plan_cache_mode = auto`): a custom plan for the
+first five executions, then the generic plan if it costs no more than they did. The generic plan
+must still see the partial indexes, so the constants (agency ids, statuses) are written into the
+statement's text — a generic plan cannot prove that `status = $1` matches an index's predicate — and
+only the request's times are parameters. Where the times' ranges matter to the plan (a head of unit's
+deadlines, a province's leader), PostgreSQL keeps custom plans: nothing is lost but the planning.
+
+A connection pooler in transaction mode (PgBouncer < 1.21) does not keep a session's prepared
+statements: DB_PREPARED_STATEMENTS=false turns this off (docs/configuration.md).
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.conf import settings
+from django.db import connection
+from django.db.backends.signals import connection_created
+
+# Statement text → (name, parameter types' list): the text depends only on the user's scope.
+_TEXTS: dict[str, tuple[str, str, list[str]]] = {}
+_TEXTS_MAX = 4096
+
+
+def _forget(sender, connection, **kwargs) -> None:
+    """A new database session holds no prepared statement."""
+    connection.dvc_prepared = None
+
+
+connection_created.connect(_forget, dispatch_uid="onestop.backoffice.prepared")
+
+
+def enabled() -> bool:
+    return connection.vendor == "postgresql" and settings.DB_PREPARED_STATEMENTS
+
+
+def execute(cursor, sql: str, params: list, slots: list[tuple[int, str]], moments: dict) -> None:
+    """Run `sql` with `params` in which the positions `slots` ((index, name)) take `moments[name]`:
+    as a prepared statement where enabled (the other parameters become literals), else as it is.
+    Only statements reused across requests come here with slots (the caller caches them per
+    scope): one compiled for one request (slots empty) runs as it is, never prepared."""
+    if not enabled() or not slots:  # no times to set: a statement compiled for this request only
+        params = list(params)
+        for index, name in slots:
+            params[index] = moments[name]
+        cursor.execute(sql, params)
+        return
+    key = sql + "\x00" + repr(params) + repr(slots)
+    entry = _TEXTS.get(key)
+    if entry is None:
+        from psycopg2.extensions import AsIs
+
+        order: list[str] = []
+        literal = list(params)
+        for index, name in slots:
+            if name not in order:
+                order.append(name)
+            literal[index] = AsIs(f"${order.index(name) + 1}")
+        text = cursor.mogrify(sql, literal).decode()
+        name = "dvc_" + hashlib.sha1(text.encode(), usedforsecurity=False).hexdigest()[:24]
+        entry = (name, text, order)
+        if len(_TEXTS) >= _TEXTS_MAX:
+            _TEXTS.clear()
+        _TEXTS[key] = entry
+    name, text, order = entry
+    prepared = getattr(connection, "dvc_prepared", None)
+    if prepared is None:  # first use on this session: what it holds already (none, unless reused)
+        cursor.execute("SELECT name FROM pg_prepared_statements")
+        prepared = connection.dvc_prepared = {row[0] for row in cursor.fetchall()}
+    if name not in prepared:
+        types = ", ".join(["timestamptz"] * len(order))
+        cursor.execute(f"PREPARE {name} ({types}) AS {text}" if order else f"PREPARE {name} AS {text}")
+        prepared.add(name)
+    values = [moments[moment] for moment in order]
+    cursor.execute(f"EXECUTE {name}" + (f" ({', '.join(['%s'] * len(values))})" if values else ""), values)
