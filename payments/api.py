@@ -7,11 +7,11 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, generics, serializers
-from rest_framework.pagination import CursorPagination
 
 from onestop.access import dossiers_for_client
 from onestop.integration.auth import ClientApiMixin, scoped
-from onestop.integration.params import moment_param
+from onestop.integration.pagination import UpdatedCursor
+from onestop.integration.params import UpdatedSinceMixin, updated_since_parameter
 from onestop.models import ApiScope
 
 from .models import Payment, PaymentStatus
@@ -30,28 +30,19 @@ class PartnerPaymentSerializer(serializers.ModelSerializer):
         ]  # fmt: skip
 
 
-class PaymentCursor(CursorPagination):
-    ordering = ("updated_at", "id")
-    page_size = 100
-    max_page_size = 500
-    page_size_query_param = "page_size"
-
-
-class PartnerPaymentList(ClientApiMixin, generics.ListAPIView):
+class PartnerPaymentList(UpdatedSinceMixin, ClientApiMixin, generics.ListAPIView):
     """Payments of the client's agencies' dossiers, oldest change first; cursor pagination."""
 
     permission_classes = [scoped(ApiScope.PAYMENTS_READ)]
     serializer_class = PartnerPaymentSerializer
-    pagination_class = PaymentCursor
+    pagination_class = UpdatedCursor
     queryset = Payment.objects.none()
 
     @extend_schema(
         operation_id="partner_payments_list",
         parameters=[
             OpenApiParameter("status", str, enum=PaymentStatus.values, description="Only payments in this status"),
-            OpenApiParameter(
-                "updated_since", str, description="Only payments changed at or after this time (ISO 8601)"
-            ),
+            updated_since_parameter("payments"),
         ],
     )
     def get(self, request, *args, **kwargs):
@@ -68,7 +59,4 @@ class PartnerPaymentList(ClientApiMixin, generics.ListAPIView):
             if status_ not in PaymentStatus.values:
                 raise exceptions.ValidationError({"status": f"One of {', '.join(PaymentStatus.values)}."})
             queryset = queryset.filter(status=status_)
-        since = moment_param(self.request, "updated_since")
-        if since is not None:
-            queryset = queryset.filter(updated_at__gte=since)
-        return queryset
+        return self.filter_updated_since(queryset)

@@ -1,4 +1,4 @@
-"""Settings for the Cổng Dịch vụ công portal: one module, read from the environment.
+"""Settings for the Cổng Dịch vụ công portal, read from the environment (partners' systems: settings_integration.py).
 
 Every variable is documented in docs/configuration.md. Development defaults are safe and
 need nothing installed (SQLite under var/, files on local disk, an embedded Celery broker);
@@ -10,6 +10,8 @@ from pathlib import Path
 import environ
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
+
+from portal.settings_integration import integration_beat_schedule, integration_settings
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -572,34 +574,11 @@ CELERY_BEAT_SCHEDULE["national-sync-drain"] = {
 }
 # --- end National portal sync ---------------------------------------------------------------
 
-# --- Partners' systems (onestop/integration/, issue 13; docs/integration.md) ----------------
-# API clients (bearer tokens with scopes, created in /admin/): each client's own rate, and how long
-# its call log is kept (purged daily).
-API_CLIENT_THROTTLE_RATE = env.str("API_CLIENT_THROTTLE_RATE", default="600/min")
-API_CALL_LOG_RETENTION_DAYS = env.int("API_CALL_LOG_RETENTION_DAYS", default=180)
+# --- Partners' systems (onestop/integration/, issue 13, docs/integration.md): settings_integration.py
+_integration = integration_settings(env, debug=DEBUG)
+vars().update(_integration)
 CELERY_IMPORTS = (*CELERY_IMPORTS, "onestop.integration.webhooks.tasks")
-# Accepted webhook deliveries (and their attempts) are kept WEBHOOK_LOG_RETENTION_DAYS.
-WEBHOOK_LOG_RETENTION_DAYS = env.int("WEBHOOK_LOG_RETENTION_DAYS", default=30)
-CELERY_BEAT_SCHEDULE["integration-logs-purge"] = {"task": "onestop.integration_logs_purge", "schedule": 24 * 3600.0}
-# Webhooks: signed with a secret derived from WEBHOOK_SECRET_KEY (default SECRET_KEY: changing it
-# changes every subscription's secret); https only unless WEBHOOK_ALLOW_HTTP; no private-network
-# targets unless WEBHOOK_ALLOW_PRIVATE_TARGETS (server-side request forgery).
-WEBHOOK_SECRET_KEY = env.str("WEBHOOK_SECRET_KEY", default="")
-WEBHOOK_ALLOW_HTTP = env.bool("WEBHOOK_ALLOW_HTTP", default=DEBUG)
-WEBHOOK_ALLOW_PRIVATE_TARGETS = env.bool("WEBHOOK_ALLOW_PRIVATE_TARGETS", default=False)
-WEBHOOK_TIMEOUT = env.float("WEBHOOK_TIMEOUT", default=10.0)
-WEBHOOK_BATCH = env.int("WEBHOOK_BATCH", default=100)
-WEBHOOK_LEASE_SECONDS = env.int("WEBHOOK_LEASE_SECONDS", default=60)
-WEBHOOK_MAX_ATTEMPTS = env.int("WEBHOOK_MAX_ATTEMPTS", default=12)  # 30 s doubling, capped: about 8 hours
-WEBHOOK_RETRY_BASE_SECONDS = env.int("WEBHOOK_RETRY_BASE_SECONDS", default=30)
-WEBHOOK_MAX_RETRY_SECONDS = env.int("WEBHOOK_MAX_RETRY_SECONDS", default=3600)
-WEBHOOK_DRAIN_SECONDS = env.float("WEBHOOK_DRAIN_SECONDS", default=50)
-WEBHOOK_DRAIN_EVERY = env.float("WEBHOOK_DRAIN_EVERY", default=60)
-CELERY_BEAT_SCHEDULE["webhooks-drain"] = {
-    "task": "onestop.webhooks_drain",
-    "schedule": WEBHOOK_DRAIN_EVERY,
-    "options": {"expires": WEBHOOK_DRAIN_EVERY},
-}
+CELERY_BEAT_SCHEDULE.update(integration_beat_schedule(_integration))
 # --- end Partners' systems ------------------------------------------------------------------
 
 # --- Signed e-results (onestop/esign/, issue 13) --------------------------------------------

@@ -17,9 +17,10 @@ from ..access import AccessScope, access_scope, staff_required
 from ..models import DossierChannel, Role
 from ..uploads.handlers import limit_uploads
 from ..workflow import TransitionError, dossier_register
+from .dossier_page import PRINT_PARAM
 from .forms import CounterRegisterForm, CounterStartForm
 from .queues import applicant_by_cccd, procedures_received_at
-from .views import PRINT_PARAM, SCAN_MAX_BYTES, SCANS_MAX_BYTES, _error_text
+from .views import SCAN_MAX_BYTES, SCANS_MAX_BYTES, _error_text
 
 
 def _desks(scope: AccessScope) -> tuple[list[Agency], list[int]]:

@@ -16,7 +16,6 @@ from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import exceptions, generics, serializers, status
 from rest_framework.authentication import SessionAuthentication
-from rest_framework.pagination import CursorPagination
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -28,7 +27,8 @@ from ..access import dossier_for_client, dossiers_for_client
 from ..models import ApiScope, Dossier, DossierDocument, DossierEvent, DossierStatus
 from ..workflow import TransitionError
 from .auth import ApiTokenAuthentication, ClientApiMixin, public_or_scoped, scoped
-from .params import moment_param
+from .pagination import UpdatedCursor
+from .params import UpdatedSinceMixin, updated_since_parameter
 
 UUID_PATTERN = r"[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}"
 
@@ -69,20 +69,13 @@ def summaries(queryset: QuerySet[Dossier]) -> QuerySet[Dossier]:
     return queryset.select_related("procedure", "agency", "step_agency").only(*SUMMARY_FIELDS)
 
 
-class DossierCursor(CursorPagination):
-    ordering = ("updated_at", "id")
-    page_size = 100
-    max_page_size = 500
-    page_size_query_param = "page_size"
-
-
-class PartnerDossierList(ClientApiMixin, generics.ListAPIView):
+class PartnerDossierList(UpdatedSinceMixin, ClientApiMixin, generics.ListAPIView):
     """The dossiers of the client's agencies (received there, or held by one of their units), oldest
     change first; `status` and `updated_since` filter them; cursor pagination (`next` link)."""
 
     permission_classes = [scoped(ApiScope.DOSSIERS_READ)]
     serializer_class = PartnerDossierSerializer
-    pagination_class = DossierCursor
+    pagination_class = UpdatedCursor
     queryset = Dossier.objects.none()
 
     @extend_schema(
@@ -94,9 +87,7 @@ class PartnerDossierList(ClientApiMixin, generics.ListAPIView):
                 enum=[s for s in DossierStatus.values if s != DossierStatus.DRAFT],
                 description="Only dossiers in this status",
             ),
-            OpenApiParameter(
-                "updated_since", str, description="Only dossiers changed at or after this time (ISO 8601)"
-            ),
+            updated_since_parameter("dossiers"),
         ],
     )
     def get(self, request, *args, **kwargs):
@@ -111,10 +102,7 @@ class PartnerDossierList(ClientApiMixin, generics.ListAPIView):
             if status_ not in DossierStatus.values or status_ == DossierStatus.DRAFT:
                 raise exceptions.ValidationError({"status": "One of the dossier statuses (not draft)."})
             queryset = queryset.filter(status=status_)
-        since = moment_param(self.request, "updated_since")
-        if since is not None:
-            queryset = queryset.filter(updated_at__gte=since)
-        return queryset
+        return self.filter_updated_since(queryset)
 
 
 def _dossier(request, dossier_id) -> Dossier:

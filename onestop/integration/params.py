@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from drf_spectacular.utils import OpenApiParameter
 from rest_framework import exceptions
 
 
@@ -20,3 +22,19 @@ def moment_param(request, name: str):
     if moment is None:
         raise exceptions.ValidationError({name: "An ISO 8601 date and time."})
     return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
+
+
+def updated_since_parameter(rows: str, *, name: str = "updated_since") -> OpenApiParameter:
+    """The OpenAPI declaration of UpdatedSinceMixin's parameter, `rows` naming what the list holds."""
+    return OpenApiParameter(name, str, description=f"Only {rows} changed at or after this time (ISO 8601)")
+
+
+class UpdatedSinceMixin:
+    """A list narrowed to the rows changed at or after `?updated_since=` (ISO 8601; `since_param`
+    names it otherwise). Its `get` declares the parameter with updated_since_parameter()."""
+
+    since_param = "updated_since"
+
+    def filter_updated_since(self, queryset: QuerySet) -> QuerySet:
+        since = moment_param(self.request, self.since_param)
+        return queryset if since is None else queryset.filter(updated_at__gte=since)

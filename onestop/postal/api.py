@@ -11,13 +11,13 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import exceptions, generics, serializers, status
-from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from ..access import client_agency_ids
 from ..integration.auth import ClientApiMixin, scoped
-from ..integration.params import moment_param
+from ..integration.pagination import UpdatedCursor
+from ..integration.params import UpdatedSinceMixin, updated_since_parameter
 from ..models import ApiClient, ApiScope, Shipment, ShipmentEvent, ShipmentState
 from ..workflow import TransitionError
 from . import services
@@ -43,25 +43,19 @@ class ShipmentSerializer(serializers.ModelSerializer):
         ]  # fmt: skip
 
 
-class ShipmentCursor(CursorPagination):
-    ordering = ("updated_at", "id")
-    page_size = 100
-    max_page_size = 500
-    page_size_query_param = "page_size"
-
-
-class ShipmentList(ClientApiMixin, generics.ListAPIView):
+class ShipmentList(UpdatedSinceMixin, ClientApiMixin, generics.ListAPIView):
     """The agency's shipments, oldest change first; `since` (ISO 8601) and `state` filter them."""
 
     permission_classes = [scoped(ApiScope.SHIPMENTS_READ)]
     serializer_class = ShipmentSerializer
-    pagination_class = ShipmentCursor
+    pagination_class = UpdatedCursor
     queryset = Shipment.objects.none()
+    since_param = "since"
 
     @extend_schema(
         parameters=[
             OpenApiParameter("state", str, enum=S.values, description="Only shipments in this state"),
-            OpenApiParameter("since", str, description="Only shipments changed at or after this time (ISO 8601)"),
+            updated_since_parameter("shipments", name=since_param),
         ]
     )
     def get(self, request, *args, **kwargs):
@@ -77,10 +71,7 @@ class ShipmentList(ClientApiMixin, generics.ListAPIView):
             if state not in S.values:
                 raise exceptions.ValidationError({"state": f"One of {', '.join(S.values)}."})
             queryset = queryset.filter(state=state)
-        since = moment_param(self.request, "since")
-        if since is not None:
-            queryset = queryset.filter(updated_at__gte=since)
-        return queryset
+        return self.filter_updated_since(queryset)
 
 
 OPERATOR_STATES = [S.HANDED_OVER, S.OUT_FOR_DELIVERY, S.DELIVERED, S.FAILED, S.RETURNED_TO_AGENCY]

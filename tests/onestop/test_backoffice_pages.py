@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from onestop import workflow as services
-from onestop.backoffice import views
+from onestop.backoffice import dossier_page
 from onestop.backoffice.queues import QUEUES
 from onestop.models import Dossier, DossierChannel, DossierEvent, DossierStatus, Role
 from onestop.workflow import TransitionError, registry
@@ -263,12 +263,12 @@ def test_only_the_allowed_actions_are_offered(client, office, monkeypatch):
         assert action_url(dossier, action) in html and html.count('method="post" action="/mot-cua/ho-so/') == 1
     # An action the officer may not do is not rendered, whatever the link says.
     assert action_url(dossier, "resolve") not in page(client, url, **{"hanh-dong": "resolve"})
-    monkeypatch.setattr(views, "allowed_actions", lambda *, dossier, user: ["stop"])
+    monkeypatch.setattr(dossier_page, "allowed_actions", lambda *, dossier, user: ["stop"])
     html = page(client, url, **{"hanh-dong": "stop"})
     assert action_url(dossier, "stop") in html and 'name="legal_basis"' in html
     assert action_url(dossier, "receive") not in html and 'id="hanh-dong-receive"' not in html
     assert f'name="expected_version" value="{dossier.version}"' in html
-    monkeypatch.setattr(views, "allowed_actions", lambda *, dossier, user: [])
+    monkeypatch.setattr(dossier_page, "allowed_actions", lambda *, dossier, user: [])
     html = page(client, url, **{"hanh-dong": "stop"})
     assert 'method="post" action="/mot-cua/ho-so/' not in html and "hanh-dong-" not in html
 
