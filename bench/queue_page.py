@@ -136,12 +136,13 @@ def table_summary() -> str:
 
 def explain() -> None:
     """EXPLAIN ANALYZE of each queue's page ids (first page; the rows are then read by id:
-    onestop.backoffice.queues.QueueRows) and of the navigation's counts, per officer."""
+    onestop.backoffice.queue_reads.QueueRows) and of the navigation's counts, per officer."""
     _django()
     from django.db import connection
 
     from onestop.access import access_scope
-    from onestop.backoffice.queues import queue_counts, queue_dossiers, queues_for
+    from onestop.backoffice.queue_reads import queue_counts
+    from onestop.backoffice.queues import queue_dossiers, queues_for
     from portal.models import User
 
     for key, email in OFFICERS.items():

@@ -81,7 +81,7 @@ WHICH_LABELS = {
 
 
 def lateness(row: dict, now: dt.datetime) -> Lateness | None:
-    """How late a row (onestop.backoffice.queues.ROW_VALUES) is at `now`, or the time left; None when
+    """How late a row (onestop.backoffice.queue_reads.ROW_VALUES) is at `now`, or the time left; None when
     no clock runs (supplement requested, resolved, closed)."""
     status = row["status"]
     candidates: list[tuple[str, dt.datetime]] = []

@@ -32,15 +32,13 @@ from .dossier_page import DOSSIER_PAGE, PRINT_PARAM, STATUS_LABELS, form_for, re
 from .filters import DossierQueueFilter, select_options
 from .forms import ACTION_FORMS, BulkAssignForm
 from .oversight import lateness, reasons_for
+from .queue_reads import as_rows, first_rows, queue_counts
 from .queues import (
     QUEUES,
     QUEUES_BY_KEY,
     QUEUES_BY_SLUG,
     Queue,
-    as_rows,
-    first_rows,
     overseen_ids,
-    queue_counts,
     queue_dossiers,
     queue_parts,
     staff_of_units,
@@ -77,7 +75,7 @@ def _when(value) -> str:
 
 
 def _rows(dossiers, queue: Queue, now, *, reasons: dict[int, str] | None = None) -> list[dict]:
-    """Each row as ready-made strings from plain values (queues.as_rows): the table is the page's main
+    """Each row as ready-made strings from plain values (queue_reads.as_rows): the table is the page's main
     cost, and model instances, `{% url %}` and date filters cell by cell were most of it. The
     oversight queues add where the dossier sits, how late and why (onestop.backoffice.oversight)."""
     prefix = reverse("onestop:dossier", args=[0])[: -len("0/")]

@@ -224,7 +224,7 @@ class Dossier(models.Model):
             # The due-soon and overdue queues per desk and per unit (bench/queue_page.py, EXPLAIN).
             models.Index(fields=["agency", "status", "due_at"], name="dossier_agency_status_due"),
             models.Index(fields=["step_agency", "status", "due_at"], name="dossier_unit_status_appt"),
-            # Partial indexes for the deadline queues' counts (onestop.backoffice.queues.count_sql: one
+            # Partial indexes for the deadline queues' counts (onestop.backoffice.queue_reads.count_sql: one
             # index-only scan per branch, the id included for the UNION of the branches). With the full
             # indexes above PostgreSQL misjudged "status submitted/running AND deadline in a range" (it
             # multiplies the two selectivities; the columns are correlated) and read the province-wide

@@ -12,14 +12,12 @@ from django.test.utils import CaptureQueriesContext
 
 from onestop.access import access_scope
 from onestop.backoffice.filters import DossierQueueFilter
+from onestop.backoffice.queue_reads import as_rows, first_rows, queue_counts
 from onestop.backoffice.queues import (
     QUEUES_BY_KEY,
-    as_rows,
     branches,
     due_soon_horizon,
-    first_rows,
     queue_condition,
-    queue_counts,
     queue_dossiers,
     queue_parts,
 )
@@ -242,7 +240,7 @@ def test_home_rows_are_each_queues_first_rows(office, django_assert_num_queries)
 
 def test_a_page_from_each_branchs_first_rows_is_the_queues_page(office):
     """QueueRows with the queue's branches (on PostgreSQL the UNION of each branch's first rows,
-    queues.page_ids_sql) gives, page by page, exactly the queue's own order — dossiers in two branches
+    queue_reads.page_ids_sql) gives, page by page, exactly the queue's own order — dossiers in two branches
     once, none missing — with a search too; another sort reads the whole queue."""
     for hours in range(-6, 7):
         # Late on the appointment, on the step, on both, or not at all; some without a step deadline.

@@ -87,7 +87,7 @@ def test_the_province_leaders_in_progress_page_is_the_first_rows_of_the_open_ind
     index of open dossiers by appointment (dossier_open_by_due), stopping after a page — not every
     open dossier fetched and sorted (docs/performance.md, "Leaders' oversight queues")."""
     scope = access_scope(many[0])
-    # The page's ids (onestop.backoffice.queues.QueueRows: the rows are then read by id, 25 of them).
+    # The page's ids (onestop.backoffice.queue_reads.QueueRows: the rows are then read by id, 25 of them).
     # With 600 open dossiers an index-only scan and a sort of them all costs PostgreSQL less than the
     # ordered index (it is right: ≈ 0.2 ms); at 1M dossiers, 30,000 open, it reads dossier_open_by_due
     # in order and stops after the page (0.15 ms, bench/queue_page.py --explain). What this test keeps

@@ -14,7 +14,8 @@ from django.utils import timezone
 
 from onestop.access import access_scope
 from onestop.backoffice.oversight import lateness, reasons_for, working_time_text
-from onestop.backoffice.queues import QUEUES_BY_KEY, queue_counts, queue_dossiers
+from onestop.backoffice.queue_reads import queue_counts
+from onestop.backoffice.queues import QUEUES_BY_KEY, queue_dossiers
 from onestop.models import DossierEvent, DossierStatus, Role
 from onestop.workflow.snapshot import procedure_snapshot
 from procedures.models import Procedure, Sector

@@ -1,6 +1,6 @@
 """Each work queue's count reads the index meant for it (issue #17), on PostgreSQL.
 
-The counts are a UNION of one index-only scan per branch of the queue's condition (queues.count_sql)
+The counts are a UNION of one index-only scan per branch of the queue's condition (queue_reads.count_sql)
 over partial indexes of the open dossiers (migration dossier_queue_partial_indexes): with the full
 (status, deadline) indexes PostgreSQL misjudged "running AND deadline passed" (correlated columns)
 and read the province's whole range, then the heap — 10 to 35 ms at 1M dossiers instead of < 1 ms
@@ -15,7 +15,8 @@ from django.db import connection
 from django.utils import timezone
 
 from onestop.access import access_scope
-from onestop.backoffice.queues import QUEUES_BY_KEY, count_sql, queue_condition
+from onestop.backoffice.queue_reads import count_sql
+from onestop.backoffice.queues import QUEUES_BY_KEY, queue_condition
 from onestop.models import Dossier, DossierStatus, Role, StaffRole
 from tests.onestop import test_deadlines_support as support
 from tests.onestop.test_deadlines_support import build_dossier, staff

@@ -9,7 +9,8 @@ from django.urls import reverse
 
 from onestop.access import access_scope
 from onestop.backoffice.oversight import reasons_for
-from onestop.backoffice.queues import QUEUES_BY_KEY, queue_counts, queue_dossiers
+from onestop.backoffice.queue_reads import queue_counts
+from onestop.backoffice.queues import QUEUES_BY_KEY, queue_dossiers
 from portal.models import User
 
 pytestmark = pytest.mark.django_db

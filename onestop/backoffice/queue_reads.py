@@ -1,0 +1,330 @@
+"""How the back office reads its queues fast (issue #17): the navigation's counts in one statement,
+a page's ids from each branch's index then its rows by id, the home's first rows — the SQL behind
+the queues that onestop.backoffice.queues defines (which dossiers wait for whom).
+
+docs/performance.md ("Back-office queue", "Queue rows: the page's ids first") has the measurements
+behind each choice.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import EmptyResultSet
+from django.db import connection
+from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
+
+from procedures.models import Agency, Procedure
+
+from ..access import AccessScope, leads_every_open_dossier
+from ..models import Dossier
+from . import prepared
+from .queues import (
+    QUEUES_BY_KEY,
+    Queue,
+    branches,
+    due_soon_horizon,
+    queue_dossiers,
+    queue_parts,
+    queues_for,
+    start_of_day,
+)
+
+# A table row as plain values (no model instances: a quarter of the page's time at 25 rows): the
+# dossier's own columns, and the names of its procedure, agencies and officer (ROW_NAMES).
+ROW_COLUMNS = (
+    "id", "code", "status", "channel", "applicant_name", "organisation_name", "applicant_phone", "submitted_at",
+    "received_at", "check_due_at", "due_at", "step_due_at", "current_step", "agency_id", "step_agency_id",
+    "assignee_id",
+)  # fmt: skip
+ROW_NAMES = {  # row key → (model, column, the dossier's foreign key)
+    "procedure_code": (Procedure, "code", "procedure_id"),
+    "procedure_name": (Procedure, "name", "procedure_id"),
+    "agency_name": (Agency, "name", "agency_id"),
+    "step_agency_name": (Agency, "name", "step_agency_id"),
+    "assignee_name": (get_user_model(), "full_name", "assignee_id"),
+    "assignee_email": (get_user_model(), "email", "assignee_id"),
+}
+ROW_VALUES = (*ROW_COLUMNS, *ROW_NAMES)
+
+
+def row_values(ids: Iterable[int]) -> dict[int, dict]:
+    """The table rows (ROW_VALUES) of these dossiers, by id, in ONE query: the dossiers by primary
+    key, each name a scalar sub-select on a primary key. No joins: with a join per relation,
+    PostgreSQL spent ≈ 3 ms planning the join order over onestop_dossier's indexes, more than the
+    page's rows took to read (docs/performance.md, "Queue rows: the page's ids first"). On PostgreSQL
+    the statement is compiled once (`id = ANY(%s)`: one text whatever the number of ids)."""
+    ids = sorted(set(ids))
+    if not ids:
+        return {}
+    if connection.vendor != "postgresql":  # SQLite's dates need the ORM's converters
+        return {row["id"]: row for row in _row_values_query(ids)}
+    global _ROW_VALUES_SQL
+    if _ROW_VALUES_SQL is None:
+        sql, params = _row_values_query([0]).query.sql_with_params()
+        marker = '"onestop_dossier"."id" IN (%s)'
+        if params != (0,) or sql.count(marker) != 1:  # the ORM compiled it otherwise: no shortcut
+            return {row["id"]: row for row in _row_values_query(ids)}
+        _ROW_VALUES_SQL = sql.replace(marker, '"onestop_dossier"."id" = ANY(%s)')
+    with connection.cursor() as cursor:
+        cursor.execute(_ROW_VALUES_SQL, [ids])
+        names = [column[0] for column in cursor.description]
+        return {row[0]: dict(zip(names, row, strict=True)) for row in cursor.fetchall()}
+
+
+_ROW_VALUES_SQL: str | None = None
+
+
+def _row_values_query(ids: list[int]) -> QuerySet[dict]:
+    names = {
+        key: Subquery(model.objects.filter(pk=OuterRef(foreign_key)).order_by().values(column))
+        for key, (model, column, foreign_key) in ROW_NAMES.items()
+    }
+    return Dossier.objects.filter(pk__in=ids).order_by().values(*ROW_COLUMNS, **names)
+
+
+class QueueRows:
+    """A queue's dossiers (filtered and ordered) as table rows, for a Paginator: a page is read in two
+    steps — the page's ids in the queue's order, a query on the dossier table alone that PostgreSQL
+    answers from the queue's indexes, then those rows with their names (`row_values`). Written as
+    one query with the joins, PostgreSQL fetched and joined every candidate dossier (420 for the
+    receptionist's inbox at 1M) to keep 25.
+
+    `parts` (optional): the same dossiers as one QuerySet per branch of the queue's condition, each in
+    the same order (`queue_parts`). On PostgreSQL the page's ids are then the first rows of the UNION
+    of each branch's first rows (`page_ids_sql`): each branch is read in the order of its own index
+    and stops early, where the OR of the branches made PostgreSQL fetch every candidate from the heap
+    and sort them all (the desk's overdue queue: 10 ms → 1.3 ms at 1M dossiers)."""
+
+    ordered = True
+
+    def __init__(self, dossiers: QuerySet[Dossier], *, parts: list[QuerySet[Dossier]] | None = None,
+                 deadline: str = "") -> None:  # fmt: skip
+        self.dossiers = dossiers
+        self.parts = parts if parts and len(parts) > 1 and deadline else None
+        self.deadline = deadline
+
+    def count(self) -> int:
+        return self.dossiers.count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, window: slice) -> list[dict]:
+        if not isinstance(window, slice) or window.step is not None or window.stop is None:
+            raise TypeError("QueueRows reads pages: slice it [start:stop]")
+        start = window.start or 0
+        if self.parts is not None and connection.vendor == "postgresql":
+            statement = page_ids_sql(self.parts, self.deadline, start, window.stop)
+            ids = []
+            if statement is not None:
+                with connection.cursor() as cursor:
+                    cursor.execute(*statement)
+                    ids = [row[0] for row in cursor.fetchall()]
+        else:
+            ids = list(self.dossiers.values_list("pk", flat=True)[start : window.stop])
+        found = row_values(ids)
+        return [found[pk] for pk in ids if pk in found]  # a dossier deleted in between is left out
+
+
+def as_rows(dossiers: QuerySet[Dossier], **kwargs) -> QueueRows:
+    """A queue's dossiers as the values a table row shows (ROW_VALUES), read a page at a time."""
+    return QueueRows(dossiers, **kwargs)
+
+
+def page_ids_sql(parts: list[QuerySet[Dossier]], deadline: str, start: int, stop: int) -> tuple[str, list] | None:
+    """(SQL, parameters) of the ids [start:stop] of the union of `parts` in the order (deadline, none
+    last; id): the page is among the first `stop` rows of each part, so each part stops there."""
+    pieces, params = [], []
+    for part in parts:
+        try:
+            sql, part_params = part.values("id", deadline)[:stop].query.sql_with_params()
+        except EmptyResultSet:  # a branch on an empty list of agencies
+            continue
+        pieces.append(f"({sql})")
+        params.extend(part_params)
+    if not pieces:
+        return None
+    union = " UNION ".join(pieces)  # UNION, not ALL: a dossier in two branches is one row
+    order = f'page."{deadline}" ASC NULLS LAST, page."id" ASC'
+    window = f"LIMIT {int(stop) - int(start)} OFFSET {int(start)}"
+    return f"SELECT page.id FROM ({union}) AS page ORDER BY {order} {window}", params  # noqa: S608 — Django's SQL
+
+
+def _statuses(branch: Q) -> frozenset[str] | None:
+    """The statuses a branch is limited to (None: not limited, as far as its own terms say)."""
+    if branch.connector != Q.AND or branch.negated:
+        return None
+    for child in branch.children:
+        if isinstance(child, tuple) and child[0] == "status":
+            return frozenset([child[1]])
+        if isinstance(child, tuple) and child[0] == "status__in":
+            return frozenset(child[1])
+    return None
+
+
+def count_sql(condition: Q) -> tuple[str, list]:
+    """`SELECT COUNT(*)` of the dossiers matching `condition`, each OR-ed branch on its own index.
+
+    Written as one WHERE … OR …, PostgreSQL ORs bitmaps and must then visit every candidate row in
+    the heap (a bitmap scan is never index-only): 2,500 heap pages for the head of unit's "due soon"
+    at 1M dossiers (docs/performance.md, issue #17). Branches limited to disjoint statuses (the inbox:
+    submitted, or received by post) are counted apart and added up — each an index-only count; others
+    may share dossiers (overdue on the appointment and on the step) and are counted as the UNION of
+    each branch's ids, each an index-only scan of a partial index that includes the id."""
+    parts = []
+    for branch in branches(condition):
+        try:
+            parts.append((branch, Dossier.objects.filter(branch).order_by().values("pk").query.sql_with_params()))
+        except EmptyResultSet:  # a branch on an empty list of agencies: nothing to count there
+            continue
+    if not parts:
+        return "SELECT 0", []
+    statuses = [_statuses(branch) for branch, _sql in parts]
+    disjoint = all(s is not None for s in statuses) and sum(len(s) for s in statuses) == len(
+        frozenset().union(*statuses)
+    )
+    params = [p for _branch, (_sql, query_params) in parts for p in query_params]
+    if disjoint:
+        counts = [f"(SELECT COUNT(*) FROM ({sql}) AS part)" for _branch, (sql, _params) in parts]  # noqa: S608
+        return "SELECT " + " + ".join(counts), params
+    union = " UNION ".join(sql for _branch, (sql, _params) in parts)  # no ORDER BY or LIMIT: SQLite takes it too
+    return f"SELECT COUNT(*) FROM ({union}) AS found", params  # noqa: S608
+
+
+# Compiled count statements per scope (the SQL text and where the request's times go in its
+# parameters): compiling the queues' conditions through the ORM cost ≈ 3 ms of CPU a page, more than
+# the counts themselves. The text depends only on the user's roles; the times are set per request.
+_COUNT_STATEMENTS: dict[tuple, tuple[str, list, list[tuple[int, str]], list]] = {}
+_COUNT_STATEMENTS_MAX = 2048
+
+
+def _scope_key(scope: AccessScope) -> tuple:
+    """Everything a queue's condition reads of the scope (onestop.access), as a hashable key."""
+    return (
+        scope.user.pk,
+        tuple(sorted((role, tuple(sorted(ids))) for role, ids in scope.roles.items())),
+        tuple(sorted(scope.led)),
+        tuple(sorted(scope.not_led)),
+        leads_every_open_dossier(scope),
+    )
+
+
+def _moments(now: dt.datetime) -> dict[str, dt.datetime]:
+    """The times a condition derives from `now`: itself, the due-soon horizon, local midnight."""
+    return {"now": now, "horizon": due_soon_horizon(now), "midnight": start_of_day(now)}
+
+
+def _counts_statement(scope: AccessScope, now: dt.datetime) -> tuple[str, list, list, list]:
+    """(SQL, parameters, the slots of the request's times in them, the applicable queues) of
+    queue_counts, compiled once per scope."""
+    # PostgreSQL only: there the compiled parameters are the datetimes themselves (SQLite's are
+    # already strings, which cannot be told apart safely); the embedded SQLite demo compiles each time.
+    reuse = connection.vendor == "postgresql"
+    key = _scope_key(scope) if reuse else None
+    entry = _COUNT_STATEMENTS.get(key) if reuse else None
+    if entry is None:
+        moments = _moments(now)
+        applicable = queues_for(scope=scope, now=now)
+        parts: list[str] = []
+        params: list = []
+        for _queue, condition in applicable:
+            sql, query_params = count_sql(condition)
+            parts.append(f"({sql})")
+            params.extend(query_params)
+        by_value = {value: name for name, value in moments.items()}
+        slots = [(i, by_value[p]) for i, p in enumerate(params) if isinstance(p, dt.datetime) and p in by_value]
+        if not reuse or any(isinstance(p, dt.datetime) and p not in by_value for p in params):
+            return "SELECT " + ", ".join(parts), params, [], [queue for queue, _c in applicable]  # not reusable
+        entry = ("SELECT " + ", ".join(parts), params, slots, [queue.key for queue, _c in applicable])
+        if len(_COUNT_STATEMENTS) >= _COUNT_STATEMENTS_MAX:
+            _COUNT_STATEMENTS.clear()
+        _COUNT_STATEMENTS[key] = entry
+    sql, params, slots, keys = entry
+    return sql, params, slots, [QUEUES_BY_KEY[k] for k in keys]
+
+
+def queue_counts(*, scope: AccessScope, now: dt.datetime | None = None) -> dict[str, int]:
+    """The number of dossiers in each applicable queue, in ONE SQL statement.
+
+    One scalar sub-select per queue (`SELECT (SELECT COUNT(*) …), (SELECT COUNT(*) …), …`): each
+    counts on its own indexes (`count_sql`). A single scan with conditional aggregates
+    (`COUNT(*) FILTER (WHERE …)`) would have to read the union of all queues — every visible dossier
+    due or in hand — and was slower at 1M dossiers (docs/performance.md, "Back-office queue"). On
+    PostgreSQL a prepared statement per scope and connection (onestop.backoffice.prepared).
+    """
+    now = now or timezone.now()
+    sql, params, slots, applicable = _counts_statement(scope, now)
+    if not applicable:
+        return {}
+    with connection.cursor() as cursor:
+        # The fragments are Django-compiled queries with placeholders; the values go as parameters.
+        prepared.execute(cursor, sql, params, slots, _moments(now) if slots else {})
+        row = cursor.fetchone()
+    return {queue.key: int(value) for queue, value in zip(applicable, row, strict=True)}
+
+
+_ROW_STATEMENTS: dict[tuple, tuple[str, list, list[tuple[int, str]]]] = {}
+
+
+def first_rows(*, scope: AccessScope, queues: list[Queue], now: dt.datetime, limit: int) -> dict[str, list[dict]]:
+    """The first `limit` rows (ROW_VALUES) of each queue — the back office's home.
+
+    On PostgreSQL in two statements: every queue's first ids in one (`SELECT 'inbox', t.id FROM (…
+    LIMIT 5) t UNION ALL …`, compiled once per scope like the counts: the ORM compiled seven queries
+    a home page, ≈ 7 ms of CPU, issue #17), then their rows (`row_values`); elsewhere the ids one
+    query per queue."""
+    if connection.vendor != "postgresql" or not queues:
+        ids = {q.key: list(queue_dossiers(queue=q, scope=scope, now=now).values_list("pk", flat=True)[:limit])
+               for q in queues}  # fmt: skip
+    else:
+        ids = _first_ids(scope=scope, queues=queues, now=now, limit=limit)
+    found = row_values({pk for keys in ids.values() for pk in keys})
+    out = {}
+    for queue in queues:
+        rows = [found[pk] for pk in ids[queue.key] if pk in found]
+        # The queue's order (deadline, nulls last, then id), whatever order the statement gave.
+        rows.sort(key=lambda row, column=queue.deadline: (row[column] is None, row[column] or now, row["id"]))
+        out[queue.key] = rows
+    return out
+
+
+def _first_ids(*, scope: AccessScope, queues: list[Queue], now: dt.datetime, limit: int) -> dict[str, list[int]]:
+    key = (_scope_key(scope), tuple(q.key for q in queues), limit)
+    moments = _moments(now)
+    entry = _ROW_STATEMENTS.get(key)
+    if entry is None:
+        parts, params = [], []
+        for queue in queues:
+            branch_parts = queue_parts(queue=queue, scope=scope, now=now)
+            if len(branch_parts) > 1:  # each branch on its own index (QueueRows)
+                statement = page_ids_sql(branch_parts, queue.deadline, 0, limit)
+                if statement is None:
+                    continue
+                sql, query_params = statement
+            else:
+                ids = queue_dossiers(queue=queue, scope=scope, now=now).values("id")[:limit]
+                sql, query_params = ids.query.sql_with_params()
+            parts.append(f"SELECT %s AS queue_key, t.id FROM ({sql}) AS t")  # noqa: S608 — compiled by Django
+            params.extend([queue.key, *query_params])
+        by_value = {value: name for name, value in moments.items()}
+        slots = [(i, by_value[p]) for i, p in enumerate(params) if isinstance(p, dt.datetime) and p in by_value]
+        if any(isinstance(p, dt.datetime) and p not in by_value for p in params):  # not reusable
+            entry = (" UNION ALL ".join(parts), params, [])
+        else:
+            entry = (" UNION ALL ".join(parts), params, slots)
+            if len(_ROW_STATEMENTS) >= _COUNT_STATEMENTS_MAX:
+                _ROW_STATEMENTS.clear()
+            _ROW_STATEMENTS[key] = entry
+    sql, params, slots = entry
+    out: dict[str, list[int]] = {q.key: [] for q in queues}
+    if not sql:  # every queue on an empty list of agencies
+        return out
+    with connection.cursor() as cursor:
+        prepared.execute(cursor, sql, params, slots, moments)
+        for queue_key, pk in cursor.fetchall():
+            out[queue_key].append(pk)
+    return out
