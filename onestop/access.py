@@ -48,7 +48,7 @@ from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 
 from procedures.models import Agency
@@ -210,7 +210,10 @@ def access_scope(user, *, fresh: bool = False) -> AccessScope:
     cached = getattr(user, "_access_scope", None)
     if cached is not None and not fresh:
         return cached
-    staff_roles = list(_active_roles().filter(user=user))
+    staff_roles = list(_with_totp(_active_roles().filter(user=user)))
+    if staff_roles and settings.REQUIRE_STAFF_MFA:
+        # The MFA middleware's question, answered by the same query (staff_mfa_missing).
+        user._has_totp = staff_roles[0].has_totp
     tree = None
     if any(staff_role.role == Role.LEADER for staff_role in staff_roles):
         tree = dict(Agency.objects.values_list("pk", "parent_id"))
@@ -239,6 +242,17 @@ def access_scopes(users: Iterable, *, parents: dict[int, int | None] | None = No
         for user in objects[1:]:
             user._access_scope = scopes[pk]
     return scopes
+
+
+def _with_totp(roles: QuerySet[StaffRole]) -> QuerySet[StaffRole]:
+    """Each role row also says whether its user holds a TOTP authenticator (allauth's
+    is_mfa_enabled(user, types=[TOTP]), as a sub-select) where staff MFA is required."""
+    if not settings.REQUIRE_STAFF_MFA:
+        return roles
+    from allauth.mfa.models import Authenticator
+
+    totp = Authenticator.objects.filter(user_id=OuterRef("user_id"), type=Authenticator.Type.TOTP)
+    return roles.annotate(has_totp=Exists(totp))
 
 
 def _active_roles() -> QuerySet[StaffRole]:
@@ -419,6 +433,9 @@ def staff_mfa_missing(user) -> bool:
     """True when staff must enrol TOTP first (REQUIRE_STAFF_MFA) and have not."""
     if not settings.REQUIRE_STAFF_MFA or not user.is_authenticated:
         return False
+    known = getattr(user, "_has_totp", None)  # read with the roles in this request (access_scope)
+    if known is not None:
+        return not known
     from allauth.mfa.models import Authenticator
     from allauth.mfa.utils import is_mfa_enabled
 

@@ -98,6 +98,10 @@ class Queue:
     assignable: bool = False
     # Rows say where the dossier sits, how late and why; filters by sector and officer (oversight.py).
     oversight: bool = False
+    # A page is read from each OR-ed branch's first rows (queue_reads.QueueRows): the deadline queues,
+    # whose branches order by different columns on different indexes (the desk's overdue page 10 →
+    # 1.3 ms at 1M). The other queues' single query is as fast or faster (the inbox reads one index).
+    by_branch: bool = False
 
 
 def _inbox(scope: AccessScope, now: dt.datetime) -> Q | None:
@@ -294,8 +298,18 @@ QUEUES: tuple[Queue, ...] = (
         "due_at",
         _due_soon,
         oversight=True,
+        by_branch=True,
     ),
-    Queue("overdue", "qua-han", _("Overdue"), _("A deadline has passed."), "due_at", _overdue, oversight=True),
+    Queue(
+        "overdue",
+        "qua-han",
+        _("Overdue"),
+        _("A deadline has passed."),
+        "due_at",
+        _overdue,
+        oversight=True,
+        by_branch=True,
+    ),
     Queue(
         "awaiting_payment",
         "cho-thanh-toan",
@@ -368,9 +382,10 @@ def queue_order(queue: Queue) -> tuple:
 
 def queue_parts(*, queue: Queue, scope: AccessScope, now: dt.datetime | None = None) -> list[QuerySet[Dossier]]:
     """The queue's dossiers as one QuerySet per OR-ed branch of its condition (`branches`), each in
-    the queue's default order: QueueRows reads a page from the first rows of each."""
+    the queue's default order: QueueRows reads a page from the first rows of each. Empty for the
+    queues not read by branch (Queue.by_branch)."""
     condition = queue_condition(queue=queue, scope=scope, now=now)
-    if condition is None:
+    if condition is None or not queue.by_branch:
         return []
     return [Dossier.objects.filter(branch).order_by(*queue_order(queue)) for branch in branches(condition)]
 
