@@ -110,8 +110,7 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)
 # A persistent connection is checked (one cheap round trip) before a request first uses it, so that a
 # database restart or a dropped connection costs no failed request.
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("DB_CONN_HEALTH_CHECKS", default=True)
-# The queues' counts as prepared statements (onestop.backoffice.prepared); off behind a transaction pooler.
-DB_PREPARED_STATEMENTS = env.bool("DB_PREPARED_STATEMENTS", default=True)
+DB_PREPARED_STATEMENTS = env.bool("DB_PREPARED_STATEMENTS", default=True)  # onestop.backoffice.prepared
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     # WAL lets the embedded Celery worker and the web server share the file.
@@ -573,7 +572,6 @@ CELERY_BEAT_SCHEDULE["national-sync-drain"] = {
     "options": {"expires": NATIONAL_SYNC_DRAIN_EVERY},
 }
 # --- end National portal sync ---------------------------------------------------------------
-
 # --- Partners' systems (onestop/integration/, issue 13, docs/integration.md): settings_integration.py
 _integration = integration_settings(env, debug=DEBUG)
 vars().update(_integration)
