@@ -9,7 +9,7 @@ behind each choice.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import EmptyResultSet
@@ -86,12 +86,20 @@ def _row_values_query(ids: list[int]) -> QuerySet[dict]:
     return Dossier.objects.filter(pk__in=ids).order_by().values(*ROW_COLUMNS, **names)
 
 
+# The first pages of an unfiltered queue are read by a prepared statement (QueueRows.first).
+FIRST_IDS_MAX = 100
+FIRST_IDS_STEP = 25
+
+
 class QueueRows:
     """A queue's dossiers (filtered and ordered) as table rows, for a Paginator: a page is read in two
     steps — the page's ids in the queue's order, a query on the dossier table alone that PostgreSQL
     answers from the queue's indexes, then those rows with their names (`row_values`). Written as
     one query with the joins, PostgreSQL fetched and joined every candidate dossier (420 for the
     receptionist's inbox at 1M) to keep 25.
+
+    `first` (optional, an unfiltered queue in its own order): a page among the first FIRST_IDS_MAX
+    rows comes from `first(limit=stop)` — `first_ids`, the compiled, prepared statement.
 
     `parts` (optional): the same dossiers as one QuerySet per branch of the queue's condition, each in
     the same order (`queue_parts`). On PostgreSQL the page's ids are then the first rows of the UNION
@@ -102,10 +110,11 @@ class QueueRows:
     ordered = True
 
     def __init__(self, dossiers: QuerySet[Dossier], *, parts: list[QuerySet[Dossier]] | None = None,
-                 deadline: str = "") -> None:  # fmt: skip
+                 deadline: str = "", first: Callable[..., list[int]] | None = None) -> None:  # fmt: skip
         self.dossiers = dossiers
         self.parts = parts if parts and len(parts) > 1 and deadline else None
         self.deadline = deadline
+        self.first = first
 
     def count(self) -> int:
         return self.dossiers.count()
@@ -117,7 +126,11 @@ class QueueRows:
         if not isinstance(window, slice) or window.step is not None or window.stop is None:
             raise TypeError("QueueRows reads pages: slice it [start:stop]")
         start = window.start or 0
-        if self.parts is not None and connection.vendor == "postgresql":
+        if self.first is not None and window.stop <= FIRST_IDS_MAX:  # an unfiltered queue's first pages
+            # In whole steps, so that a short last page reuses its page's statement (one per scope and step).
+            limit = -(-window.stop // FIRST_IDS_STEP) * FIRST_IDS_STEP
+            ids = self.first(limit=limit)[start : window.stop]
+        elif self.parts is not None and connection.vendor == "postgresql":
             statement = page_ids_sql(self.parts, self.deadline, start, window.stop)
             ids = []
             if statement is not None:
@@ -151,7 +164,8 @@ def page_ids_sql(parts: list[QuerySet[Dossier]], deadline: str, start: int, stop
     union = " UNION ".join(pieces)  # UNION, not ALL: a dossier in two branches is one row
     order = f'page."{deadline}" ASC NULLS LAST, page."id" ASC'
     window = f"LIMIT {int(stop) - int(start)} OFFSET {int(start)}"
-    return f"SELECT page.id FROM ({union}) AS page ORDER BY {order} {window}", params  # noqa: S608 — Django's SQL
+    select = f'page.id, page."{deadline}"'
+    return f"SELECT {select} FROM ({union}) AS page ORDER BY {order} {window}", params  # noqa: S608 — Django's SQL
 
 
 def _statuses(branch: Q) -> frozenset[str] | None:
@@ -283,13 +297,7 @@ def first_rows(*, scope: AccessScope, queues: list[Queue], now: dt.datetime, lim
     else:
         ids = _first_ids(scope=scope, queues=queues, now=now, limit=limit)
     found = row_values({pk for keys in ids.values() for pk in keys})
-    out = {}
-    for queue in queues:
-        rows = [found[pk] for pk in ids[queue.key] if pk in found]
-        # The queue's order (deadline, nulls last, then id), whatever order the statement gave.
-        rows.sort(key=lambda row, column=queue.deadline: (row[column] is None, row[column] or now, row["id"]))
-        out[queue.key] = rows
-    return out
+    return {key: [found[pk] for pk in keys if pk in found] for key, keys in ids.items()}
 
 
 def _first_ids(*, scope: AccessScope, queues: list[Queue], now: dt.datetime, limit: int) -> dict[str, list[int]]:
@@ -306,9 +314,13 @@ def _first_ids(*, scope: AccessScope, queues: list[Queue], now: dt.datetime, lim
                     continue
                 sql, query_params = statement
             else:
-                ids = queue_dossiers(queue=queue, scope=scope, now=now).values("id")[:limit]
-                sql, query_params = ids.query.sql_with_params()
-            parts.append(f"SELECT %s AS queue_key, t.id FROM ({sql}) AS t")  # noqa: S608 — compiled by Django
+                ids = queue_dossiers(queue=queue, scope=scope, now=now).values("id", queue.deadline)[:limit]
+                try:
+                    sql, query_params = ids.query.sql_with_params()
+                except EmptyResultSet:  # a condition on an empty list of agencies
+                    continue
+            deadline = f't."{queue.deadline}"'
+            parts.append(f"SELECT %s AS queue_key, t.id, {deadline} FROM ({sql}) AS t")  # noqa: S608 — Django's SQL
             params.extend([queue.key, *query_params])
         by_value = {value: name for name, value in moments.items()}
         slots = [(i, by_value[p]) for i, p in enumerate(params) if isinstance(p, dt.datetime) and p in by_value]
@@ -325,6 +337,17 @@ def _first_ids(*, scope: AccessScope, queues: list[Queue], now: dt.datetime, lim
         return out
     with connection.cursor() as cursor:
         prepared.execute(cursor, sql, params, slots, moments)
-        for queue_key, pk in cursor.fetchall():
-            out[queue_key].append(pk)
+        found = cursor.fetchall()
+    # Each queue's order (deadline, none last, then id), whatever order the statement gave its parts in.
+    for queue_key, pk, _deadline in sorted(found, key=lambda row: (row[2] is None, row[2] or now, row[1])):
+        out[queue_key].append(pk)
     return out
+
+
+def first_ids(*, scope: AccessScope, queue: Queue, now: dt.datetime, limit: int) -> list[int]:
+    """The first `limit` ids of a queue, unfiltered, in its order: on PostgreSQL the home's statement
+    for this queue alone, compiled once per scope and prepared (`_first_ids`) — no ORM compiling and
+    no planning on the pages staff open most (a queue's first pages, unfiltered)."""
+    if connection.vendor != "postgresql":
+        return list(queue_dossiers(queue=queue, scope=scope, now=now).values_list("pk", flat=True)[:limit])
+    return _first_ids(scope=scope, queues=[queue], now=now, limit=limit)[queue.key]

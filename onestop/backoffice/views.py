@@ -5,6 +5,7 @@ reception is in counter_views). Staff only (onestop.access.staff_required)."""
 from __future__ import annotations
 
 import uuid
+from functools import partial
 from typing import Any
 
 from django.contrib import messages
@@ -32,7 +33,7 @@ from .dossier_page import DOSSIER_PAGE, PRINT_PARAM, STATUS_LABELS, form_for, re
 from .filters import DossierQueueFilter, select_options
 from .forms import ACTION_FORMS, BulkAssignForm
 from .oversight import lateness, reasons_for
-from .queue_reads import as_rows, first_rows, queue_counts
+from .queue_reads import as_rows, first_ids, first_rows, queue_counts
 from .queues import (
     QUEUES,
     QUEUES_BY_KEY,
@@ -40,6 +41,7 @@ from .queues import (
     Queue,
     overseen_ids,
     queue_dossiers,
+    queue_order,
     queue_parts,
     staff_of_units,
 )
@@ -217,9 +219,14 @@ def queue(request: HttpRequest, slug: str) -> HttpResponse:
         deadline=current.deadline,
         oversight=current.oversight,
     )
-    parts = queue_filter.parts(queue_parts(queue=current, scope=scope, now=now))
-    paginator = Paginator(as_rows(queue_filter.qs, parts=parts, deadline=current.deadline), PAGE_SIZE)
-    if current.key in counts and not (queue_filter.is_bound and queue_filter.is_filtered):
+    unfiltered = not (queue_filter.is_bound and queue_filter.is_filtered)
+    if unfiltered and queue_filter.qs.query.order_by == queue_order(current):  # the queue as it is
+        rows = as_rows(queue_filter.qs, first=partial(first_ids, scope=scope, queue=current, now=now))
+    else:
+        parts = queue_filter.parts(queue_parts(queue=current, scope=scope, now=now))
+        rows = as_rows(queue_filter.qs, parts=parts, deadline=current.deadline)
+    paginator = Paginator(rows, PAGE_SIZE)
+    if current.key in counts and unfiltered:
         paginator.__dict__["count"] = counts[current.key]  # the navigation counted it already
     page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+from functools import partial
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -12,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 
 from onestop.access import access_scope
 from onestop.backoffice.filters import DossierQueueFilter
-from onestop.backoffice.queue_reads import as_rows, first_rows, queue_counts
+from onestop.backoffice.queue_reads import as_rows, first_ids, first_rows, queue_counts
 from onestop.backoffice.queues import (
     QUEUES_BY_KEY,
     branches,
@@ -241,7 +242,8 @@ def test_home_rows_are_each_queues_first_rows(office, django_assert_num_queries)
 def test_a_page_from_each_branchs_first_rows_is_the_queues_page(office):
     """QueueRows with the queue's branches (on PostgreSQL the UNION of each branch's first rows,
     queue_reads.page_ids_sql) gives, page by page, exactly the queue's own order — dossiers in two branches
-    once, none missing — with a search too; another sort reads the whole queue."""
+    once, none missing — with a search too; another sort reads the whole queue. So does an unfiltered
+    queue's first pages read by first_ids."""
     for hours in range(-6, 7):
         # Late on the appointment, on the step, on both, or not at all; some without a step deadline.
         at_step(office, 2, status=S.RECEIVED, step_due_at=NOW + dt.timedelta(hours=hours) if hours % 3 else None,
@@ -264,6 +266,14 @@ def test_a_page_from_each_branchs_first_rows_is_the_queues_page(office):
             for start, stop in ((0, 3), (3, 7), (7, 40)):
                 assert [row["id"] for row in rows[start:stop]] == expected[start:stop], (key, data, start)
             assert expected, (key, data)
+    # An unfiltered queue's first pages: the compiled, prepared statement of the home (first_ids).
+    for key in ("overdue", "due_soon", "inbox", "in_progress", "awaiting_payment"):
+        queue = QUEUES_BY_KEY[key]
+        dossiers = queue_dossiers(queue=queue, scope=scope, now=NOW)
+        expected = list(dossiers.values_list("pk", flat=True))
+        rows = as_rows(dossiers, first=partial(first_ids, scope=scope, queue=queue, now=NOW))
+        for start, stop in ((0, 3), (3, 7), (7, 40)):
+            assert [row["id"] for row in rows[start:stop]] == expected[start:stop], (key, start)
     assert queue_counts(scope=scope, now=NOW)["overdue"] == len(ids("overdue", office.receptionist))
 
 
