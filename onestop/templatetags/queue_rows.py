@@ -50,6 +50,11 @@ class _e:
         return "" if value is None else escape(value)
 
 
+def _hinted(first: str, *hints: str) -> str:
+    """`first`, then each non-empty hint (escaped already) on its own line in the hint style."""
+    return first + "".join(f'<br><span class="hint">{hint}</span>' for hint in hints if hint)
+
+
 def queue_rows(rows: list[dict], pick: bool = False) -> SafeString:
     """<tr>s of a work queue (_rows.html): code, applicant, procedure, status, unit, dates."""
     w = _labels()
@@ -64,19 +69,13 @@ def queue_rows(rows: list[dict], pick: bool = False) -> SafeString:
                 f"{r['pick_label']}</label></td>"
             )
         cells.append(f'<th scope="row" data-label="{w["code"]}"><a href="{r["url"]}">{r["code"]}</a></th>')
-        applicant = r["applicant"]
-        if row.get("organisation"):
-            applicant += f'<br><span class="hint">{r["organisation"]}</span>'
-        if row.get("phone"):
-            applicant += f'<br><span class="hint">{r["phone"]}</span>'
+        applicant = _hinted(r["applicant"], r["organisation"], r["phone"])
         cells.append(f'<td data-label="{w["applicant"]}">{applicant}</td>')
         cells.append(
             f'<td data-label="{w["procedure"]}"><span class="hint">{r["procedure_code"]}</span><br>'
             f"{r['procedure_name']}</td>"
         )
-        status = f'<span class="status status-{r["status"]}">{r["status_label"]}</span>'
-        if row.get("channel_label"):
-            status += f'<br><span class="hint">{r["channel_label"]}</span>'
+        status = _hinted(f'<span class="status status-{r["status"]}">{r["status_label"]}</span>', r["channel_label"])
         cells.append(f'<td data-label="{w["status"]}">{status}</td>')
         unit = r["unit"]
         if row.get("step"):
