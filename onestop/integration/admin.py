@@ -18,7 +18,7 @@ from ..admin_scoping import AgencyScopedAdminMixin
 from ..models import ApiCallLog, ApiClient, ApiScope, WebhookAttempt, WebhookDelivery, WebhookKind, WebhookSubscription
 from ..selectors import agencies_administered_by
 from .services import api_client_token_issue, api_clients_revoke
-from .webhooks.services import subscription_secret_renew, webhook_deliveries_replay
+from .webhooks.services import SCOPE_OF, subscription_secret_renew, webhook_deliveries_replay
 from .webhooks.targets import check_target
 
 
@@ -103,6 +103,21 @@ class WebhookSubscriptionForm(forms.ModelForm):
         url = self.cleaned_data["url"]
         check_target(url)
         return url
+
+    def clean(self) -> dict:
+        """Each kind needs its scope on the client (the rule deliveries apply: webhooks.services.SCOPE_OF),
+        refused here rather than saved and then never delivered."""
+        data = super().clean()
+        client, kinds = data.get("client"), data.get("kinds") or []
+        if client is not None:
+            missing = sorted({SCOPE_OF.get(kind, ApiScope.DOSSIERS_READ) for kind in kinds} - set(client.scopes or []))
+            if missing:
+                self.add_error(
+                    "kinds",
+                    _("The client lacks the scope these event kinds need: %(scopes)s. Give the client the scope first.")
+                    % {"scopes": ", ".join(str(ApiScope(scope).label) for scope in missing)},
+                )
+        return data
 
 
 @admin.register(WebhookSubscription)

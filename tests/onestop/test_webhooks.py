@@ -21,7 +21,7 @@ from onestop.integration.webhooks.delivery import body_bytes, webhooks_drain
 from onestop.integration.webhooks.services import subscription_secret, subscription_secret_renew
 from onestop.integration.webhooks.signing import HEADER, SignatureError, signature_header, verify
 from onestop.integration.webhooks.targets import target_problem
-from onestop.models import WebhookAttempt, WebhookDelivery, WebhookKind, WebhookState, WebhookSubscription
+from onestop.models import ApiScope, WebhookAttempt, WebhookDelivery, WebhookKind, WebhookState, WebhookSubscription
 from procedures.models import Agency
 from tests.onestop.integration_helpers import partner, processing
 from tests.onestop.webhook_fake import FakeReceiver
@@ -207,6 +207,19 @@ def test_the_admin_refuses_a_private_target_and_shows_the_secret_once(office, ad
     assert secret == subscription_secret(subscription)
     page = admin_client.get(f"/admin/onestop/webhooksubscription/{subscription.pk}/change/").content.decode()
     assert secret not in page
+
+
+def test_the_admin_refuses_a_kind_the_client_has_no_scope_for(office, admin_client, settings):
+    """Shipment events need shipments:read (SCOPE_OF): a subscription that could never be delivered
+    is refused with the scope named, not saved."""
+    settings.WEBHOOK_ALLOW_PRIVATE_TARGETS = False
+    _, client = partner(office.agency, scopes=[ApiScope.DOSSIERS_READ, ApiScope.DOSSIERS_WRITE])
+    form = {"client": client.pk, "url": "https://8.8.8.8/hook", "active": "on"}
+    refused = admin_client.post("/admin/onestop/webhooksubscription/add/", {**form, "kinds": [K.SHIPMENT]})
+    assert refused.status_code == 200 and not WebhookSubscription.objects.exists()
+    assert str(ApiScope.SHIPMENTS_READ.label) in refused.content.decode()
+    admin_client.post("/admin/onestop/webhooksubscription/add/", {**form, "kinds": [K.STATUS_CHANGED]})
+    assert WebhookSubscription.objects.get().kinds == [K.STATUS_CHANGED]
 
 
 def test_a_delivery_is_sent_again_at_send_time_only_to_an_allowed_target(office, receiver, settings):
