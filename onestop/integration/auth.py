@@ -17,6 +17,7 @@ import secrets
 from django.conf import settings
 from django.db import DatabaseError
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
@@ -66,11 +67,11 @@ class ApiTokenAuthentication(BaseAuthentication):
         if not header or header[0].lower() != self.keyword.lower().encode():
             return None
         if len(header) != 2:
-            raise exceptions.AuthenticationFailed("Invalid token header.")
+            raise exceptions.AuthenticationFailed(_("Invalid token header."))
         try:
             token = header[1].decode()
         except UnicodeError as exc:
-            raise exceptions.AuthenticationFailed("Invalid token.") from exc
+            raise exceptions.AuthenticationFailed(_("Invalid token.")) from exc
         client = (
             ApiClient.objects.select_related("agency")
             .filter(token_hash=token_hash(token), active=True, agency__active=True, revoked_at__isnull=True)
@@ -78,7 +79,7 @@ class ApiTokenAuthentication(BaseAuthentication):
         )
         now = timezone.now()
         if client is None or not client.usable(now):
-            raise exceptions.AuthenticationFailed("Invalid token.")
+            raise exceptions.AuthenticationFailed(_("Invalid token."))
         if client.last_used_at is None or (now - client.last_used_at).total_seconds() > 60:
             ApiClient.objects.filter(pk=client.pk).update(last_used_at=now)
         return ClientPrincipal(client), client
@@ -100,11 +101,15 @@ class ApiTokenScheme(OpenApiAuthenticationExtension):
         }
 
 
+def lacks_scope(scope: str) -> str:
+    return _("This client lacks the scope %(scope)s.") % {"scope": scope}
+
+
 def scoped(scope: str) -> type[BasePermission]:
     """The permission of an operation that needs `scope` (403 without it)."""
 
     class HasScope(BasePermission):
-        message = f"This client lacks the scope {scope}."
+        message = property(lambda self: lacks_scope(scope))  # in the request's language
 
         def has_permission(self, request, view) -> bool:
             client = request.auth
@@ -121,7 +126,7 @@ def public_or_scoped(scope: str) -> type[BasePermission]:
     presents a token must hold `scope` (403 otherwise), and its call is logged and throttled."""
 
     class PublicOrScoped(BasePermission):
-        message = f"This client lacks the scope {scope}."
+        message = property(lambda self: lacks_scope(scope))
 
         def has_permission(self, request, view) -> bool:
             if isinstance(request.auth, ApiClient):

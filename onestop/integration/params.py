@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework import exceptions
 
@@ -20,7 +21,8 @@ def moment_param(request, name: str):
     except ValueError:
         moment = None
     if moment is None:
-        raise exceptions.ValidationError({name: "An ISO 8601 date and time."})
+        example = _("Expected an ISO 8601 date and time, e.g. 2026-12-04T08:00:00+07:00.")
+        raise exceptions.ValidationError({name: example})
     return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
 
 

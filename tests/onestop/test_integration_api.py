@@ -344,3 +344,28 @@ def test_the_catalogue_stays_public_and_a_token_there_needs_catalogue_read(offic
     wrong.credentials(HTTP_AUTHORIZATION="Bearer dvc_not-a-token")
     assert wrong.get("/api/v1/agencies/").status_code == 401
     assert ApiCallLog.objects.filter(client=client, scope="catalogue:read", object_id="1.001193", status=200).exists()
+
+
+def test_a_partner_reads_its_errors_in_vietnamese(office):
+    """The portal is Vietnamese first, its API too: the token, scope, cursor and parameter errors
+    (ours and Django REST framework's, vendored in locale_vendor/) are not left in English."""
+    url = "/api/v1/dossiers/"
+    answers = {
+        "no credentials": APIClient().get(url),
+        "wrong token": APIClient(HTTP_AUTHORIZATION="Bearer dvc_wrong").get(url),
+        "no scope": partner(office.agency, scopes=[ApiScope.PAYMENTS_READ])[0].get(url),
+        "bad time": partner(office.agency)[0].get(url, {"updated_since": "yesterday"}),
+        "bad cursor": partner(office.agency)[0].get(url, {"cursor": "xyz"}),
+    }
+    expected = {
+        "no credentials": (401, "Chưa cung cấp thông tin xác thực."),
+        "wrong token": (401, "Token không hợp lệ."),
+        "no scope": (403, "Ứng dụng này không có phạm vi quyền dossiers:read."),
+        "bad time": (400, "ISO 8601"),
+        "bad cursor": (404, "Con trỏ phân trang không hợp lệ"),
+    }
+    for name, response in answers.items():
+        status, text = expected[name]
+        body = response.content.decode()
+        assert response.status_code == status and text in body, (name, body)
+    assert "Cần ngày giờ theo ISO 8601" in answers["bad time"].content.decode()
