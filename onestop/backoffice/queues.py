@@ -175,13 +175,17 @@ def _due_soon(scope: AccessScope, now: dt.datetime) -> Q | None:
     if not ids:
         return None
     horizon, running = due_soon_horizon(now), AFTER_RECEIPT_RUNNING
-    # Nothing late yet: a dossier with a passed deadline is in "overdue" only.
+    # Nothing late yet: a dossier with a passed deadline the user answers for is in "overdue" only —
+    # the appointment due soon at the desk, but the step late at a unit of the user's: overdue.
     step_not_late = Q(step_due_at__isnull=True) | Q(step_due_at__gte=now)
     due_not_late = Q(due_at__isnull=True) | Q(due_at__gte=now)
     if _everything(scope):  # the same set without the agency lists (each branch an index range)
         return (
             Q(status=S.SUBMITTED, check_due_at__gte=now, check_due_at__lt=horizon)
-            | Q(status__in=running, due_at__gte=now, due_at__lt=horizon)
+            | (
+                Q(status__in=running, due_at__gte=now, due_at__lt=horizon)
+                & (step_not_late | Q(step_agency__isnull=True))
+            )
             | (
                 Q(step_agency__isnull=False, status__in=running, step_due_at__gte=now, step_due_at__lt=horizon)
                 & due_not_late
@@ -189,7 +193,10 @@ def _due_soon(scope: AccessScope, now: dt.datetime) -> Q | None:
         )
     return (
         Q(agency_id__in=ids, status=S.SUBMITTED, check_due_at__gte=now, check_due_at__lt=horizon)
-        | Q(agency_id__in=ids, status__in=running, due_at__gte=now, due_at__lt=horizon)
+        | (
+            Q(agency_id__in=ids, status__in=running, due_at__gte=now, due_at__lt=horizon)
+            & (step_not_late | ~Q(step_agency_id__in=ids) | Q(step_agency__isnull=True))
+        )
         | (Q(step_agency_id__in=ids, status__in=running, step_due_at__gte=now, step_due_at__lt=horizon) & due_not_late)
         | (Q(step_agency_id__in=ids, status__in=running, due_at__gte=now, due_at__lt=horizon) & step_not_late)
     )

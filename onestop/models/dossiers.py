@@ -243,7 +243,8 @@ class Dossier(models.Model):
                 condition=_RUNNING,
             ),
             # These two also count "in progress" (received and not finished: the running statuses and
-            # the supplement requested), the status included to tell them apart without the heap.
+            # the supplement requested), the status included to tell them apart without the heap; the
+            # desk's carries the step's unit and deadline for "due soon" (not late at a unit of the user's).
             models.Index(
                 fields=["step_agency", "due_at"],
                 name="dossier_running_unit_appt",
@@ -253,14 +254,19 @@ class Dossier(models.Model):
             models.Index(
                 fields=["agency", "due_at"],
                 name="dossier_running_desk_appt",
-                include=["status", "id"],
+                include=["status", "step_agency", "step_due_at", "id"],
                 condition=_IN_PROGRESS,
             ),
             # A province's leader (leads_every_open_dossier): the deadline queues' branches without agency
             # lists, each an index-only range (the appointment; the step's deadline with the appointment
             # included for "not late yet"). Without them PostgreSQL read each candidate from the heap:
             # the leader's counts took 40 ms at 1M dossiers, 15 ms with them (docs/performance.md, #17).
-            models.Index(fields=["due_at"], name="dossier_running_by_due", include=["id"], condition=_RUNNING),
+            models.Index(
+                fields=["due_at"],
+                name="dossier_running_by_due",
+                include=["step_agency", "step_due_at", "id"],
+                condition=_RUNNING,
+            ),
             models.Index(
                 fields=["step_due_at"],
                 name="dossier_running_by_step_due",

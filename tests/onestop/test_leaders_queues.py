@@ -144,6 +144,27 @@ def test_the_province_leader_queues_read_no_agency_list_and_find_the_same(
     assert leads_every_open_dossier(access_scope(people.province_leader, fresh=True))
 
 
+def test_a_dossier_late_at_a_unit_of_the_user_is_overdue_only_even_with_its_appointment_due_soon(org, people):
+    """The appointment falls within the next working day but the step at the unit is already late:
+    for whoever answers for that unit (its leader, the province's, the unit's officers) the dossier is
+    overdue, not also "due soon" (found on the demo: a leader's due-soon list showing overdue rows).
+    A receptionist of a desk whose dossier sits at another agency's unit answers for the appointment
+    only: due soon for them."""
+    now = timezone.now()
+    late_step = dossier(org, due_at=now + HOUR, step_agency=org.unit, step_due_at=now - HOUR, current_step=1)
+    elsewhere = dossier(org, agency=org.other, due_at=now + HOUR, step_agency=org.unit, step_due_at=now - HOUR,
+                        current_step=1)  # fmt: skip
+    for user in (people.leader, people.province_leader, people.specialist):
+        assert late_step.pk in ids("overdue", user) and late_step.pk not in ids("due_soon", user), user
+    desk = staff(org.other, Role.RECEPTIONIST)
+    assert elsewhere.pk in ids("due_soon", desk) and elsewhere.pk not in ids("overdue", desk)
+    # Every count agrees with its list.
+    for user in (people.leader, people.province_leader, desk):
+        counts = queue_counts(scope=access_scope(user, fresh=True))
+        for key in ("overdue", "due_soon"):
+            assert counts.get(key, 0) == len(ids(key, user)), (user, key)
+
+
 def test_a_head_of_unit_oversees_the_unit(world, people):
     w = world
     assert ids("overdue", people.unit_head) == {w.late_at_unit.pk}

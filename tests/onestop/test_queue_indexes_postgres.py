@@ -38,15 +38,18 @@ S = DossierStatus
 # dossier_open_by_due), also a range of open dossiers only. At 1M dossiers their own indexes are
 # read (bench/queue_page.py --explain, docs/performance.md). Neither is the full (status, deadline)
 # index whose misjudged ranges this test exists to keep out.
-DESK_APPT = ("dossier_running_desk_appt", "dossier_open_by_due")
-UNIT_APPT = ("dossier_running_unit_appt", "dossier_open_by_due")
+# Likewise the province leader's partial ranges of running dossiers by appointment or by step
+# deadline (migration 0027) may stand in for a desk's or a unit's own here.
+DESK_APPT = ("dossier_running_desk_appt", "dossier_open_by_due", "dossier_running_by_due")
+UNIT_APPT = ("dossier_running_unit_appt", "dossier_open_by_due", "dossier_running_by_due")
+UNIT_STEP = ("dossier_running_unit_step", "dossier_running_by_step_due")
 INTENDED = {
     "inbox": [("dossier_inbox",)],  # the queue's exact partial index (both branches)
     "pool": [("dossier_pool",)],
     "approval": [("dossier_approval",)],
     "mine": [],
-    "overdue": [("dossier_running_unit_step",), DESK_APPT],
-    "due_soon": [("dossier_running_unit_step",), DESK_APPT, UNIT_APPT],
+    "overdue": [UNIT_STEP, DESK_APPT],
+    "due_soon": [UNIT_STEP, DESK_APPT, UNIT_APPT],
     "in_progress": [("dossier_running_unit_appt", "dossier_running_desk_appt")],
 }
 
