@@ -34,7 +34,11 @@ def counter_record(request: HttpRequest, dossier_id: int) -> HttpResponse:
     )
     state = selectors.evaluation_state(dossier=dossier, user=request.user, as_owner=False)
     if not state.may_record_at_counter:
-        raise PermissionDenied
+        if state.evaluation is None:
+            raise PermissionDenied  # not the desk's receptionist, or not returned (the 403 page tells an official)
+        # Evaluated already (a stale link, a second click): back to the dossier, told why.
+        messages.info(request, _("This dossier has already been evaluated; its evaluation is on the dossier page."))
+        return redirect("onestop:dossier", dossier_id=dossier.pk)
     form = CounterEvaluationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -334,7 +334,12 @@ def test_the_counter_recording_page(office):
     )
     page = desk.get(reverse("onestop:dossier", kwargs={"dossier_id": dossier.pk})).content.decode()
     assert "Tại quầy, phiếu giấy" in page and "Lê Thị Cúc" in page
-    assert desk.get(url).status_code == 403  # recorded once: the form is no longer offered
+    # Recorded once: the form is no longer offered; the link leads back to the dossier, told why.
+    again = desk.get(url, follow=True)
+    assert again.redirect_chain[-1][0].endswith(reverse("onestop:dossier", kwargs={"dossier_id": dossier.pk}))
+    assert "Hồ sơ này đã được đánh giá" in again.content.decode()
+    assert desk.post(url, {**BEST, "source": "kiosk"}).status_code == 302
+    assert SatisfactionEvaluation.objects.get().source == "paper"
 
 
 def test_wrong_users_on_the_staff_urls(office):
@@ -352,7 +357,9 @@ def test_wrong_users_on_the_staff_urls(office):
     # Staff who see the dossier but may not do this: 403 — the specialist, and a leader (read-only).
     leader = StaffRoleFactory(agency=office.agency, role=Role.LEADER).user
     for user in (office.specialist, leader):
-        assert _client(user).get(counter).status_code == 403
+        refused = _client(user).get(counter)
+        # The official's refusal, not the citizen's ("the back office is for officials only").
+        assert refused.status_code == 403 and "Vai trò của bạn không cho phép" in refused.content.decode()
         assert _client(user).post(counter, {**BEST, "source": "paper"}).status_code == 403
         assert _client(user).post(reply, {"reply": "x"}).status_code == 403
     assert (
