@@ -114,6 +114,7 @@ def _record(
     data: dict[str, Any] | None = None,
     step: int | None = None,
     public: bool | None = None,
+    touch: bool = False,
 ) -> DossierEvent:
     event = DossierEvent.objects.create(
         dossier=locked,
@@ -130,6 +131,9 @@ def _record(
         else public,
         deadline=locked.due_at,
     )
+    if touch:  # the dossier changed at the event's time (partners' feeds), before the hook reads it
+        locked.updated_at = event.created_at
+        type(locked).objects.filter(pk=locked.pk).update(updated_at=event.created_at)
     event_recorded.send(sender=DossierEvent, event=event, dossier=locked)
     return event
 
@@ -142,7 +146,10 @@ def _user(actor):
     return actor if getattr(actor, "is_authenticated", False) else None
 
 
-def record(locked: Dossier, kind: str, *, actor=None, note: str = "", data: dict[str, Any] | None = None):
+def record(
+    locked: Dossier, kind: str, *, actor=None, note: str = "", data: dict[str, Any] | None = None, touch: bool = False
+):
     """An event that changes no status (a shipment handed over, a payment attempt): same log, same hook.
-    The version is not bumped: an officer's open page stays valid."""
-    return _record(locked, kind, actor=actor, from_status=locked.status, note=note, data=data)
+    The version is not bumped: an officer's open page stays valid. `touch`: the dossier's `updated_at`
+    becomes the event's time (a note, a document: partners' feeds see the dossier changed)."""
+    return _record(locked, kind, actor=actor, from_status=locked.status, note=note, data=data, touch=touch)

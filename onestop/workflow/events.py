@@ -83,10 +83,9 @@ def dossier_note_add(*, dossier: Dossier, actor, note: str) -> DossierEvent:
 
 def _record_touching(locked: Dossier, kind: str, *, actor, note: str, data: dict[str, Any]) -> DossierEvent:
     """Record the event and mark the dossier changed (partners' feeds read `updated_at`); the version
-    is not bumped, so that an officer's open page stays valid."""
-    event = record(locked, kind, actor=actor, note=note, data=data)
-    Dossier.objects.filter(pk=locked.pk).update(updated_at=event.created_at)
-    return event
+    is not bumped, so that an officer's open page stays valid. Marked at the event's time, before the
+    event's hook runs (webhooks' outbox rows carry the dossier as changed)."""
+    return record(locked, kind, actor=actor, note=note, data=data, touch=True)
 
 
 def _store(locked: Dossier, uploaded) -> StoredFile:

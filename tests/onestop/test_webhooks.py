@@ -21,7 +21,7 @@ from onestop.integration.webhooks.delivery import body_bytes, webhooks_drain
 from onestop.integration.webhooks.services import subscription_secret, subscription_secret_renew
 from onestop.integration.webhooks.signing import HEADER, SignatureError, signature_header, verify
 from onestop.integration.webhooks.targets import target_problem
-from onestop.models import ApiScope, WebhookAttempt, WebhookDelivery, WebhookKind, WebhookState, WebhookSubscription
+from onestop.models import ApiScope, Dossier, WebhookAttempt, WebhookDelivery, WebhookKind, WebhookState, WebhookSubscription
 from procedures.models import Agency
 from tests.onestop.integration_helpers import partner, processing
 from tests.onestop.webhook_fake import FakeReceiver
@@ -237,6 +237,18 @@ def test_the_body_is_the_stored_payload(office, receiver):
     webhooks_drain(max_seconds=30)
     assert receiver.requests[0][1] == body_bytes(row)
     assert json.loads(receiver.requests[0][1])["id"] == str(row.delivery_id)
+
+
+def test_a_note_s_delivery_carries_the_dossier_as_changed_by_the_note(office, receiver):
+    """The payload's dossier is the one the API answers after the event (found on the demo: a note's
+    delivery carried the dossier's updated_at from before the note)."""
+    _subscribe(office.agency, receiver.url, kinds=[K.NOTE_ADDED])
+    dossier = processing(office)
+    before = Dossier.objects.get(pk=dossier.pk).updated_at
+    workflow.dossier_note_add(dossier=dossier, actor=office.specialist, note="Đã xác minh")
+    after = Dossier.objects.get(pk=dossier.pk).updated_at
+    payload = WebhookDelivery.objects.get().payload
+    assert after > before and dt.datetime.fromisoformat(payload["dossier"]["updated_at"]) == after
 
 
 @pytest.mark.skipif(
