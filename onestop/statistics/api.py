@@ -9,8 +9,9 @@ import io
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import renderers, serializers
+from rest_framework import exceptions, renderers, serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.throttling import SimpleRateThrottle
@@ -93,6 +94,12 @@ class ServiceStatisticsView(APIView):
     throttle_classes = [OpenDataThrottle]
     renderer_classes = [renderers.JSONRenderer, CSVRenderer]
 
+    def handle_exception(self, exc):
+        """Errors (400, 429) answer in JSON, as the schema says, even when CSV was asked for."""
+        self.request.accepted_renderer = renderers.JSONRenderer()
+        self.request.accepted_media_type = "application/json"
+        return super().handle_exception(exc)
+
     @extend_schema(
         operation_id="open_data_service_statistics",
         summary="Service statistics per agency and month (open data)",
@@ -100,12 +107,20 @@ class ServiceStatisticsView(APIView):
             "Counted as on the public page /thong-ke/ (docs/domain.md). JSON by default; CSV with "
             "?format=csv or Accept: text/csv. Licence in `licence` and in the Link header (rel=license)."
         ),
-        parameters=[OpenApiParameter("month", str, required=False, description="YYYY-MM; default the current month")],
+        parameters=[
+            OpenApiParameter(
+                "month", str, required=False, description="YYYY-MM, not in the future (else 400); default this month"
+            )
+        ],
         responses={(200, "application/json"): DatasetSerializer, (200, "text/csv"): str},
     )
     def get(self, request):
         today = current_today()
-        period = parse_month(request.query_params.get("month"), today=today)
+        try:
+            period = parse_month(request.query_params.get("month"), today=today, strict=True)
+        except ValueError:
+            expected = _("Expected a past or current month as YYYY-MM, e.g. 2026-11.")
+            raise exceptions.ValidationError({"month": [expected]}) from None
         rows, _total = public_rows(period=period)
         label = f"{period.start:%Y-%m}"
         data = {

@@ -19,13 +19,18 @@ PUBLIC_KEYS = [
 ]  # fmt: skip
 
 
-def parse_month(value: str | None, *, today: dt.date) -> Period:
-    """'2026-11' → November 2026; anything else (or a future month) → the current month."""
+def parse_month(value: str | None, *, today: dt.date, strict: bool = False) -> Period:
+    """'2026-11' → November 2026; nothing → the current month; anything else (or a future month) → the
+    current month, or ValueError when `strict` (the open-data API answers 400 rather than another month)."""
     try:
         year, number = (int(part) for part in (value or "").split("-"))
         chosen = month(year, number)
     except (ValueError, TypeError):
+        if strict and value:
+            raise ValueError(value) from None
         return month(today.year, today.month)
+    if chosen.start > today and strict:
+        raise ValueError(value)
     return chosen if chosen.start <= today else month(today.year, today.month)
 
 

@@ -312,6 +312,21 @@ def test_open_data_json_and_csv(client, rolled):
         assert not any(text in response.content.decode() for text in PERSONAL)
 
 
+def test_open_data_refuses_a_month_it_cannot_read(client, db):
+    """A program asking for a malformed or future month gets 400 naming the parameter, in
+    Vietnamese — not silently this month's figures under another label."""
+    url = reverse("open-data-service-statistics")
+    for bad in ("bad", "2026-13", "2999-01"):
+        response = client.get(url, {"month": bad})
+        assert response.status_code == 400 and "YYYY-MM" in response.json()["month"][0], bad
+        assert "Cần một tháng" in response.json()["month"][0]
+    as_csv = client.get(url, {"month": "bad", "format": "csv"})  # the error in JSON all the same
+    assert as_csv.status_code == 400 and as_csv["Content-Type"].startswith("application/json")
+    assert "YYYY-MM" in as_csv.json()["month"][0]
+    assert client.get(url, {"month": "2026-01"}).json()["month"] == "2026-01"
+    assert client.get(url).status_code == 200
+
+
 def test_open_data_publisher_is_the_province_named_once(client, db, settings):
     # PROVINCE_NAME already says "Thành phố"/"tỉnh": the publisher must not read "Ủy ban nhân dân tỉnh Thành phố …"
     settings.PROVINCE_NAME = "Thành phố Hồ Chí Minh"

@@ -21,7 +21,15 @@ from onestop.integration.webhooks.delivery import body_bytes, webhooks_drain
 from onestop.integration.webhooks.services import subscription_secret, subscription_secret_renew
 from onestop.integration.webhooks.signing import HEADER, SignatureError, signature_header, verify
 from onestop.integration.webhooks.targets import target_problem
-from onestop.models import ApiScope, Dossier, WebhookAttempt, WebhookDelivery, WebhookKind, WebhookState, WebhookSubscription
+from onestop.models import (
+    ApiScope,
+    Dossier,
+    WebhookAttempt,
+    WebhookDelivery,
+    WebhookKind,
+    WebhookState,
+    WebhookSubscription,
+)
 from procedures.models import Agency
 from tests.onestop.integration_helpers import partner, processing
 from tests.onestop.webhook_fake import FakeReceiver
