@@ -233,7 +233,7 @@ class Dossier(models.Model):
             models.Index(
                 fields=["check_due_at"],
                 name="dossier_submitted_check",
-                include=["agency", "id"],
+                include=["agency", "due_at", "id"],  # due_at: a page in the appointment's order, index-only
                 condition=models.Q(status="submitted"),
             ),
             models.Index(
