@@ -17,7 +17,23 @@ def _calendar_data_changed(sender, **kwargs) -> None:
     calendar_data_changed()
 
 
+def _scope_options_changed(sender, **kwargs) -> None:
+    from .backoffice.filters import forget_scope_options
+
+    forget_scope_options()
+
+
+# What the queue filters' kept lists are read from (onestop/backoffice/filters.py, scope_options).
+SCOPE_OPTION_SOURCES = (
+    "procedures.Procedure", "procedures.Agency", "procedures.Sector", "procedures.ProcessStep",
+    "onestop.StaffRole", "portal.User",
+)  # fmt: skip
+
+
 def connect() -> None:
+    for source in SCOPE_OPTION_SOURCES:
+        post_save.connect(_scope_options_changed, sender=source, dispatch_uid=f"scope-options-saved-{source}")
+        post_delete.connect(_scope_options_changed, sender=source, dispatch_uid=f"scope-options-deleted-{source}")
     # Cached calendars (onestop/workcalendar/django_calendar.py) are rebuilt, in every process, when
     # overrides, working hours or the agency tree (which agency inherits whose hours) change.
     post_save.connect(_calendar_data_changed, sender=CalendarOverride, dispatch_uid="workcalendar-override-saved")

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import time
 from html import escape
 
 import django_filters
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from procedures.models import Procedure, Sector
@@ -22,6 +23,7 @@ from ..access import AccessScope
 from ..models import DossierChannel, DossierStatus
 from ..search import filter_dossiers
 from .oversight import officers_in_scope, oversight_agencies
+from .queue_reads import scope_key
 from .queues import procedures_in_scope
 
 # (value, label, ORDER BY): the deadline of the queue is the default, added by the view.
@@ -84,21 +86,12 @@ class DossierQueueFilter(django_filters.FilterSet):
         self.deadline = deadline
         self.oversight = oversight
         # Agency id → the ids it stands for in the filter: itself, and below it within a leader's subtree.
-        self.below: dict[int, set[int]] = {}
         super().__init__(data, queryset, **kwargs)
-        if scope.led:  # a leader: every agency of the subtree (one query)
-            tree = oversight_agencies(scope=scope)
-            self.filters["agency"].extra["choices"] = [(str(pk), f"{name} ({code})") for pk, name, code, _p in tree]
-            self.below = _descendants({pk: parent for pk, _n, _c, parent in tree})
-        else:
-            self.filters["agency"].extra["choices"] = [
-                (str(a.pk), f"{a.name} ({a.code})") for a in sorted(scope.agencies.values(), key=lambda a: a.name)
-            ]
+        self.options = scope_options(scope, oversight=oversight)
+        self.below = self.options.below
+        self.filters["agency"].extra["choices"] = self.options.lists["agency"]
         if oversight:
-            self.filters["officer"].extra["choices"] = [
-                (str(pk), name or email)
-                for pk, name, email in officers_in_scope(scope=scope).values_list("pk", "full_name", "email")
-            ]
+            self.filters["officer"].extra["choices"] = self.options.lists["officer"]
         else:
             del self.filters["sector"]
             del self.filters["officer"]
@@ -185,10 +178,66 @@ def _descendants(parents: dict[int, int | None]) -> dict[int, set[int]]:
     return out
 
 
+class ScopeOptions:
+    """The selects' lists that depend on who looks (the procedures, agencies, officers and sectors a
+    user's queues may show), each also as its escaped <option>s with none selected."""
+
+    def __init__(self, lists: dict[str, list[tuple[str, str]]], below: dict[int, set[int]]) -> None:
+        self.lists = lists
+        self.below = below
+        self.tags = {name: _option_tags(options, "") for name, options in lists.items()}
+
+
+# Kept per scope in this process for OPTIONS_SECONDS (issue #17: their four queries, ORM compiling and
+# escaping were ≈ 3 ms of a desk's queue page and ≈ 8 ms of a province leader's, whose lists hold every
+# agency, procedure and officer of the province). A write to the catalogue, the agencies or the staff
+# empties this process's copy at once (onestop.signals); other processes see it within the minute.
+# The queues themselves are always read live.
+OPTIONS_SECONDS = 60
+_OPTIONS: dict[tuple, tuple[float, ScopeOptions]] = {}
+_OPTIONS_MAX = 1024
+
+
+def scope_options(scope: AccessScope, *, oversight: bool) -> ScopeOptions:
+    key = (scope_key(scope), oversight)
+    now = time.monotonic()
+    kept = _OPTIONS.get(key)
+    if kept is not None and kept[0] > now:
+        return kept[1]
+    lists: dict[str, list[tuple[str, str]]] = {}
+    below: dict[int, set[int]] = {}
+    if scope.led:  # a leader: every agency of the subtree (one query)
+        tree = oversight_agencies(scope=scope)
+        lists["agency"] = [(str(pk), f"{name} ({code})") for pk, name, code, _p in tree]
+        # Agency id → the ids it stands for in the filter: itself, and below it within the subtree.
+        below = _descendants({pk: parent for pk, _n, _c, parent in tree})
+    else:
+        agencies = sorted(scope.agencies.values(), key=lambda a: a.name)
+        lists["agency"] = [(str(a.pk), f"{a.name} ({a.code})") for a in agencies]
+    procedures = procedures_in_scope(scope=scope).values_list("code", "name")
+    lists["procedure"] = [(code, f"{code} — {name}") for code, name in procedures]
+    if oversight:
+        officers = officers_in_scope(scope=scope).values_list("pk", "full_name", "email")
+        lists["officer"] = [(str(pk), name or email) for pk, name, email in officers]
+        lists["sector"] = list(Sector.objects.order_by("name").values_list("code", "name"))
+    options = ScopeOptions(lists, below)
+    if len(_OPTIONS) >= _OPTIONS_MAX:
+        _OPTIONS.clear()
+    _OPTIONS[key] = (now + OPTIONS_SECONDS, options)
+    return options
+
+
+def forget_scope_options(**kwargs) -> None:
+    """Empty this process's kept lists (a procedure, process step, agency, sector, role or account
+    was written: onestop.signals)."""
+    _OPTIONS.clear()
+
+
 def select_options(queue_filter: DossierQueueFilter) -> list[dict]:
-    """The filter selects as plain data (one query: the procedures of the user's agencies; and on the
-    oversight queues one for the sectors)."""
+    """The filter selects as plain data: the lists that depend on the user from `scope_options`, the
+    others (status, channel, sort) from the form's choices."""
     form = queue_filter.form
+    kept = queue_filter.options
     selects = []
     names = ["procedure", "agency", "status", "channel", "sort"]
     if queue_filter.oversight:
@@ -197,36 +246,33 @@ def select_options(queue_filter: DossierQueueFilter) -> list[dict]:
     for name in names:
         field = form.fields[name]
         current = str(form[name].value() or "")
-        if name == "procedure":
-            options = list(procedures_in_scope(scope=queue_filter.scope).values_list("code", "name"))
-            options = [(code, f"{code} — {label}") for code, label in options]
-        elif name == "sector":
-            options = list(Sector.objects.order_by("name").values_list("code", "name"))
+        if name in kept.lists:
+            options = kept.lists[name]
+            tags = kept.tags[name] if not current else _option_tags(options, current)
         else:
             options = [(str(value), label) for value, label in field.choices if value != ""]
+            tags = _option_tags(options, current)
         empty = getattr(field, "empty_label", None) if name != "sort" else None
+        head = f'<option value="">{escape(str(empty))}</option>' if empty else ""
         selects.append(
             {
                 "name": name,
                 "id": f"id_{name}",
                 "label": field.label,
                 "empty": empty,
-                "options": [(value, label, value == current) for value, label in options],
                 # The <option>s as one escaped string: a hundred options cost the template engine
                 # ≈ 1 ms node by node (issue #17), format_html a tenth of it.
-                "options_html": _options_html(empty, options, current),
+                "options_html": mark_safe(head + tags),  # noqa: S308 — built from escaped values only
             }
         )
     return selects
 
 
-def _options_html(empty, options: list[tuple[str, str]], current: str) -> SafeString:
+def _option_tags(options: list[tuple[str, str]], current: str) -> str:
     """The <option>s, every value and label escaped (the standard library's html.escape, which
     Django's escape also calls, without format_html's per-argument machinery: a few hundred
     procedures in a desk's select cost ≈ 3 ms that way, issue #17)."""
-    listed = "".join(
+    return "".join(
         f'<option value="{escape(str(value))}"{" selected" if value == current else ""}>{escape(str(label))}</option>'
         for value, label in options
     )
-    head = f'<option value="">{escape(str(empty))}</option>' if empty else ""
-    return mark_safe(head + listed)  # noqa: S308 — built from escaped values only

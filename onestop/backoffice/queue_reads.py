@@ -216,7 +216,7 @@ _COUNT_STATEMENTS: dict[tuple, tuple[str, list, list[tuple[int, str]], list]] = 
 _COUNT_STATEMENTS_MAX = 2048
 
 
-def _scope_key(scope: AccessScope) -> tuple:
+def scope_key(scope: AccessScope) -> tuple:
     """Everything a queue's condition reads of the scope (onestop.access), as a hashable key."""
     return (
         scope.user.pk,
@@ -238,7 +238,7 @@ def _counts_statement(scope: AccessScope, now: dt.datetime) -> tuple[str, list, 
     # PostgreSQL only: there the compiled parameters are the datetimes themselves (SQLite's are
     # already strings, which cannot be told apart safely); the embedded SQLite demo compiles each time.
     reuse = connection.vendor == "postgresql"
-    key = _scope_key(scope) if reuse else None
+    key = scope_key(scope) if reuse else None
     entry = _COUNT_STATEMENTS.get(key) if reuse else None
     if entry is None:
         moments = _moments(now)
@@ -301,7 +301,7 @@ def first_rows(*, scope: AccessScope, queues: list[Queue], now: dt.datetime, lim
 
 
 def _first_ids(*, scope: AccessScope, queues: list[Queue], now: dt.datetime, limit: int) -> dict[str, list[int]]:
-    key = (_scope_key(scope), tuple(q.key for q in queues), limit)
+    key = (scope_key(scope), tuple(q.key for q in queues), limit)
     moments = _moments(now)
     entry = _ROW_STATEMENTS.get(key)
     if entry is None:

@@ -654,3 +654,25 @@ def test_the_unit_of_the_current_step_opens_the_dossier(client, office):
     dossier = at_step(office, 2, agency=elsewhere)
     client.force_login(office.specialist)
     assert dossier.code in page(client, reverse("onestop:dossier", args=[dossier.pk]))
+
+
+def test_the_filter_lists_are_kept_a_minute_and_a_catalogue_change_shows_at_once(client, office):
+    """The selects' lists that depend on the user (procedures, agencies…) are read once and kept
+    (onestop.backoffice.filters.scope_options, issue #17); a procedure added or renamed is in the
+    next page all the same (the signal empties the kept lists)."""
+    from onestop.backoffice.filters import forget_scope_options
+    from procedures.models import Procedure
+
+    forget_scope_options()
+    client.force_login(office.receptionist)
+    url = reverse("onestop:queue", args=["cho-tiep-nhan"])
+    calendar_settled()
+    first = _queries(client, url)
+    kept = _queries(client, url)
+    assert kept < first  # the procedures' list no longer read
+    procedure = Procedure.objects.filter(receiving_agency=office.agency).first()
+    procedure.name = "Thủ tục đổi tên ngay"
+    procedure.save()
+    html = client.get(url).content.decode()
+    assert f"{procedure.code} — Thủ tục đổi tên ngay" in html
+    assert _queries(client, url) == kept
