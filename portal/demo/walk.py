@@ -15,14 +15,14 @@ from onestop.models import Dossier, DossierStatus, Role
 from onestop.workflow.steps import current_step
 
 from .accounts import DESK_ACCOUNTS, STEP_ACCOUNTS
-from .files import minimal_pdf
+from .files import result_page_pdf
 
 S = DossierStatus
 MAX_MOVES = 40
 
 
 def result_pdf() -> SimpleUploadedFile:
-    return SimpleUploadedFile("ket-qua.pdf", minimal_pdf("Ket qua giai quyet"), content_type="application/pdf")
+    return SimpleUploadedFile("ket-qua.pdf", result_page_pdf(), content_type="application/pdf")
 
 
 class DemoStaff:

@@ -180,3 +180,15 @@ def test_a_by_post_dossier_is_walked_to_its_return_through_its_shipment(demo):
     assert dossier.status == DossierStatus.RETURNED
     assert dossier.shipment.state == ShipmentState.DELIVERED
     assert dossier.events.filter(action="shipment_delivered", actor__email="buudien@demo.vn").exists()
+
+
+def test_the_demo_result_page_is_in_vietnamese():
+    """The demo's result (signed onto by the agency) reads "Kết quả giải quyết", with its diacritics."""
+    import subprocess
+
+    from tests.tools import require_tools
+
+    tools = require_tools("pdftotext")
+    upload = result_pdf()
+    text = subprocess.run([tools["pdftotext"], "-", "-"], input=upload.read(), capture_output=True, check=True)
+    assert "Kết quả giải quyết thủ tục hành chính" in text.stdout.decode()
