@@ -39,6 +39,21 @@ def active_clock() -> WorkingClock | None:
     return _ACTIVE[-1] if _ACTIVE else None
 
 
+def start_days_back(low: float, high: float) -> None:
+    """Start the next dossier at a working moment `low` to `high` days back (nothing on the real clock)."""
+    if (clock := active_clock()) is not None:
+        clock.start(days_back=clock.pace.uniform(low, high))
+
+
+def take_a_while(*, after: dt.datetime | None = None) -> None:
+    """An officer's or citizen's while before the next action, from `after` if the clock is before it
+    (nothing on the real clock)."""
+    if (clock := active_clock()) is not None:
+        if after is not None and clock.current < after:
+            clock.current = after
+        clock.a_while()
+
+
 class WorkingClock:
     def __init__(self, rng: random.Random) -> None:
         self.rng = rng

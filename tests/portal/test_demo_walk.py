@@ -181,6 +181,8 @@ def assert_demo_histories_take_time() -> None:
         first=Min("events__created_at"), last=Max("events__created_at")
     )
     spans = [d.last - d.first for d in returned]
+    for dossier in returned.filter(evaluation__isnull=False).select_related("evaluation"):
+        assert dossier.closed_at <= dossier.evaluation.created_at <= now, dossier.code  # evaluated once returned
     assert len(spans) >= 10
     assert sum(span >= dt.timedelta(hours=1) for span in spans) >= len(spans) // 2, sorted(spans)
     times = processing_times(
