@@ -15,6 +15,10 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
+# Valid from a year back: the demo's results are signed at the seeded moments of its history (days and
+# weeks back, portal.demo.clock), which must fall inside the certificates' validity.
+VALID_SINCE = dt.timedelta(days=365)
+
 
 def _cut(text: str, limit: int = 64) -> str:
     return text.encode()[:limit].decode(errors="ignore").rstrip()
@@ -45,7 +49,7 @@ def make_ca(name: str = "CA thử nghiệm Dịch vụ công (demo)", *, years: 
         .issuer_name(subject)
         .public_key(key.public_key())
         .serial_number(x509.random_serial_number())
-        .not_valid_before(now)
+        .not_valid_before(now - VALID_SINCE)
         .not_valid_after(now + dt.timedelta(days=365 * years))
         .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
         .add_extension(
@@ -71,7 +75,7 @@ def make_agency_certificate(ca_key, ca_cert, *, agency_name: str, agency_code: s
         .issuer_name(ca_cert.subject)
         .public_key(key.public_key())
         .serial_number(x509.random_serial_number())
-        .not_valid_before(now)
+        .not_valid_before(now - VALID_SINCE)
         .not_valid_after(now + dt.timedelta(days=365 * years))
         .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
         .add_extension(

@@ -109,23 +109,28 @@ def _seed_plan(rng, clock, procedures, citizens, staff: DemoStaff) -> int:
             clock.start(days_back=age)
             dossier = demo_dossier(procedure=procedure, applicant=applicant)
             if state == "withdrawn":
+                clock.a_while()
                 bo.dossier_withdraw(dossier=dossier, actor=dossier.applicant, reason="Nộp nhầm thủ tục.")
             elif state == "rejected":
+                clock.a_while()
                 bo.dossier_refuse(dossier=dossier, actor=desk, reasons="Hồ sơ không thuộc thẩm quyền giải quyết.")
             elif state == "supplement":
                 dossier = walk(dossier, until=UNTIL["received"], staff=staff)
+                clock.a_while()
                 bo.dossier_request_supplement(
                     dossier=dossier, actor=desk, reason="Bản chụp không đọc được.",
                     items=[{"name": "Bản sao giấy tờ tùy thân", "requirement": "certified_copy", "detail": "rõ nét"}],
                 )  # fmt: skip
             elif state == "stopped":
                 dossier = walk(dossier, until=UNTIL["processing_unassigned"], staff=staff)
+                clock.a_while()
                 bo.dossier_stop(
                     dossier=dossier, actor=approver, reason="Có tranh chấp.", legal_basis="Luật Hộ tịch 2014"
                 )
             elif state != "submitted":
                 dossier = walk(dossier, until=UNTIL[state], staff=staff)
                 if state == "processing_assigned":
+                    clock.a_while()
                     bo.dossier_assign(dossier=dossier, actor=approver, assignee=specialist)
             made += 1
     return made
@@ -150,6 +155,7 @@ def _seed_awaiting_payment(rng, clock, procedures, citizens, staff: DemoStaff) -
         clock.start(days_back=rng.uniform(0, 3))
         dossier = demo_dossier(procedure=procedure, applicant=applicant)
         dossier = walk(dossier, until=may_ask, staff=staff)
+        clock.a_while()
         bo.dossier_request_payment(dossier=dossier, actor=holder(dossier), note="Nộp lệ phí", amount=50_000)
         made += 1
     return made

@@ -18,6 +18,7 @@ from onestop.workflow import (
 from portal.models import User
 from procedures.models import FieldKind, Procedure
 
+from .clock import start_days_back, take_a_while
 from .files import minimal_pdf
 
 
@@ -131,14 +132,18 @@ def seed_citizen_dossiers() -> int:
 
     demo_dossier(procedure=procedure("1.001193"), applicant=an)  # khai sinh: submitted
     demo_dossier(procedure=procedure("1.004873"), applicant=an, submit=False)  # a draft to resume
+    start_days_back(1, 3)
     asked = demo_dossier(procedure=procedure("2.000635"), applicant=an)
+    take_a_while()
     dossier_request_supplement(
         dossier=asked,
         actor=receptionist,
         reason="Bản chụp Căn cước công dân bị mờ, không đọc được số định danh.",
         items=[{"name": "Bản sao Căn cước công dân", "detail": "Chụp rõ nét cả hai mặt"}],
     )
+    start_days_back(1, 3)
     withdrawn = demo_dossier(procedure=procedure("2.000720"), applicant=an)
+    take_a_while()
     dossier_withdraw(dossier=withdrawn, actor=an, reason="Tôi cần bổ sung thêm thông tin và sẽ nộp lại sau.")
     demo_dossier(procedure=procedure("1.000656"), applicant=binh)
     # Paid at submission (2.000635 in the demo catalogue): submitted, not yet paid — the desk does
@@ -182,10 +187,12 @@ def seed_dossier_awaiting_payment(*, applicant: User) -> int:
             allowed_actions(dossier=d, user=staff.holder(d), actions=("request_payment",))
         )
 
+    start_days_back(1, 4)
     dossier = walk(demo_dossier(procedure=procedure, applicant=applicant), until=may_ask, staff=staff)
     if not may_ask(dossier):  # walked to its end without a step that asks
         return 1
     total = dossier_dues(dossier).fees_total
+    take_a_while()
     dossier_request_payment(
         dossier=dossier,
         actor=staff.holder(dossier),

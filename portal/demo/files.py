@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import io
 
 
@@ -27,3 +28,20 @@ def minimal_pdf(text: str = "Giay to") -> bytes:
         out.write(f"{offset:010d} 00000 n \n".encode())
     out.write(f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode())
     return out.getvalue()
+
+
+@functools.cache
+def result_page_pdf() -> bytes:
+    """The demo's result of a dossier: an A4 page in Vietnamese (WeasyPrint, Liberation Sans), which the
+    issuing agency's stamp is signed onto."""
+    from weasyprint import HTML
+
+    return HTML(
+        string="""<!doctype html><html lang="vi"><head><meta charset="utf-8"><style>
+@page { size: A4; margin: 25mm 20mm }
+body { font: 13pt/1.5 "Liberation Sans", sans-serif }
+h1 { font-size: 18pt; text-align: center; margin: 40mm 0 8mm }
+p { text-align: center }
+</style></head><body><h1>Kết quả giải quyết thủ tục hành chính</h1>
+<p>Bản minh họa của môi trường thử nghiệm — không có giá trị pháp lý.</p></body></html>"""
+    ).write_pdf()

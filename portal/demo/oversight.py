@@ -101,6 +101,7 @@ def _seed(rng, clock: WorkingClock, staff: DemoStaff, approver, citizens, proced
             reason = EXTENSION_REASONS[extended % len(EXTENSION_REASONS)]
             # Four working days more, from the calendar (a new date is a working moment too).
             new_due_at = clock.calendar.add_working_time(dossier.due_at, 4 * per_day)
+            clock.a_while()
             bo.dossier_extend(dossier=dossier, actor=approver, reason=reason, new_due_at=new_due_at)
             extended += 1
         elif sent_back < 4:
@@ -110,6 +111,7 @@ def _seed(rng, clock: WorkingClock, staff: DemoStaff, approver, citizens, proced
                 dossier=dossier, user=holder, actions=("send_back",)
             ):
                 continue
+            clock.a_while()
             bo.dossier_send_back(dossier=dossier, actor=holder, reason=SEND_BACK_REASONS[sent_back % 3])
             sent_back += 1
     return made

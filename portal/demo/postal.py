@@ -13,6 +13,7 @@ from portal.models import User
 from procedures.models import Procedure, ProcedureStatus
 
 from .agencies import BAU_BANG, CENTRE, DI_AN, THU_DAU_MOT, THUAN_AN
+from .clock import active_clock, start_days_back, take_a_while
 from .dossiers import demo_dossier
 from .walk import DemoStaff, walk
 
@@ -52,12 +53,15 @@ def seed_postage_rules(agencies) -> int:
 def _to(shipment: Shipment, state: str, clerk) -> None:
     if state == S.TO_PRINT:
         return
+    take_a_while()
     services.shipments_mark_printed(shipments=[shipment], actor=clerk)
     if state == S.PRINTED:
         return
+    take_a_while()
     services.shipments_hand_over(user=clerk, items=[shipment.item_number])
     if state == S.HANDED_OVER:
         return
+    take_a_while()
     record = services.shipment_record
     if state == S.OUT_FOR_DELIVERY:
         record(shipment=shipment, state=S.OUT_FOR_DELIVERY, actor=clerk)
@@ -97,6 +101,7 @@ def seed_postal_shipments() -> int:
                 defaults={"full_name": f"Khách Bưu Điện {n + 1}", "phone": f"09123450{n:02d}",
                           "address": ADDRESSES[n % len(ADDRESSES)], "cccd": f"0740900{n:05d}"},
             )  # fmt: skip
+            start_days_back(2, 9)  # the demo seed: each has a history of its own
             dossier = demo_dossier(procedure=procedures[n % len(procedures)], applicant=citizen)
             Dossier.objects.filter(pk=dossier.pk).update(
                 delivery_method="post", delivery_address=ADDRESSES[n % len(ADDRESSES)], delivery_phone=citizen.phone
@@ -105,9 +110,9 @@ def seed_postal_shipments() -> int:
             shipment = Shipment.objects.filter(dossier=dossier).first()
             if shipment is None:  # a procedure whose walk does not reach the result
                 continue
-            # A little history: the result went out a day or two ago.
-            Shipment.objects.filter(pk=shipment.pk).update(created_at=timezone.now() - dt.timedelta(days=2))
-            shipment.refresh_from_db()
+            if active_clock() is None:  # A little history: the result went out a day or two ago.
+                Shipment.objects.filter(pk=shipment.pk).update(created_at=timezone.now() - dt.timedelta(days=2))
+                shipment.refresh_from_db()
             _to(shipment, state, staff.postal)
             made += 1
     return made

@@ -14,6 +14,7 @@ from onestop.satisfaction.services import evaluation_answer, evaluation_record_a
 from portal.models import User
 from procedures.models import Procedure
 
+from .clock import start_days_back, take_a_while
 from .dossiers import demo_dossier
 from .walk import DemoStaff, walk
 
@@ -38,15 +39,18 @@ def _citizen_dossiers(staff: DemoStaff) -> int:
         procedure = Procedure.objects.filter(code=code).first()
         if procedure is None:
             continue
+        start_days_back(3, 10)  # the demo seed: a history of some days
         made.append(walk(demo_dossier(procedure=procedure, applicant=an), staff=staff))
     if made:
         answered = made[-1]
+        take_a_while()
         evaluation_submit(
             dossier=answered,
             actor=an,
             answers=_answers("satisfied"),
             comment="Cán bộ hướng dẫn tận tình, nhưng phải chờ khá lâu ở quầy trả kết quả.",
         )
+        take_a_while()
         evaluation_answer(
             dossier=answered,
             actor=staff.desk,
@@ -71,6 +75,7 @@ def _other_evaluations(staff: DemoStaff) -> None:
         if n % 2:
             continue  # half of them stay without an evaluation
         overall = OVERALL_CYCLE[(n // 2) % len(OVERALL_CYCLE)]
+        take_a_while(after=dossier.closed_at)  # the demo seed: evaluated after its return
         if n % 3 == 0 and staff.desk.staff_roles.filter(agency=dossier.agency, role="receptionist").exists():
             evaluation_record_at_counter(
                 dossier=dossier, actor=staff.desk, source="paper" if n % 4 else "kiosk", answers=_answers(overall)

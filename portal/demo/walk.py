@@ -15,14 +15,15 @@ from onestop.models import Dossier, DossierStatus, Role
 from onestop.workflow.steps import current_step
 
 from .accounts import DESK_ACCOUNTS, STEP_ACCOUNTS
-from .files import minimal_pdf
+from .clock import WorkingClock, active_clock
+from .files import result_page_pdf
 
 S = DossierStatus
 MAX_MOVES = 40
 
 
 def result_pdf() -> SimpleUploadedFile:
-    return SimpleUploadedFile("ket-qua.pdf", minimal_pdf("Ket qua giai quyet"), content_type="application/pdf")
+    return SimpleUploadedFile("ket-qua.pdf", result_page_pdf(), content_type="application/pdf")
 
 
 class DemoStaff:
@@ -84,6 +85,21 @@ def next_move(dossier: Dossier, staff: DemoStaff) -> Callable[[], Dossier] | Non
     return None
 
 
+def officer_time(dossier: Dossier, clock: WorkingClock) -> float:
+    """Working minutes the officer holding the dossier takes before the next move: a share of what is
+    left of the time they have (8 working hours to check a submission, the step's deadline), or up to
+    half a day to hand a result over."""
+    if dossier.status == S.SUBMITTED:
+        deadline = dossier.check_due_at
+    elif dossier.status in (S.RECEIVED, S.PROCESSING):
+        deadline = dossier.step_due_at or dossier.due_at
+    else:
+        deadline = None
+    if deadline is not None and deadline > clock.current:
+        return clock.pace.uniform(0.15, 0.6) * clock.calendar.working_minutes_between(clock.current, deadline)
+    return clock.pace.uniform(20, 240)
+
+
 def walk(dossier: Dossier, *, until: Callable[[Dossier], bool] = lambda d: False, staff: DemoStaff | None = None):
     """Move the dossier until `until(dossier)` holds or it is returned; returns the fresh dossier."""
     staff = staff or DemoStaff()
@@ -96,5 +112,7 @@ def walk(dossier: Dossier, *, until: Callable[[Dossier], bool] = lambda d: False
             raise RuntimeError(
                 f"the demo staff cannot move {dossier.code} ({dossier.status}, step {dossier.current_step})"
             )
+        if (clock := active_clock()) is not None:  # the demo seed: officers take their time
+            clock.spend(officer_time(dossier, clock))
         move()
     raise RuntimeError(f"{dossier.code} did not reach its end in {MAX_MOVES} moves")

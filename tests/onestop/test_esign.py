@@ -145,6 +145,58 @@ def test_a_pdf_that_cannot_be_signed_is_refused_clearly(office, esign):
     assert dossier.status == "processing"  # nothing half-done
 
 
+LONG_NAME = "Ủy ban nhân dân phường Thạnh Mỹ Lợi, Thành phố Hồ Chí Minh"
+
+
+def _a4_pdf() -> bytes:
+    return result_pdf().read()
+
+
+def _small_pdf() -> bytes:
+    from portal.demo.files import minimal_pdf
+
+    return minimal_pdf("Ket qua giai quyet")  # 200 × 200 pt
+
+
+@pytest.mark.parametrize("page", [_small_pdf, _a4_pdf], ids=["200pt", "A4"])
+def test_the_stamp_fits_the_page_and_shows_the_signing_time(office, esign, tmp_path, page):
+    """The stamp wraps (and shrinks) to stay inside the page, with the agency's whole name, and the time
+    it shows is the signature's signing time, both from timezone.now() — the demo's clock included."""
+    import datetime as dt
+    from unittest import mock
+
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    from onestop.esign.signing import sign_pdf, signing_key_for
+
+    # A moment other than the machine's (the demo's clock): 09:16:30 in Hồ Chí Minh City, days back.
+    day = timezone.localdate() - dt.timedelta(days=3)
+    moment = timezone.make_aware(dt.datetime.combine(day, dt.time(9, 16, 30))).astimezone(dt.UTC)
+    with mock.patch("django.utils.timezone.now", lambda: moment):
+        data = sign_pdf(
+            page(), key=signing_key_for(office.agency), agency_name=LONG_NAME, officer="Hoàng Văn Em",
+            code="ABCD-EFGH-JKLM", verify_url="http://testserver/xac-thuc/ABCD-EFGH-JKLM/",
+        )  # fmt: skip
+    assert verify_pdf(data).verdict == Verdict.VALID
+    reader = PdfFileReader(io.BytesIO(data))
+    signature = reader.embedded_signatures[0]
+    signed_at = signature.self_reported_timestamp
+    assert signed_at == moment
+    page_box = [float(v) for v in reader.root["/Pages"]["/Kids"][-1].get_object()["/MediaBox"]]
+    rect = [float(v) for v in signature.sig_field["/Rect"]]  # the stamp, inside the page
+    assert page_box[0] <= rect[0] < rect[2] <= page_box[2] and page_box[1] <= rect[1] < rect[3] <= page_box[3]
+    # What the stamp says, drawn into the page (pdftotext drops what falls outside it).
+    tools = require_tools("pdftocairo", "pdftotext")
+    path, flat = tmp_path / "signed.pdf", tmp_path / "flat.pdf"
+    path.write_bytes(data)
+    subprocess.run([tools["pdftocairo"], "-pdf", str(path), str(flat)], check=True)
+    text = subprocess.run([tools["pdftotext"], str(flat), "-"], capture_output=True, text=True, check=True).stdout
+    text = " ".join(text.split())
+    assert f"Ký số bởi: {LONG_NAME}" in text
+    assert f"Thời gian: {timezone.localtime(signed_at):%H:%M %d/%m/%Y}" in text
+    assert f"Thời gian: 09:16 {day:%d/%m/%Y}" in text and "Mã xác thực: ABCD-EFGH-JKLM" in text
+
+
 # ---------------------------------------------------------------------------- /xac-thuc/
 
 

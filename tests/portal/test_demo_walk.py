@@ -128,6 +128,7 @@ def test_the_demo_seed_moves_dossiers_with_the_real_actions(settings, tmp_path):
     assert mine.get(received_at__isnull=True).procedure.code == "2.000635"
     assert Dossier.objects.filter(events__action="transfer").exists()  # inter-agency dossiers too
     assert_demo_times_are_working_moments()
+    assert_demo_histories_take_time()
 
 
 def _at_work(moment, calendar) -> bool:
@@ -162,6 +163,36 @@ def assert_demo_times_are_working_moments() -> None:
     assert checked > 400
 
 
+def assert_demo_histories_take_time() -> None:
+    """The officers of the demo take their time between two actions (hours, days — within the real
+    now): the timelines read like real ones and the statistics' processing times are not all zero."""
+    import datetime as dt
+
+    from django.db.models import Max, Min
+    from django.utils import timezone
+
+    from onestop.models import DossierEvent
+    from onestop.statistics.selectors import processing_times
+    from procedures.models import Agency
+
+    now = timezone.now()
+    assert not DossierEvent.objects.filter(created_at__gt=now).exists()
+    returned = Dossier.objects.filter(status=DossierStatus.RETURNED).annotate(
+        first=Min("events__created_at"), last=Max("events__created_at")
+    )
+    spans = [d.last - d.first for d in returned]
+    for dossier in returned.filter(evaluation__isnull=False).select_related("evaluation"):
+        assert dossier.closed_at <= dossier.evaluation.created_at <= now, dossier.code  # evaluated once returned
+    assert len(spans) >= 10
+    assert sum(span >= dt.timedelta(hours=1) for span in spans) >= len(spans) // 2, sorted(spans)
+    times = processing_times(
+        agency_ids=Agency.objects.values_list("pk", flat=True), start=now - dt.timedelta(days=62), end=now
+    )
+    units = times["units"]
+    assert units and any(unit["average_hours"] >= 1 and unit["p90_hours"] >= 1 for unit in units), units
+    assert sum(unit["average_hours"] > 0 for unit in units) >= len(units) / 2, units
+
+
 def test_a_by_post_dossier_is_walked_to_its_return_through_its_shipment(demo):
     from onestop.models import ShipmentState
 
@@ -180,3 +211,15 @@ def test_a_by_post_dossier_is_walked_to_its_return_through_its_shipment(demo):
     assert dossier.status == DossierStatus.RETURNED
     assert dossier.shipment.state == ShipmentState.DELIVERED
     assert dossier.events.filter(action="shipment_delivered", actor__email="buudien@demo.vn").exists()
+
+
+def test_the_demo_result_page_is_in_vietnamese():
+    """The demo's result (signed onto by the agency) reads "Kết quả giải quyết", with its diacritics."""
+    import subprocess
+
+    from tests.tools import require_tools
+
+    tools = require_tools("pdftotext")
+    upload = result_pdf()
+    text = subprocess.run([tools["pdftotext"], "-", "-"], input=upload.read(), capture_output=True, check=True)
+    assert "Kết quả giải quyết thủ tục hành chính" in text.stdout.decode()
