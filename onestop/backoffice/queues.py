@@ -240,18 +240,25 @@ def _to_return(scope: AccessScope, now: dt.datetime) -> Q | None:
     return Q(status=S.RESOLVED) & (Q(agency_id__in=desks) | Q(agency_id__in=post, delivery_method="post"))
 
 
-# Received and not finished: the national "đang giải quyết" (statuses 2, 4, 5, 6).
+# Received and not finished: the national "đang giải quyết" (statuses 2, 4, 5, 6) — the statistics' rule
+# (onestop.statistics.selectors, "in progress at an instant"): received, neither resolved nor closed. Not
+# a dossier asked to pay before it is received, nor one resolved and waiting for the fee before its
+# result is handed over (the leader's home and the statistics count the same dossiers).
 IN_PROGRESS = (S.RECEIVED, S.PROCESSING, S.SUPPLEMENT_REQUESTED, S.AWAITING_PAYMENT)
+RECEIVED_NOT_FINISHED = Q(status__in=IN_PROGRESS, received_at__isnull=False, resolved_at__isnull=True)
 
 
 def _in_progress(scope: AccessScope, now: dt.datetime) -> Q | None:
     ids = overseen_ids(scope)
     if not ids:
         return None
-    if _everything(scope):  # the province's leader: counted from the (status, due_at) index alone
-        return Q(status__in=IN_PROGRESS)
-    # Two branches (receiving agency, unit of the step), each on its (agency, status, due_at) index.
-    return Q(agency_id__in=ids, status__in=IN_PROGRESS) | Q(step_agency_id__in=ids, status__in=IN_PROGRESS)
+    if _everything(scope):
+        # The province's leader: an index-only count of the partial index of dossiers in hand
+        # (dossier_in_hand_stock, whose condition names closed_at too; an open status never has it).
+        return RECEIVED_NOT_FINISHED & Q(closed_at__isnull=True)
+    # Two branches (receiving agency, unit of the step), each on its partial (agency, due_at) index, which
+    # carries the dates (without closed_at, so that PostgreSQL does not take the province-wide index).
+    return (Q(agency_id__in=ids) & RECEIVED_NOT_FINISHED) | (Q(step_agency_id__in=ids) & RECEIVED_NOT_FINISHED)
 
 
 def start_of_day(now: dt.datetime) -> dt.datetime:

@@ -243,18 +243,19 @@ class Dossier(models.Model):
                 condition=_RUNNING,
             ),
             # These two also count "in progress" (received and not finished: the running statuses and
-            # the supplement requested), the status included to tell them apart without the heap; the
+            # the supplement requested), the status and the received and resolved dates included to
+            # tell them apart without the heap (onestop.backoffice.queues.RECEIVED_NOT_FINISHED); the
             # desk's carries the step's unit and deadline for "due soon" (not late at a unit of the user's).
             models.Index(
                 fields=["step_agency", "due_at"],
                 name="dossier_running_unit_appt",
-                include=["step_due_at", "status", "id"],
+                include=["step_due_at", "status", "received_at", "resolved_at", "id"],
                 condition=_IN_PROGRESS,
             ),
             models.Index(
                 fields=["agency", "due_at"],
                 name="dossier_running_desk_appt",
-                include=["status", "step_agency", "step_due_at", "id"],
+                include=["status", "step_agency", "step_due_at", "received_at", "resolved_at", "id"],
                 condition=_IN_PROGRESS,
             ),
             # A province's leader (leads_every_open_dossier): the deadline queues' branches without agency

@@ -58,6 +58,8 @@ def make(office, *, status=S.SUBMITTED, channel=DossierChannel.ONLINE, agency=No
         "form_data": {"ho_ten_chong": "Nguyễn Văn An", "hinh_thuc": "Tại trụ sở"},
         "delivery_method": "online",
     }
+    if status not in (S.SUBMITTED, S.DRAFT):  # received (two days back, not today) as the desk would have
+        values["received_at"] = NOW - dt.timedelta(days=2)
     values.update(fields)
     return Dossier.objects.create(
         procedure=office.procedure,

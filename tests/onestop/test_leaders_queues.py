@@ -165,6 +165,27 @@ def test_a_dossier_late_at_a_unit_of_the_user_is_overdue_only_even_with_its_appo
             assert counts.get(key, 0) == len(ids(key, user)), (user, key)
 
 
+def test_in_progress_is_the_statistics_in_progress(org, people, world):
+    """ "Đang giải quyết" on the leader's home and its queue count what the statistics count: received,
+    neither resolved nor closed — not a dossier asked to pay before reception, nor one resolved and
+    waiting for the fee before its result is handed over (found on the demo: 138 against 133)."""
+    from onestop.statistics.selectors import stock
+
+    now = timezone.now()
+    unpaid_before_reception = dossier(org, status=S.AWAITING_PAYMENT, received_at=None, due_at=None)
+    resolved_unpaid = dossier(org, status=S.AWAITING_PAYMENT, resolved_at=now - HOUR, due_at=now + HOUR)
+    checking_supplement = dossier(org, status=S.SUPPLEMENT_REQUESTED, received_at=None, due_at=None)
+    paying_while_processed = dossier(org, status=S.AWAITING_PAYMENT, due_at=now + HOUR, **{"step_agency": org.unit})
+    for user in (people.province_leader, people.leader):
+        listed = ids("in_progress", user)
+        assert paying_while_processed.pk in listed, user
+        for outside in (unpaid_before_reception, resolved_unpaid, checking_supplement):
+            assert outside.pk not in listed, (user, outside)
+        scope = access_scope(user, fresh=True)
+        counted = sum(c["open"] for c in stock(agency_ids=scope.statistics_ids, at=timezone.now()).values())
+        assert queue_counts(scope=scope)["in_progress"] == len(listed) == counted, user
+
+
 def test_a_head_of_unit_oversees_the_unit(world, people):
     w = world
     assert ids("overdue", people.unit_head) == {w.late_at_unit.pk}
