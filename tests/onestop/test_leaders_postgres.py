@@ -84,12 +84,12 @@ def test_overdue_due_soon_and_in_progress_read_indexes(many):
 
 def test_the_province_leaders_in_progress_page_is_the_first_rows_of_the_open_index(many):
     """In progress for the province's leader: the page's rows are read in the order of the partial
-    index of open dossiers by appointment (dossier_open_by_due), stopping after a page — not every
+    index of the dossiers in hand by appointment (dossier_in_hand_by_due), stopping after a page — not every
     open dossier fetched and sorted (docs/performance.md, "Leaders' oversight queues")."""
     scope = access_scope(many[0])
     # The page's ids (onestop.backoffice.queue_reads.QueueRows: the rows are then read by id, 25 of them).
     # With 600 open dossiers an index-only scan and a sort of them all costs PostgreSQL less than the
-    # ordered index (it is right: ≈ 0.2 ms); at 1M dossiers, 30,000 open, it reads dossier_open_by_due
+    # ordered index (it is right: ≈ 0.2 ms); at 1M dossiers, 30,000 open, it reads dossier_in_hand_by_due
     # in order and stops after the page (0.15 ms, bench/queue_page.py --explain). What this test keeps
     # is that such an index exists and serves the order: with sorts discouraged, the plan is that one.
     with connection.cursor() as cursor:
@@ -99,7 +99,7 @@ def test_the_province_leaders_in_progress_page_is_the_first_rows_of_the_open_ind
     finally:
         with connection.cursor() as cursor:
             cursor.execute("RESET enable_sort")
-    assert "dossier_open_by_due" in plan and "Sort" not in plan, plan
+    assert "dossier_in_hand_by_due" in plan and "Sort" not in plan, plan
 
 
 def test_the_live_stock_reads_the_in_hand_index(many):

@@ -34,14 +34,14 @@ S = DossierStatus
 # The indexes each queue's count must read: every group, one index of each group (on a small table the
 # planner may take a desk's full index for a branch; the partial ones are what make 1M fast).
 # The appointment branches (desk, unit): their partial index, or — on this small table, where the desk and the unit hold
-# half of the open dossiers — the province-wide partial index of open dossiers by appointment (the leaders'
-# dossier_open_by_due), also a range of open dossiers only. At 1M dossiers their own indexes are
+# half of the open dossiers — the province-wide partial index of dossiers in hand by appointment (the leaders'
+# dossier_in_hand_by_due), also a range of open dossiers only (migration 0027). At 1M dossiers their own indexes are
 # read (bench/queue_page.py --explain, docs/performance.md). Neither is the full (status, deadline)
 # index whose misjudged ranges this test exists to keep out.
 # Likewise the province leader's partial ranges of running dossiers by appointment or by step
 # deadline (migration 0027) may stand in for a desk's or a unit's own here.
-DESK_APPT = ("dossier_running_desk_appt", "dossier_open_by_due", "dossier_running_by_due")
-UNIT_APPT = ("dossier_running_unit_appt", "dossier_open_by_due", "dossier_running_by_due")
+DESK_APPT = ("dossier_running_desk_appt", "dossier_in_hand_by_due", "dossier_running_by_due")
+UNIT_APPT = ("dossier_running_unit_appt", "dossier_in_hand_by_due", "dossier_running_by_due")
 UNIT_STEP = ("dossier_running_unit_step", "dossier_running_by_step_due")
 INTENDED = {
     "inbox": [("dossier_inbox",)],  # the queue's exact partial index (both branches)
