@@ -8,11 +8,19 @@ import hmac
 import re
 
 from django.core.cache import cache
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 
 from procedures.validators import normalize_phone
 
-from ..models import DocumentRole, Dossier, DossierDocument, DossierEvent, DossierStatus, StoredFile
+from ..models import (
+    DocumentRole,
+    Dossier,
+    DossierDocument,
+    DossierEvent,
+    DossierStatus,
+    SatisfactionEvaluation,
+    StoredFile,
+)
 
 
 def dossiers_of_applicant(*, user) -> QuerySet[Dossier]:
@@ -22,11 +30,13 @@ def dossiers_of_applicant(*, user) -> QuerySet[Dossier]:
 def dossier_rows_of_applicant(*, user) -> QuerySet[dict]:
     """What "Hồ sơ của tôi" shows of each dossier, newest first, as plain values: no snapshot or form
     answers (≈ 2 KB of JSON a dossier, TOASTed) and no model instances (issue #17). Walks the
-    (applicant, -created_at) index."""
+    (applicant, -created_at) index. `evaluated`: whether the satisfaction evaluation was given (a
+    returned dossier without one says so in the list, issue #12)."""
     return (
         Dossier.objects.filter(applicant=user)
         .order_by("-created_at", "-pk")
-        .values("public_id", "code", "status", "wizard_step", "submitted_at", "due_at", "procedure__name")
+        .annotate(evaluated=Exists(SatisfactionEvaluation.objects.filter(dossier=OuterRef("pk"))))
+        .values("public_id", "code", "status", "wizard_step", "submitted_at", "due_at", "procedure__name", "evaluated")
     )
 
 

@@ -315,6 +315,10 @@ def my_dossiers(request: HttpRequest) -> HttpResponse:
                 "submitted": _local_minute(d["submitted_at"]),
                 "due": _local_minute(d["due_at"]),
                 "next_step": NEXT_STEP.get(d["status"], ""),
+                # Returned and not evaluated yet: the evaluation form, one click away (issue #12).
+                "evaluate_url": links["evaluate"].replace(_ANY_ID, public_id)
+                if d["status"] == DossierStatus.RETURNED and not d["evaluated"]
+                else "",
             }
         )
     return render(request, "portal/submission/my_dossiers.html", {"rows": rows, "page": page})
@@ -325,7 +329,7 @@ STATUS_LABELS = dict(DossierStatus.choices)
 # Each row's links, built once a page from a reversed template (the same URLs as {% url %}).
 _ANY_ID = "00000000-0000-0000-0000-000000000000"
 _ANY_STEP = "step-placeholder"
-_ROW_LINKS = {"dossier": [_ANY_ID], "wizard": [_ANY_ID, _ANY_STEP], "draft_delete": [_ANY_ID]}
+_ROW_LINKS = {"dossier": [_ANY_ID], "wizard": [_ANY_ID, _ANY_STEP], "draft_delete": [_ANY_ID], "evaluate": [_ANY_ID]}
 
 
 def _local_minute(value) -> str:

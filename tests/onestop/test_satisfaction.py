@@ -4,6 +4,7 @@ for 7 days; the desk records a counter evaluation; the agency answers a comment;
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -391,3 +392,15 @@ def test_the_staff_page_runs_a_constant_number_of_queries(office, django_assert_
         services.evaluation_submit(dossier=other, actor=office.citizen, answers=BEST, comment="Tốt")
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert client.get(page).status_code == 200
+
+
+def test_my_dossiers_says_which_returned_dossiers_wait_for_an_evaluation(office):
+    """A citizen with several returned dossiers sees in "Hồ sơ của tôi" which ones still wait for
+    their evaluation, with the form one click away; once evaluated, the link is gone."""
+    waiting, evaluated = returned(office), returned(office)
+    services.evaluation_submit(dossier=evaluated, actor=office.citizen, answers=BEST, comment="")
+    still_processing = resolved(office)
+    html = _client(office.citizen).get(reverse("portal:my_dossiers")).content.decode()
+    links = re.findall(r'href="(/ho-so/[^"]+/danh-gia/)"', html)
+    assert links == [reverse("portal:evaluate", args=[waiting.public_id])], links
+    assert "Đánh giá mức độ hài lòng" in html and str(still_processing.public_id) in html
