@@ -36,7 +36,16 @@ class ApiClientForm(forms.ModelForm):
 @admin.register(ApiClient)
 class ApiClientAdmin(AgencyScopedAdminMixin, admin.ModelAdmin):
     form = ApiClientForm
-    list_display = ["name", "agency", "scopes", "token_prefix", "active", "expires_at", "revoked_at", "last_used_at"]
+    list_display = [
+        "name",
+        "agency",
+        "scope_labels",
+        "token_prefix",
+        "active",
+        "expires_at",
+        "revoked_at",
+        "last_used_at",
+    ]
     list_filter = ["active"]
     list_select_related = ["agency"]
     search_fields = ["name", "token_prefix"]
@@ -45,6 +54,10 @@ class ApiClientAdmin(AgencyScopedAdminMixin, admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
         return False  # revoked, not deleted: the call log keeps naming it
+
+    @admin.display(description=_("Scopes"))
+    def scope_labels(self, obj: ApiClient) -> str:
+        return ", ".join(str(ApiScope(s).label) if s in ApiScope.values else s for s in obj.scopes or [])
 
     def save_model(self, request, obj, form, change):
         token = None
@@ -124,8 +137,12 @@ class WebhookSubscriptionForm(forms.ModelForm):
 class WebhookSubscriptionAdmin(AgencyScopedAdminMixin, admin.ModelAdmin):
     agency_field = "client__agency_id"
     form = WebhookSubscriptionForm
-    list_display = ["client", "url", "kinds", "active", "created_at"]
+    list_display = ["client", "url", "kind_labels", "active", "created_at"]
     list_select_related = ["client"]
+
+    @admin.display(description=_("Event kinds"))
+    def kind_labels(self, obj: WebhookSubscription) -> str:
+        return ", ".join(str(WebhookKind(k).label) if k in WebhookKind.values else k for k in obj.kinds or [])
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "client":

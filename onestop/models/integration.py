@@ -74,7 +74,9 @@ class ApiCallLog(models.Model):
     """One row per call of a token client (Decree 13/2023/NĐ-CP art. 27: processing is logged) —
     one INSERT, kept API_CALL_LOG_RETENTION_DAYS (purged daily, docs/integration.md)."""
 
-    client = models.ForeignKey(ApiClient, on_delete=models.CASCADE, related_name="calls", db_index=False)
+    client = models.ForeignKey(
+        ApiClient, verbose_name=_("API client"), on_delete=models.CASCADE, related_name="calls", db_index=False
+    )
     scope = models.CharField(_("scope"), max_length=30, blank=True)
     method = models.CharField(_("HTTP method"), max_length=8)
     path = models.CharField(_("path"), max_length=300)
@@ -137,9 +139,11 @@ class WebhookDelivery(models.Model):
     """The outbox: one row per (subscription, event), written in the event's own transaction and
     delivered after commit with a lease, backoff and a dead state (onestop/outbox.py)."""
 
-    subscription = models.ForeignKey(WebhookSubscription, on_delete=models.CASCADE, related_name="deliveries")
+    subscription = models.ForeignKey(
+        WebhookSubscription, verbose_name=_("subscription"), on_delete=models.CASCADE, related_name="deliveries"
+    )
     event = models.ForeignKey("onestop.DossierEvent", on_delete=models.CASCADE, related_name="+", db_index=False)
-    delivery_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    delivery_id = models.UUIDField(_("delivery id"), default=uuid.uuid4, unique=True, editable=False)
     kind = models.CharField(_("kind"), max_length=40, choices=WebhookKind.choices)
     payload = models.JSONField(_("body"))
     state = models.CharField(_("state"), max_length=10, choices=WebhookState.choices, default=WebhookState.PENDING)
@@ -171,7 +175,9 @@ class WebhookDelivery(models.Model):
 class WebhookAttempt(models.Model):
     """The delivery log: every POST, its answer and how long it took."""
 
-    delivery = models.ForeignKey(WebhookDelivery, on_delete=models.CASCADE, related_name="log")
+    delivery = models.ForeignKey(
+        WebhookDelivery, verbose_name=_("delivery"), on_delete=models.CASCADE, related_name="log"
+    )
     at = models.DateTimeField(_("at"), default=timezone.now)
     status = models.PositiveSmallIntegerField(_("answer"), null=True, blank=True)
     error = models.CharField(_("error"), max_length=500, blank=True)
