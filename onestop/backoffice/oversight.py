@@ -80,9 +80,11 @@ WHICH_LABELS = {
 }
 
 
-def lateness(row: dict, now: dt.datetime) -> Lateness | None:
+def lateness(row: dict, now: dt.datetime, *, upcoming: bool = False) -> Lateness | None:
     """How late a row (onestop.backoffice.queue_reads.ROW_VALUES) is at `now`, or the time left; None when
-    no clock runs (supplement requested, resolved, closed)."""
+    no clock runs (supplement requested, resolved, closed). `upcoming`: the time left before the next
+    deadline only — the "due soon" queue, where a row may be late at another agency's unit, which is not
+    what put it there (the desk answers for the appointment)."""
     status = row["status"]
     candidates: list[tuple[str, dt.datetime]] = []
     if status == S.SUBMITTED and row["check_due_at"]:
@@ -92,6 +94,8 @@ def lateness(row: dict, now: dt.datetime) -> Lateness | None:
             candidates.append(("appointment", row["due_at"]))
         if row["step_due_at"]:
             candidates.append(("step", row["step_due_at"]))
+    if upcoming:
+        candidates = [c for c in candidates if c[1] >= now]
     if not candidates:
         return None
     passed = [c for c in candidates if c[1] < now]

@@ -158,6 +158,14 @@ def test_a_dossier_late_at_a_unit_of_the_user_is_overdue_only_even_with_its_appo
         assert late_step.pk in ids("overdue", user) and late_step.pk not in ids("due_soon", user), user
     desk = staff(org.other, Role.RECEPTIONIST)
     assert elsewhere.pk in ids("due_soon", desk) and elsewhere.pk not in ids("overdue", desk)
+    # Its row says the time left before the appointment, not the step's lateness elsewhere (demo walk).
+    from django.test import Client
+
+    browser = Client()
+    browser.force_login(desk)
+    html = browser.get(reverse("onestop:queue", args=["sap-den-han"])).content.decode()
+    cell = html[html.index(elsewhere.code) :]
+    assert "còn " in cell and "(hẹn trả)" in cell and "(bước hiện tại)" not in cell
     # Every count agrees with its list.
     for user in (people.leader, people.province_leader, desk):
         counts = queue_counts(scope=access_scope(user, fresh=True))
@@ -270,6 +278,11 @@ def test_lateness_in_working_time_from_the_appointment():
     assert lateness({**row, "due_at": vn(12, 16), "step_due_at": None}, vn(15, 8, 30)).minutes == 120
     ahead = lateness({**row, "due_at": vn(9, 9), "step_due_at": vn(8, 11)}, monday_9)
     assert not ahead.late and ahead.which == "step" and ahead.minutes == 120
+    # In "due soon" only the time left counts: the step late at another agency's unit is not shown.
+    behind_elsewhere = {**row, "due_at": vn(9, 9), "step_due_at": vn(8, 8)}
+    assert lateness(behind_elsewhere, monday_9).late
+    upcoming = lateness(behind_elsewhere, monday_9, upcoming=True)
+    assert not upcoming.late and upcoming.which == "appointment" and upcoming.minutes == 480
     assert lateness({**row, "status": S.SUPPLEMENT_REQUESTED}, monday_9) is None
     assert working_time_text(45, 480) and working_time_text(480 * 3, 480)
 
