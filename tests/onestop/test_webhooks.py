@@ -226,6 +226,7 @@ def test_the_admin_refuses_a_kind_the_client_has_no_scope_for(office, admin_clie
     refused = admin_client.post("/admin/onestop/webhooksubscription/add/", {**form, "kinds": [K.SHIPMENT]})
     assert refused.status_code == 200 and not WebhookSubscription.objects.exists()
     assert str(ApiScope.SHIPMENTS_READ.label) in refused.content.decode()
+    assert "Vui lòng sửa các lỗi bên dưới." in refused.content.decode()  # the admin's banner too
     admin_client.post("/admin/onestop/webhooksubscription/add/", {**form, "kinds": [K.STATUS_CHANGED]})
     assert WebhookSubscription.objects.get().kinds == [K.STATUS_CHANGED]
 
