@@ -22,7 +22,7 @@ def moment_param(request, name: str):
         moment = None
     if moment is None:
         example = _("Expected an ISO 8601 date and time, e.g. 2026-12-04T08:00:00+07:00.")
-        raise exceptions.ValidationError({name: example})
+        raise exceptions.ValidationError({name: [example]})
     return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
 
 
