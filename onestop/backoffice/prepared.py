@@ -40,14 +40,15 @@ def enabled() -> bool:
     return connection.vendor == "postgresql" and settings.DB_PREPARED_STATEMENTS
 
 
-def execute(cursor, sql: str, params: list, slots: list[tuple[int, str]], moments: dict) -> None:
+def execute(cursor, sql: str, params: list, slots: list[tuple[int, str]] | None, moments: dict) -> None:
     """Run `sql` with `params` in which the positions `slots` ((index, name)) take `moments[name]`:
     as a prepared statement where enabled (the other parameters become literals), else as it is.
-    Only statements reused across requests come here with slots (the caller caches them per
-    scope): one compiled for one request (slots empty) runs as it is, never prepared."""
-    if not enabled() or not slots:  # no times to set: a statement compiled for this request only
+    Only statements reused across requests come here with slots, a list (the caller caches them per
+    scope; empty when the statement reads no time: a queue such as "mine" or the inbox); one compiled
+    for one request (slots None) runs as it is, never prepared."""
+    if not enabled() or slots is None:  # a statement compiled for this request only
         params = list(params)
-        for index, name in slots:
+        for index, name in slots or ():
             params[index] = moments[name]
         cursor.execute(sql, params)
         return

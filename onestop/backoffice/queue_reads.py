@@ -252,7 +252,7 @@ def _counts_statement(scope: AccessScope, now: dt.datetime) -> tuple[str, list, 
         by_value = {value: name for name, value in moments.items()}
         slots = [(i, by_value[p]) for i, p in enumerate(params) if isinstance(p, dt.datetime) and p in by_value]
         if not reuse or any(isinstance(p, dt.datetime) and p not in by_value for p in params):
-            return "SELECT " + ", ".join(parts), params, [], [queue for queue, _c in applicable]  # not reusable
+            return "SELECT " + ", ".join(parts), params, None, [queue for queue, _c in applicable]  # not reusable
         entry = ("SELECT " + ", ".join(parts), params, slots, [queue.key for queue, _c in applicable])
         if len(_COUNT_STATEMENTS) >= _COUNT_STATEMENTS_MAX:
             _COUNT_STATEMENTS.clear()
@@ -325,7 +325,7 @@ def _first_ids(*, scope: AccessScope, queues: list[Queue], now: dt.datetime, lim
         by_value = {value: name for name, value in moments.items()}
         slots = [(i, by_value[p]) for i, p in enumerate(params) if isinstance(p, dt.datetime) and p in by_value]
         if any(isinstance(p, dt.datetime) and p not in by_value for p in params):  # not reusable
-            entry = (" UNION ALL ".join(parts), params, [])
+            entry = (" UNION ALL ".join(parts), params, None)
         else:
             entry = (" UNION ALL ".join(parts), params, slots)
             if len(_ROW_STATEMENTS) >= _COUNT_STATEMENTS_MAX:
