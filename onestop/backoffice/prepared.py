@@ -70,13 +70,36 @@ def execute(cursor, sql: str, params: list, slots: list[tuple[int, str]] | None,
             _TEXTS.clear()
         _TEXTS[key] = entry
     name, text, order = entry
-    prepared = getattr(connection, "dvc_prepared", None)
-    if prepared is None:  # first use on this session: what it holds already (none, unless reused)
-        cursor.execute("SELECT name FROM pg_prepared_statements")
-        prepared = connection.dvc_prepared = {row[0] for row in cursor.fetchall()}
+    prepared = _held(cursor)
     if name not in prepared:
         types = ", ".join(["timestamptz"] * len(order))
         cursor.execute(f"PREPARE {name} ({types}) AS {text}" if order else f"PREPARE {name} AS {text}")
         prepared.add(name)
     values = [moments[moment] for moment in order]
     cursor.execute(f"EXECUTE {name}" + (f" ({', '.join(['%s'] * len(values))})" if values else ""), values)
+
+
+def execute_typed(cursor, sql: str, params: list, types: list[str]) -> None:
+    """Run a fixed statement (the same text for every request, e.g. the queue rows by id) whose every
+    `%s` is a parameter of the given PostgreSQL type: prepared once per session where enabled (its
+    planning was most of its cost), else as it is."""
+    if not enabled():
+        cursor.execute(sql, params)
+        return
+    name = "dvc_" + hashlib.sha1((sql + repr(types)).encode(), usedforsecurity=False).hexdigest()[:24]
+    prepared = _held(cursor)
+    if name not in prepared:
+        parts = sql.split("%s")
+        text = parts[0] + "".join(f"${number}{part}" for number, part in enumerate(parts[1:], start=1))
+        cursor.execute(f"PREPARE {name} ({', '.join(types)}) AS {text.replace('%%', '%')}")
+        prepared.add(name)
+    cursor.execute(f"EXECUTE {name} ({', '.join(['%s'] * len(params))})", params)
+
+
+def _held(cursor) -> set[str]:
+    """The names prepared on this database session (read from it on first use: none, unless reused)."""
+    prepared = getattr(connection, "dvc_prepared", None)
+    if prepared is None:
+        cursor.execute("SELECT name FROM pg_prepared_statements")
+        prepared = connection.dvc_prepared = {row[0] for row in cursor.fetchall()}
+    return prepared

@@ -56,7 +56,8 @@ def row_values(ids: Iterable[int]) -> dict[int, dict]:
     key, each name a scalar sub-select on a primary key. No joins: with a join per relation,
     PostgreSQL spent ≈ 3 ms planning the join order over onestop_dossier's indexes, more than the
     page's rows took to read (docs/performance.md, "Queue rows: the page's ids first"). On PostgreSQL
-    the statement is compiled once (`id = ANY(%s)`: one text whatever the number of ids)."""
+    the statement is compiled once (`id = ANY(%s)`: one text whatever the number of ids) and prepared
+    once per database session (onestop.backoffice.prepared.execute_typed)."""
     ids = sorted(set(ids))
     if not ids:
         return {}
@@ -70,7 +71,7 @@ def row_values(ids: Iterable[int]) -> dict[int, dict]:
             return {row["id"]: row for row in _row_values_query(ids)}
         _ROW_VALUES_SQL = sql.replace(marker, '"onestop_dossier"."id" = ANY(%s)')
     with connection.cursor() as cursor:
-        cursor.execute(_ROW_VALUES_SQL, [ids])
+        prepared.execute_typed(cursor, _ROW_VALUES_SQL, [ids], ["bigint[]"])
         names = [column[0] for column in cursor.description]
         return {row[0]: dict(zip(names, row, strict=True)) for row in cursor.fetchall()}
 

@@ -329,6 +329,29 @@ def test_a_queue_that_reads_no_time_has_its_first_ids_prepared_too(office):
     assert [q["sql"].split(" ")[0] for q in executed.captured_queries] == ["EXECUTE"]
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL only: prepared statements")
+def test_the_rows_by_id_are_prepared_once_per_session(office, settings):
+    """The queue rows' fixed statement (`row_values`, `id = ANY(…)`) is prepared on first use with its
+    array parameter, then executed; with DB_PREPARED_STATEMENTS=false it runs as it is."""
+    from onestop.backoffice.queue_reads import row_values
+
+    one, two = make(office), make(office)
+    row_values([one.pk])  # compiled once per process
+    with connection.cursor() as cursor:
+        cursor.execute("DEALLOCATE ALL")
+    connection.dvc_prepared = None
+    with CaptureQueriesContext(connection) as first:
+        assert set(row_values([one.pk, two.pk])) == {one.pk, two.pk}
+    with CaptureQueriesContext(connection) as second:
+        assert row_values([two.pk])[two.pk]["code"] == two.code
+    assert [q["sql"].split(" ")[0] for q in first.captured_queries] == ["SELECT", "PREPARE", "EXECUTE"]
+    assert [q["sql"].split(" ")[0] for q in second.captured_queries] == ["EXECUTE"]
+    settings.DB_PREPARED_STATEMENTS = False
+    with CaptureQueriesContext(connection) as plain:
+        assert row_values([one.pk])[one.pk]["code"] == one.code
+    assert [q["sql"].split(" ")[0] for q in plain.captured_queries] == ["SELECT"]
+
+
 def test_staff_scope_is_one_query(office, django_assert_num_queries):
     StaffRoleFactory(user=office.approver, agency=Agency.objects.get(code="000.20.09.H12"), role=Role.SPECIALIST)
     with django_assert_num_queries(1):
