@@ -272,6 +272,15 @@ class Dossier(models.Model):
                 include=["due_at", "id"],
                 condition=_RUNNING & models.Q(step_agency__isnull=False),
             ),
+            # "My work" (onestop.backoffice.queues._mine): the officer's dossiers in hand in the order of the
+            # step's deadline, with the agencies the visibility check reads — its count and page index-only
+            # (every processing officer's counts hold it: 1.2 → 0.2 ms at 1M dossiers, docs/performance.md).
+            models.Index(
+                fields=["assignee", "step_due_at"],
+                name="dossier_mine",
+                include=["agency", "step_agency", "id"],
+                condition=models.Q(status__in=["received", "processing"]),
+            ),
             # "Waiting for assignment" (onestop.backoffice.queues._pool): its count is index-only.
             models.Index(
                 fields=["step_agency", "step_due_at"],

@@ -47,7 +47,7 @@ INTENDED = {
     "inbox": [("dossier_inbox",)],  # the queue's exact partial index (both branches)
     "pool": [("dossier_pool",)],
     "approval": [("dossier_approval",)],
-    "mine": [],
+    "mine": [("dossier_mine",)],  # migration 0029: index-only with the agencies it checks
     "overdue": [UNIT_STEP, DESK_APPT],
     "due_soon": [UNIT_STEP, DESK_APPT, UNIT_APPT],
     "in_progress": [("dossier_running_unit_appt", "dossier_running_desk_appt")],
@@ -106,6 +106,6 @@ def test_each_queue_is_counted_from_its_own_index(officer):
         for group in groups:
             assert any(index in plans[key] for index in group), (key, group, plans[key])
         assert "Seq Scan on onestop_dossier" not in plans[key], (key, plans[key])
-    # The two queues whose counts now need no heap at all.
-    for key, index in (("pool", "dossier_pool"), ("approval", "dossier_approval")):
+    # The queues whose counts need no heap at all.
+    for key, index in (("pool", "dossier_pool"), ("approval", "dossier_approval"), ("mine", "dossier_mine")):
         assert f"Index Only Scan using {index}" in plans[key], plans[key]
