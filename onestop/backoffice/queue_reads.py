@@ -187,7 +187,8 @@ def count_sql(condition: Q) -> tuple[str, list]:
     Written as one WHERE … OR …, PostgreSQL ORs bitmaps and must then visit every candidate row in
     the heap (a bitmap scan is never index-only): 2,500 heap pages for the head of unit's "due soon"
     at 1M dossiers (docs/performance.md, issue #17). Branches limited to disjoint statuses (the inbox:
-    submitted, or received by post) are counted apart and added up — each an index-only count; others
+    submitted, or received by post), or marked disjoint (queues.disjoint: the province leader's deadline
+    queues), are counted apart and added up — each an index-only count; others
     may share dossiers (overdue on the appointment and on the step) and are counted as the UNION of
     each branch's ids, each an index-only scan of a partial index that includes the id."""
     parts = []
@@ -199,8 +200,8 @@ def count_sql(condition: Q) -> tuple[str, list]:
     if not parts:
         return "SELECT 0", []
     statuses = [_statuses(branch) for branch, _sql in parts]
-    disjoint = all(s is not None for s in statuses) and sum(len(s) for s in statuses) == len(
-        frozenset().union(*statuses)
+    disjoint = getattr(condition, "branches_disjoint", False) or (
+        all(s is not None for s in statuses) and sum(len(s) for s in statuses) == len(frozenset().union(*statuses))
     )
     params = [p for _branch, (_sql, query_params) in parts for p in query_params]
     if disjoint:

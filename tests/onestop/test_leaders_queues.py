@@ -173,6 +173,22 @@ def test_a_dossier_late_at_a_unit_of_the_user_is_overdue_only_even_with_its_appo
             assert counts.get(key, 0) == len(ids(key, user)), (user, key)
 
 
+def test_the_province_leader_counts_a_dossier_on_two_deadlines_once(org, people):
+    """The province leader's deadline queues add up their branches' counts (queues.disjoint): a
+    dossier late, or due soon, on both its appointment and its step is still one dossier."""
+    now = timezone.now()
+    at_unit = {"step_agency": org.unit, "current_step": 1}
+    both_late = dossier(org, due_at=now - HOUR, step_due_at=now - 2 * HOUR, **at_unit)
+    both_soon = dossier(org, due_at=now + HOUR, step_due_at=now + 2 * HOUR, **at_unit)
+    step_only_late = dossier(org, due_at=None, step_due_at=now - HOUR, **at_unit)
+    scope = access_scope(people.province_leader, fresh=True)
+    counts = queue_counts(scope=scope)
+    assert {both_late.pk, step_only_late.pk} <= ids("overdue", people.province_leader)
+    assert both_soon.pk in ids("due_soon", people.province_leader)
+    for key in ("overdue", "due_soon"):
+        assert counts[key] == len(ids(key, people.province_leader)), key
+
+
 def test_in_progress_is_the_statistics_in_progress(org, people, world):
     """ "Đang giải quyết" on the leader's home and its queue count what the statistics count: received,
     neither resolved nor closed — not a dossier asked to pay before reception, nor one resolved and
