@@ -8,7 +8,7 @@ import hmac
 import re
 
 from django.core.cache import cache
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Prefetch, Q, QuerySet
 
 from procedures.validators import normalize_phone
 
@@ -30,14 +30,20 @@ def dossiers_of_applicant(*, user) -> QuerySet[Dossier]:
 def dossier_rows_of_applicant(*, user) -> QuerySet[dict]:
     """What "Hồ sơ của tôi" shows of each dossier, newest first, as plain values: no snapshot or form
     answers (≈ 2 KB of JSON a dossier, TOASTed) and no model instances (issue #17). Walks the
-    (applicant, -created_at) index. `evaluated`: whether the satisfaction evaluation was given (a
-    returned dossier without one says so in the list, issue #12)."""
+    (applicant, -created_at) index. `awaits_evaluation`: returned, and the satisfaction evaluation not
+    given yet (the list offers the form, issue #12)."""
+    awaits = Q(status=DossierStatus.RETURNED) & ~Exists(SatisfactionEvaluation.objects.filter(dossier=OuterRef("pk")))
     return (
         Dossier.objects.filter(applicant=user)
         .order_by("-created_at", "-pk")
-        .annotate(evaluated=Exists(SatisfactionEvaluation.objects.filter(dossier=OuterRef("pk"))))
-        .values("public_id", "code", "status", "wizard_step", "submitted_at", "due_at", "procedure__name", "evaluated")
+        .annotate(awaits_evaluation=ExpressionWrapper(awaits, output_field=BooleanField()))
+        .values(*ROW_FIELDS)
     )
+
+
+# What a row of "Hồ sơ của tôi" reads (dossier_rows_of_applicant).
+ROW_FIELDS = ("public_id", "code", "status", "wizard_step", "submitted_at", "due_at", "procedure__name",
+              "awaits_evaluation")  # fmt: skip
 
 
 def drafts_of(*, applicant, procedure) -> QuerySet[Dossier]:

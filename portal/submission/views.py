@@ -315,10 +315,8 @@ def my_dossiers(request: HttpRequest) -> HttpResponse:
                 "submitted": _local_minute(d["submitted_at"]),
                 "due": _local_minute(d["due_at"]),
                 "next_step": NEXT_STEP.get(d["status"], ""),
-                # Returned and not evaluated yet: the evaluation form, one click away (issue #12).
-                "evaluate_url": links["evaluate"].replace(_ANY_ID, public_id)
-                if d["status"] == DossierStatus.RETURNED and not d["evaluated"]
-                else "",
+                # The evaluation form one click away (issue #12; the rule: the selector's `awaits_evaluation`).
+                "evaluate_url": links["evaluate"].replace(_ANY_ID, public_id) if d["awaits_evaluation"] else "",
             }
         )
     return render(request, "portal/submission/my_dossiers.html", {"rows": rows, "page": page})
