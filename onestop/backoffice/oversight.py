@@ -83,8 +83,7 @@ WHICH_LABELS = {
 def lateness(row: dict, now: dt.datetime, *, upcoming: bool = False) -> Lateness | None:
     """How late a row (onestop.backoffice.queue_reads.ROW_VALUES) is at `now`, or the time left; None when
     no clock runs (supplement requested, resolved, closed). `upcoming`: the time left before the next
-    deadline only — the "due soon" queue, where a row may be late at another agency's unit, which is not
-    what put it there (the desk answers for the appointment)."""
+    deadline only (queues.Queue.upcoming: "due soon")."""
     status = row["status"]
     candidates: list[tuple[str, dt.datetime]] = []
     if status == S.SUBMITTED and row["check_due_at"]:

@@ -102,6 +102,9 @@ class Queue:
     # whose branches order by different columns on different indexes (the desk's overdue page 10 →
     # 1.3 ms at 1M). The other queues' single query is as fast or faster (the inbox reads one index).
     by_branch: bool = False
+    # Rows tell the time left before the next deadline only (oversight.lateness `upcoming`): "due soon",
+    # where a row may be late at another agency's unit, which is not what put it there.
+    upcoming: bool = False
 
 
 def _inbox(scope: AccessScope, now: dt.datetime) -> Q | None:
@@ -328,6 +331,7 @@ QUEUES: tuple[Queue, ...] = (
         _due_soon,
         oversight=True,
         by_branch=True,
+        upcoming=True,
     ),
     Queue(
         "overdue",

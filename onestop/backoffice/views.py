@@ -114,7 +114,7 @@ def _rows(dossiers, queue: Queue, now, *, reasons: dict[int, str] | None = None)
             }
         )
         if queue.oversight:
-            late = lateness(d, now, upcoming=queue.key == "due_soon")
+            late = lateness(d, now, upcoming=queue.upcoming)
             rows[-1].update(
                 {
                     "agency": d["agency_name"],
