@@ -227,7 +227,7 @@ def scope_options(scope: AccessScope, *, oversight: bool) -> ScopeOptions:
     return options
 
 
-def forget_scope_options(**kwargs) -> None:
+def forget_scope_options() -> None:
     """Empty this process's kept lists (a procedure, process step, agency, sector, role or account
     was written: onestop.signals)."""
     _OPTIONS.clear()

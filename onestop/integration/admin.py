@@ -22,6 +22,11 @@ from .webhooks.services import SCOPE_OF, subscription_secret_renew, webhook_deli
 from .webhooks.targets import check_target
 
 
+def _labels(choices, values) -> str:
+    """Stored codes (a JSON list) by their names, an unknown code as it is."""
+    return ", ".join(str(choices(v).label) if v in choices.values else v for v in values or [])
+
+
 class ApiClientForm(forms.ModelForm):
     scopes = forms.MultipleChoiceField(
         label=_("Scopes"), choices=ApiScope.choices, widget=forms.CheckboxSelectMultiple, required=False
@@ -57,7 +62,7 @@ class ApiClientAdmin(AgencyScopedAdminMixin, admin.ModelAdmin):
 
     @admin.display(description=_("Scopes"))
     def scope_labels(self, obj: ApiClient) -> str:
-        return ", ".join(str(ApiScope(s).label) if s in ApiScope.values else s for s in obj.scopes or [])
+        return _labels(ApiScope, obj.scopes)
 
     def save_model(self, request, obj, form, change):
         token = None
@@ -128,7 +133,7 @@ class WebhookSubscriptionForm(forms.ModelForm):
                 self.add_error(
                     "kinds",
                     _("The client lacks the scope these event kinds need: %(scopes)s. Give the client the scope first.")
-                    % {"scopes": ", ".join(str(ApiScope(scope).label) for scope in missing)},
+                    % {"scopes": _labels(ApiScope, missing)},
                 )
         return data
 
@@ -142,7 +147,7 @@ class WebhookSubscriptionAdmin(AgencyScopedAdminMixin, admin.ModelAdmin):
 
     @admin.display(description=_("Event kinds"))
     def kind_labels(self, obj: WebhookSubscription) -> str:
-        return ", ".join(str(WebhookKind(k).label) if k in WebhookKind.values else k for k in obj.kinds or [])
+        return _labels(WebhookKind, obj.kinds)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "client":
