@@ -8,5 +8,6 @@ class OnestopConfig(AppConfig):
 
     def ready(self) -> None:
         from . import signals
+        from .backoffice import prepared  # noqa: F401 — its receiver sets up each new database session
 
         signals.connect()

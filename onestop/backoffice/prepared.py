@@ -4,12 +4,19 @@ counts and the home's first ids, onestop.backoffice.queues), on PostgreSQL.
 Those statements are long (a sub-select per queue, an index branch per deadline): PostgreSQL spent
 7–14 ms planning the receptionist's counts on every page at 1M dossiers, more than it took to run them
 (docs/performance.md, "Queue rows: the page's ids first"). Prepared once per database connection,
-the statement is planned by PostgreSQL's own rule (`plan_cache_mode = auto`): a custom plan for the
-first five executions, then the generic plan if it costs no more than they did. The generic plan
+the statement is planned once, generically, and that plan is kept for the session
+(`plan_cache_mode = force_generic_plan`, set on each new database session). The generic plan
 must still see the partial indexes, so the constants (agency ids, statuses) are written into the
 statement's text — a generic plan cannot prove that `status = $1` matches an index's predicate — and
-only the request's times are parameters. Where the times' ranges matter to the plan (a head of unit's
-deadlines, a province's leader), PostgreSQL keeps custom plans: nothing is lost but the planning.
+only the request's times are parameters, each compared within a range (e.g. received since midnight
+*and until now*: an open-ended `received_at >= $1` reads as a third of the table to a generic plan).
+
+PostgreSQL's own rule (`auto`: custom plans for five executions, then the generic plan if it is
+estimated no dearer) kept re-planning a head of unit's and a province leader's counts on every page:
+their generic estimates were higher, though the plans ran as fast (EXPLAIN ANALYZE at 1M dossiers:
+the head of unit's counts 4.5 ms planning + 4.5 ms running with custom plans, 3.7 ms running with the
+generic one; docs/performance.md, "fifth pass"). Only this module's statements are prepared on the
+server (psycopg2 sends every other query as text), so the setting concerns them alone.
 
 A connection pooler in transaction mode (PgBouncer < 1.21) does not keep a session's prepared
 statements: DB_PREPARED_STATEMENTS=false turns this off (docs/configuration.md).
@@ -28,12 +35,17 @@ _TEXTS: dict[str, tuple[str, str, list[str]]] = {}
 _TEXTS_MAX = 4096
 
 
-def _forget(sender, connection, **kwargs) -> None:
-    """A new database session holds no prepared statement."""
+def _new_session(sender, connection, **kwargs) -> None:
+    """A new database session holds no prepared statement, and plans them generically (see above). Set
+    here, in autocommit as Django opens the session: a SET inside a transaction that is rolled back
+    would be undone. Connected when the app is ready (onestop.apps), before any session opens."""
     connection.dvc_prepared = None
+    if connection.vendor == "postgresql" and settings.DB_PREPARED_STATEMENTS:
+        with connection.cursor() as cursor:
+            cursor.execute("SET plan_cache_mode = force_generic_plan")
 
 
-connection_created.connect(_forget, dispatch_uid="onestop.backoffice.prepared")
+connection_created.connect(_new_session, dispatch_uid="onestop.backoffice.prepared")
 
 
 def enabled() -> bool:
