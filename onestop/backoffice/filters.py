@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import time
+from collections.abc import Callable
 from html import escape
 
 import django_filters
@@ -20,11 +21,11 @@ from django.utils.translation import gettext_lazy as _
 from procedures.models import Procedure, Sector
 
 from ..access import AccessScope
-from ..models import DossierChannel, DossierStatus
+from ..models import DossierChannel, DossierStatus, Role
 from ..search import filter_dossiers
 from .oversight import officers_in_scope, oversight_agencies
 from .queue_reads import scope_key
-from .queues import procedures_in_scope
+from .queues import procedures_in_scope, staff_of_units
 
 # (value, label, ORDER BY): the deadline of the queue is the default, added by the view.
 SORTS: list[tuple[str, str, tuple[str, ...]]] = [
@@ -198,12 +199,36 @@ _OPTIONS: dict[tuple, tuple[float, ScopeOptions]] = {}
 _OPTIONS_MAX = 1024
 
 
-def scope_options(scope: AccessScope, *, oversight: bool) -> ScopeOptions:
-    key = (scope_key(scope), oversight)
+def _kept(key: tuple, build: Callable[[], object]):
+    """`build()`, kept under `key` in this process for OPTIONS_SECONDS (see above)."""
     now = time.monotonic()
     kept = _OPTIONS.get(key)
     if kept is not None and kept[0] > now:
         return kept[1]
+    value = build()
+    if len(_OPTIONS) >= _OPTIONS_MAX:
+        _OPTIONS.clear()
+    _OPTIONS[key] = (now + OPTIONS_SECONDS, value)
+    return value
+
+
+def scope_options(scope: AccessScope, *, oversight: bool) -> ScopeOptions:
+    return _kept((scope_key(scope), oversight), lambda: _scope_options(scope, oversight=oversight))
+
+
+def bulk_assignees(scope: AccessScope) -> list[tuple[int, str, str]]:
+    """(id, full name, email) of the officers a head of unit may assign the pool's dossiers to (the
+    bulk assignment's select), kept like the filters' lists. What is posted is checked against the
+    officers as they are then (views.bulk_assign: BulkAssignForm on the live query)."""
+    return _kept((scope_key(scope), "bulk"), lambda: list(assignees(scope).values_list("pk", "full_name", "email")))
+
+
+def assignees(scope: AccessScope) -> QuerySet:
+    """The officers of the head of unit's units who may be assigned a dossier (the live query)."""
+    return staff_of_units(agency_ids=scope.where(Role.APPROVER), roles=[Role.SPECIALIST, Role.APPROVER])
+
+
+def _scope_options(scope: AccessScope, *, oversight: bool) -> ScopeOptions:
     lists: dict[str, list[tuple[str, str]]] = {}
     below: dict[int, set[int]] = {}
     if scope.led:  # a leader: every agency of the subtree (one query)
@@ -220,11 +245,7 @@ def scope_options(scope: AccessScope, *, oversight: bool) -> ScopeOptions:
         officers = officers_in_scope(scope=scope).values_list("pk", "full_name", "email")
         lists["officer"] = [(str(pk), name or email) for pk, name, email in officers]
         lists["sector"] = list(Sector.objects.order_by("name").values_list("code", "name"))
-    options = ScopeOptions(lists, below)
-    if len(_OPTIONS) >= _OPTIONS_MAX:
-        _OPTIONS.clear()
-    _OPTIONS[key] = (now + OPTIONS_SECONDS, options)
-    return options
+    return ScopeOptions(lists, below)
 
 
 def forget_scope_options() -> None:

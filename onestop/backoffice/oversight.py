@@ -38,7 +38,9 @@ from procedures.models import Agency
 from ..access import AccessScope
 from ..models import DossierEvent, DossierStatus, Role
 from ..workcalendar.django_calendar import calendar_for_agency
+from ..workcalendar.engine import WorkingCalendar
 from ..workflow.registry import staff_label
+from . import prepared
 from .queues import AFTER_RECEIPT_RUNNING, deadline_ids, overseen_ids, staff_of_units
 
 S = DossierStatus
@@ -80,10 +82,13 @@ WHICH_LABELS = {
 }
 
 
-def lateness(row: dict, now: dt.datetime, *, upcoming: bool = False) -> Lateness | None:
+def lateness(
+    row: dict, now: dt.datetime, *, upcoming: bool = False, calendars: dict[int, WorkingCalendar] | None = None
+) -> Lateness | None:
     """How late a row (onestop.backoffice.queue_reads.ROW_VALUES) is at `now`, or the time left; None when
     no clock runs (supplement requested, resolved, closed). `upcoming`: the time left before the next
-    deadline only (queues.Queue.upcoming: "due soon")."""
+    deadline only (queues.Queue.upcoming: "due soon"). `calendars`: the receiving agencies' calendars
+    found so far, by agency id, kept by the caller across the rows of a page (one look-up per agency)."""
     status = row["status"]
     candidates: list[tuple[str, dt.datetime]] = []
     if status == S.SUBMITTED and row["check_due_at"]:
@@ -100,7 +105,10 @@ def lateness(row: dict, now: dt.datetime, *, upcoming: bool = False) -> Lateness
     passed = [c for c in candidates if c[1] < now]
     # The appointment first: it is the date promised to the applicant and counted nationally.
     which, deadline = passed[0] if passed else min(candidates, key=lambda c: c[1])
-    calendar = calendar_for_agency(Agency(pk=row["agency_id"]))
+    calendars = {} if calendars is None else calendars
+    calendar = calendars.get(row["agency_id"])
+    if calendar is None:
+        calendar = calendars[row["agency_id"]] = calendar_for_agency(Agency(pk=row["agency_id"]))
     minutes = (
         calendar.working_minutes_between(deadline, now) if passed else calendar.working_minutes_between(now, deadline)
     )
@@ -113,17 +121,24 @@ def lateness(row: dict, now: dt.datetime, *, upcoming: bool = False) -> Lateness
     return Lateness(late=bool(passed), minutes=minutes, which=which, text=text)
 
 
-def reasons_for(dossier_ids: Iterable[int]) -> dict[int, str]:
-    """The reason recorded for each dossier (see the module's doc), in ONE query."""
-    ids = list(dossier_ids)
-    if not ids:
-        return {}
-    notes = (
+def _reason_notes(ids: list[int]) -> QuerySet:
+    """(dossier id, action, note) of the notes that may be a reason, each dossier's latest first."""
+    return (
         DossierEvent.objects.filter(dossier_id__in=ids, action__in=REASON_ACTIONS)
         .exclude(note="")
         .order_by("dossier_id", "-created_at", "-pk")
         .values_list("dossier_id", "action", "note")
     )
+
+
+def reasons_for(dossier_ids: Iterable[int]) -> dict[int, str]:
+    """The reason recorded for each dossier (see the module's doc), in ONE query."""
+    ids = sorted(set(dossier_ids))
+    if not ids:
+        return {}
+    # Compiled once and prepared (prepared.rows_by_ids): on every oversight page.
+    found = prepared.rows_by_ids("oversight reasons", _reason_notes, '"onestop_dossierevent"."dossier_id"', ids)
+    notes = found[1] if found is not None else _reason_notes(ids)
     extension: dict[int, str] = {}
     latest: dict[int, tuple[str, str]] = {}
     for dossier_id, action, note in notes:

@@ -25,10 +25,12 @@ statements: DB_PREPARED_STATEMENTS=false turns this off (docs/configuration.md).
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 
 from django.conf import settings
 from django.db import connection
 from django.db.backends.signals import connection_created
+from django.db.models import QuerySet
 
 # Statement text → (name, parameter types' list): the text depends only on the user's scope.
 _TEXTS: dict[str, tuple[str, str, list[str]]] = {}
@@ -106,6 +108,47 @@ def execute_typed(cursor, sql: str, params: list, types: list[str]) -> None:
         cursor.execute(f"PREPARE {name} ({', '.join(types)}) AS {text.replace('%%', '%')}")
         prepared.add(name)
     cursor.execute(f"EXECUTE {name} ({', '.join(['%s'] * len(params))})", params)
+
+
+# Query name → its text with `<column> = ANY(%s)`, or None where the ORM compiled it otherwise.
+_BY_IDS: dict[str, str | None] = {}
+
+
+def rows_by_ids(name: str, query: Callable[[list[int]], QuerySet], column: str, ids: list[int]):
+    """The rows of `query(ids)` — a `values()` or `values_list()` QuerySet whose only parameter is its
+    `<column> IN (ids)` — as (column names, tuples), read by ONE text whatever the number of ids
+    (`<column> = ANY(%s)`, a `bigint[]`), compiled once per process and prepared once per session
+    (`execute_typed`): for the fixed reads of a page by the ids it shows (the queue rows, the
+    oversight reasons), whose ORM compiling and planning cost more than their reading. None where
+    that cannot be (not PostgreSQL, or the ORM compiled the query otherwise): the caller runs `query`."""
+    if connection.vendor != "postgresql":
+        return None
+    if name not in _BY_IDS:
+        _BY_IDS[name] = _by_ids_text(query, column)
+    sql = _BY_IDS[name]
+    if sql is None:
+        return None
+    with connection.cursor() as cursor:
+        execute_typed(cursor, sql, [ids], ["bigint[]"])
+        return [column[0] for column in cursor.description], cursor.fetchall()
+
+
+def _by_ids_text(query: Callable[[list[int]], QuerySet], column: str) -> str | None:
+    """`query([0])` compiled, its `<column> IN (%s)` turned into `<column> = ANY(%s)` and its other
+    parameters (constants: statuses, actions) written in as literals; None if anything else is there."""
+    from psycopg2.extensions import AsIs
+
+    sql, params = query([0]).query.sql_with_params()
+    marker = f"{column} IN (%s)"
+    if sql.count(marker) != 1:
+        return None
+    index = sql.split(marker)[0].count("%s")
+    if params[index] != 0:
+        return None
+    with connection.cursor() as cursor:
+        literal = [AsIs("%s") if position == index else value for position, value in enumerate(params)]
+        text = cursor.mogrify(sql.replace(marker, f"{column} = ANY(%s)"), literal).decode()
+    return text if text.count("%") == 1 else None  # a literal % would be read as a placeholder
 
 
 def _held(cursor) -> set[str]:

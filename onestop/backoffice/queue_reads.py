@@ -61,22 +61,11 @@ def row_values(ids: Iterable[int]) -> dict[int, dict]:
     ids = sorted(set(ids))
     if not ids:
         return {}
-    if connection.vendor != "postgresql":  # SQLite's dates need the ORM's converters
+    found = prepared.rows_by_ids("queue rows", _row_values_query, '"onestop_dossier"."id"', ids)
+    if found is None:  # SQLite (its dates need the ORM's converters)
         return {row["id"]: row for row in _row_values_query(ids)}
-    global _ROW_VALUES_SQL
-    if _ROW_VALUES_SQL is None:
-        sql, params = _row_values_query([0]).query.sql_with_params()
-        marker = '"onestop_dossier"."id" IN (%s)'
-        if params != (0,) or sql.count(marker) != 1:  # the ORM compiled it otherwise: no shortcut
-            return {row["id"]: row for row in _row_values_query(ids)}
-        _ROW_VALUES_SQL = sql.replace(marker, '"onestop_dossier"."id" = ANY(%s)')
-    with connection.cursor() as cursor:
-        prepared.execute_typed(cursor, _ROW_VALUES_SQL, [ids], ["bigint[]"])
-        names = [column[0] for column in cursor.description]
-        return {row[0]: dict(zip(names, row, strict=True)) for row in cursor.fetchall()}
-
-
-_ROW_VALUES_SQL: str | None = None
+    names, rows = found
+    return {row[0]: dict(zip(names, row, strict=True)) for row in rows}
 
 
 def _row_values_query(ids: list[int]) -> QuerySet[dict]:

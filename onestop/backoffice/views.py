@@ -30,7 +30,7 @@ from ..workflow import TransitionError, dossiers_assign, perform
 from ..workflow.closing import RESULT_MAX_BYTES, return_methods
 from ..workflow.registry import forms_issued
 from .dossier_page import DOSSIER_PAGE, PRINT_PARAM, STATUS_LABELS, form_for, render_dossier, shipment_of
-from .filters import DossierQueueFilter, select_options
+from .filters import DossierQueueFilter, assignees, bulk_assignees, select_options
 from .forms import ACTION_FORMS, BulkAssignForm
 from .oversight import lateness, reasons_for
 from .queue_reads import as_rows, first_ids, first_rows, queue_counts
@@ -43,7 +43,6 @@ from .queues import (
     queue_dossiers,
     queue_order,
     queue_parts,
-    staff_of_units,
 )
 
 PAGE_SIZE = 25
@@ -85,6 +84,7 @@ def _rows(dossiers, queue: Queue, now, *, reasons: dict[int, str] | None = None)
     dossiers = list(dossiers)
     if reasons is None:
         reasons = reasons_for(d["id"] for d in dossiers) if queue.oversight else {}
+    calendars: dict = {}  # the receiving agencies' working calendars, one look-up each (lateness)
     for d in dossiers:
         deadline = d[queue.deadline]
         rows.append(
@@ -114,7 +114,7 @@ def _rows(dossiers, queue: Queue, now, *, reasons: dict[int, str] | None = None)
             }
         )
         if queue.oversight:
-            late = lateness(d, now, upcoming=queue.upcoming)
+            late = lateness(d, now, upcoming=queue.upcoming, calendars=calendars)
             rows[-1].update(
                 {
                     "agency": d["agency_name"],
@@ -131,10 +131,6 @@ def _rows(dossiers, queue: Queue, now, *, reasons: dict[int, str] | None = None)
 
 def _can_assign(scope: AccessScope) -> bool:
     return scope.holds(Role.APPROVER)
-
-
-def _bulk_assignees(scope: AccessScope):
-    return staff_of_units(agency_ids=scope.where(Role.APPROVER), roles=[Role.SPECIALIST, Role.APPROVER])
 
 
 FIGURES = ("overdue", "due_soon", "in_progress", "received_today")
@@ -233,7 +229,7 @@ def queue(request: HttpRequest, slug: str) -> HttpResponse:
     query.pop("page", None)
     bulk = None
     if current.assignable and _can_assign(scope) and page.object_list:
-        bulk = {"assignees": list(_bulk_assignees(scope).values_list("pk", "full_name", "email"))}
+        bulk = {"assignees": bulk_assignees(scope)}
     return render(
         request,
         "onestop/backoffice/queue.html",
@@ -265,7 +261,7 @@ def bulk_assign(request: HttpRequest) -> HttpResponse:
     ids = [int(v) for v in request.POST.getlist("dossier") if v.isdigit()]
     pool = queue_dossiers(queue=QUEUES_BY_KEY["pool"], scope=scope).filter(pk__in=ids)
     dossiers = list(pool)
-    form = BulkAssignForm(request.POST, assignees=_bulk_assignees(scope), dossier_ids=[d.pk for d in dossiers])
+    form = BulkAssignForm(request.POST, assignees=assignees(scope), dossier_ids=[d.pk for d in dossiers])
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:

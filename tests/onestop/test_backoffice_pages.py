@@ -218,6 +218,34 @@ def test_pool_bulk_assignment(client, office):
     assert Dossier.objects.get(pk=left.pk).assignee is None
 
 
+def test_the_bulk_assignees_are_kept_yet_a_new_officer_shows_and_a_removed_one_cannot_be_assigned(client, office):
+    """The bulk assignment's officers are read once and kept (filters.bulk_assignees, issue #17) like
+    the filters' lists: an officer appointed since shows at once (the role's signal empties them), and
+    an officer whose role ends cannot be assigned even from a page that still lists them (the post is
+    checked against the officers as they are)."""
+    from onestop.backoffice.filters import forget_scope_options
+
+    forget_scope_options()
+    dossier = at_step(office, 2)
+    client.force_login(office.approver)
+    url = reverse("onestop:queue", args=["cho-phan-cong"])
+    first = _queries(client, url)
+    assert _queries(client, url) < first  # the officers (and the filters' lists) no longer read
+    newcomer = StaffRoleFactory(agency=office.agency, role=Role.SPECIALIST, user__full_name="Đỗ Văn Mới").user
+    assert f'<option value="{newcomer.pk}">Đỗ Văn Mới</option>' in page(client, url)
+    role = newcomer.staff_roles.get()
+    role.active = False
+    role.save()
+    response = client.post(
+        reverse("onestop:bulk_assign"),
+        {"dossier": [dossier.pk], "assignee": newcomer.pk, "confirm": "on", "next": url},
+        follow=True,
+    )
+    assert "Đỗ Văn Mới" not in page(client, url)
+    assert response.redirect_chain[-1][0] == url
+    assert Dossier.objects.get(pk=dossier.pk).assignee is None
+
+
 def test_bulk_assignment_is_for_heads_of_unit(client, office):
     dossier = at_step(office, 2)
     client.force_login(office.specialist)

@@ -307,9 +307,13 @@ def test_reasons_are_one_query(world, people, django_assert_num_queries):
     for w in (world.late_at_unit, world.late_at_desk):
         for n in range(3):
             DossierEvent.objects.create(dossier=w, action="send_back", to_status=S.PROCESSING, note=f"Ghi chú {n}")
-    with django_assert_num_queries(1):
-        reasons = reasons_for([world.late_at_unit.pk, world.late_at_desk.pk, world.paused.pk])
+    ids = [world.late_at_unit.pk, world.late_at_desk.pk, world.paused.pk]
+    assert reasons_for(ids)  # the first read of a database session may prepare the statement
+    with django_assert_num_queries(1) as read:
+        reasons = reasons_for(ids)
     assert reasons[world.late_at_unit.pk].endswith("Ghi chú 2") and world.paused.pk not in reasons
+    if connection.vendor == "postgresql":  # compiled once, prepared once per session (prepared.rows_by_ids)
+        assert read.captured_queries[0]["sql"].startswith("EXECUTE dvc_")
 
 
 # ------------------------------------------------------------------------------ the filters
