@@ -24,6 +24,7 @@ import argparse
 import os
 import sys
 import time
+from importlib import import_module
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -101,7 +102,6 @@ def sessions(officers: dict[str, str] = OFFICERS) -> dict[str, str]:
     from allauth.mfa.utils import is_mfa_enabled
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
 
     from portal.models import User
 
@@ -112,7 +112,7 @@ def sessions(officers: dict[str, str] = OFFICERS) -> dict[str, str]:
         # database so that the pages run with the production middleware, its query included.
         if not is_mfa_enabled(user, types=[Authenticator.Type.TOTP]):
             TOTP.activate(user, generate_totp_secret())
-        session = SessionStore()
+        session = import_module(settings.SESSION_ENGINE).SessionStore()  # as the site stores them
         session[SESSION_KEY] = str(user.pk)
         session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
         session[HASH_SESSION_KEY] = user.get_session_auth_hash()

@@ -27,6 +27,10 @@ def bench_env() -> dict[str, str]:
         "CSRF_COOKIE_SECURE": "false",
         "STATIC_MANIFEST": "false",
         "LOG_LEVEL": "WARNING",
+        # Production's shared cache (docs/deployment.md): rate limits, the working calendar's version and,
+        # with it, the sessions (cached_db) read from Redis as they are there (since 2026-12-04; before, a
+        # cache per process). CACHE_URL=locmemcache:// measures the embedded default.
+        "CACHE_URL": os.environ.get("CACHE_URL", "redis://127.0.0.1:6379/13"),
     }
 
 

@@ -6,7 +6,11 @@ ancestor that has its own ``AgencyWorkingHours``, or the default schedule (DESIG
 
 Caching. Each process keeps one snapshot of the calendar data (overrides, working hours, the agency
 tree's parent links) and the calendars built from it, so that a call costs one cache read and
-calendars keep their per-day memo. The snapshot is tagged with a version token stored in Django's
+calendars keep their per-day memo. Within a request the version is read once (the first call) and the
+request keeps it: a page that looks up the calendars of many agencies (an oversight queue: a row's
+lateness in its agency's calendar) costs one cache read, not one per row — with Redis ≈ 0.3 ms each
+(issue #17). A request sees one version of the calendar throughout; outside requests (tasks, shell,
+tests) every call reads it. The snapshot is tagged with a version token stored in Django's
 cache (Redis in production, shared by every gunicorn and Celery process):
 
 * a save or delete of an override, working hours or an agency (signals in ``onestop.models``)
@@ -36,6 +40,7 @@ import uuid
 from collections.abc import Callable
 
 from django.core.cache import cache
+from django.core.signals import request_finished, request_started
 from django.db import transaction
 
 from procedures.models import Agency
@@ -159,6 +164,8 @@ class CalendarRegistry:
     def _committed(self) -> None:
         self._local.dirty = False
         self._snapshot = None
+        if getattr(self._local, "request_version", None) is not None:
+            self._local.request_version = _UNREAD  # this request's own change: read the new version
         try:
             cache.set(VERSION_CACHE_KEY, uuid.uuid4().hex, timeout=None)
         except Exception:  # a cache outage must not fail the commit that already happened
@@ -171,7 +178,25 @@ class CalendarRegistry:
         self._snapshot = None
         self._local.dirty = False
 
+    # ------------------------------------------------------------------ requests
+
+    def request_started(self) -> None:
+        """From now on in this thread the version is read once, at the first call (see the module doc)."""
+        self._local.request_version = _UNREAD
+
+    def request_finished(self) -> None:
+        self._local.request_version = None
+
     def _current_version(self) -> str | None:
+        kept = getattr(self._local, "request_version", None)
+        if kept is not None and kept is not _UNREAD:
+            return kept
+        version = self._read_version()
+        if kept is _UNREAD and version is not None:
+            self._local.request_version = version
+        return version
+
+    def _read_version(self) -> str | None:
         try:
             version = cache.get(VERSION_CACHE_KEY)
             if version is None:
@@ -184,7 +209,20 @@ class CalendarRegistry:
         return version
 
 
+_UNREAD = object()  # in a request, the version not read yet
 _registry = CalendarRegistry()
+
+
+def _request_started(sender, **kwargs) -> None:
+    _registry.request_started()
+
+
+def _request_finished(sender, **kwargs) -> None:
+    _registry.request_finished()
+
+
+request_started.connect(_request_started, dispatch_uid="onestop.workcalendar.request_started")
+request_finished.connect(_request_finished, dispatch_uid="onestop.workcalendar.request_finished")
 
 
 def calendar_for_agency(agency: Agency | None = None) -> WorkingCalendar:

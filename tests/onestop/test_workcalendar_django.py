@@ -184,6 +184,41 @@ def test_another_process_sees_the_change_through_the_shared_version(django_captu
     assert not other_process.calendar_for_agency().is_working_day(date(2026, 5, 4))
 
 
+def test_a_request_reads_the_shared_version_once_and_the_next_request_sees_a_change(
+    monkeypatch, django_capture_on_commit_callbacks
+):
+    """In a request the version is read at the first call only (an oversight page looks up many
+    agencies' calendars: one cache read, not one per row); the request keeps that version, and the
+    next request reads the version another process published meanwhile."""
+    from django.core.signals import request_finished, request_started
+
+    calendar_for_agency()  # the shared version exists
+    reads = []
+    real_get = dc.cache.get
+    monkeypatch.setattr(dc.cache, "get", lambda *a, **k: reads.append(a[0]) or real_get(*a, **k))
+    request_started.send(sender=None)
+    try:
+        for _ in range(5):
+            assert calendar_for_agency().is_working_day(date(2026, 5, 4))
+        assert reads == [VERSION_CACHE_KEY]
+        # Another process's change: its data, then the new version it publishes on commit.
+        CalendarOverride.objects.bulk_create([CalendarOverride(date=date(2026, 5, 4), kind="day_off", basis=DECISION)])
+        CalendarRegistry()._committed()
+        assert calendar_for_agency().is_working_day(date(2026, 5, 4))  # this request's version
+    finally:
+        request_finished.send(sender=None)
+    request_started.send(sender=None)
+    try:
+        assert not calendar_for_agency().is_working_day(date(2026, 5, 4))
+        assert reads == [VERSION_CACHE_KEY, VERSION_CACHE_KEY]
+    finally:
+        request_finished.send(sender=None)
+    # Outside a request, each call reads the version.
+    calendar_for_agency()
+    calendar_for_agency()
+    assert len(reads) == 4
+
+
 def test_the_writing_transaction_reads_its_own_override_before_commit():
     """Until its transaction commits, the writer builds a private calendar; nothing stale is kept."""
     calendar_for_agency()  # cached, version v1
