@@ -234,6 +234,16 @@ class Dossier(models.Model):
                 include=["agency", "due_at", "id"],  # due_at: a page in the appointment's order, index-only
                 condition=models.Q(status="submitted"),
             ),
+            # The same dossiers walked in the appointment's order, the check's deadline read in the index: the
+            # province leader's overdue dossiers waiting for their check, first rows (the home). Through
+            # (status, due_at) each submitted dossier whose check is not due yet was read from the heap to be
+            # left out (2,900 at 1M dossiers: 3.8 → 1.0 ms, docs/performance.md, issue #17).
+            models.Index(
+                fields=["due_at"],
+                name="dossier_submitted_by_due",
+                include=["check_due_at", "agency", "id"],
+                condition=models.Q(status="submitted"),
+            ),
             models.Index(
                 fields=["step_agency", "step_due_at"],
                 name="dossier_running_unit_step",
