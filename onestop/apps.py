@@ -7,7 +7,9 @@ class OnestopConfig(AppConfig):
     verbose_name = _("One-stop back office")
 
     def ready(self) -> None:
-        from . import signals
-        from .backoffice import prepared  # noqa: F401 — its receiver sets up each new database session
+        from . import (
+            prepared,  # noqa: F401 — its receiver sets up each new database session
+            signals,
+        )
 
         signals.connect()

@@ -35,12 +35,12 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from procedures.models import Agency
 
+from .. import prepared
 from ..access import AccessScope
 from ..models import DossierEvent, DossierStatus, Role
 from ..workcalendar.django_calendar import calendar_for_agency
 from ..workcalendar.engine import WorkingCalendar
 from ..workflow.registry import staff_label
-from . import prepared
 from .queues import AFTER_RECEIPT_RUNNING, deadline_ids, overseen_ids, staff_of_units
 
 S = DossierStatus

@@ -19,9 +19,9 @@ from django.utils import timezone
 
 from procedures.models import Agency, Procedure
 
+from .. import prepared
 from ..access import AccessScope, leads_every_open_dossier
 from ..models import Dossier
-from . import prepared
 from .queues import (
     QUEUES_BY_KEY,
     Queue,
@@ -57,7 +57,7 @@ def row_values(ids: Iterable[int]) -> dict[int, dict]:
     PostgreSQL spent ≈ 3 ms planning the join order over onestop_dossier's indexes, more than the
     page's rows took to read (docs/performance.md, "Queue rows: the page's ids first"). On PostgreSQL
     the statement is compiled once (`id = ANY(%s)`: one text whatever the number of ids) and prepared
-    once per database session (onestop.backoffice.prepared.execute_typed)."""
+    once per database session (onestop.prepared.execute_typed)."""
     ids = sorted(set(ids))
     if not ids:
         return {}
@@ -259,7 +259,7 @@ def queue_counts(*, scope: AccessScope, now: dt.datetime | None = None) -> dict[
     counts on its own indexes (`count_sql`). A single scan with conditional aggregates
     (`COUNT(*) FILTER (WHERE …)`) would have to read the union of all queues — every visible dossier
     due or in hand — and was slower at 1M dossiers (docs/performance.md, "Back-office queue"). On
-    PostgreSQL a prepared statement per scope and connection (onestop.backoffice.prepared).
+    PostgreSQL a prepared statement per scope and connection (onestop.prepared).
     """
     now = now or timezone.now()
     sql, params, slots, applicable = _counts_statement(scope, now)

@@ -290,7 +290,7 @@ def _received_today(scope: AccessScope, now: dt.datetime) -> Q | None:
     if not ids:
         return None
     # A day's receipts are few: the range of the received_at index, then the agencies. Both ends of the
-    # range are given: a prepared statement's generic plan (onestop.backoffice.prepared) then knows it
+    # range are given: a prepared statement's generic plan (onestop.prepared) then knows it
     # for a narrow range, where `received_at >= $1` alone reads as a third of the table.
     today = Q(received_at__gte=start_of_day(now), received_at__lte=now)
     if not scope.not_led and scope.led:  # the whole tree (received today may be closed already)

@@ -281,7 +281,7 @@ def test_a_page_from_each_branchs_first_rows_is_the_queues_page(office):
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL only: prepared statements")
 def test_the_counts_are_prepared_once_per_connection_and_survive_a_new_one(office, settings):
-    """The counts statement is prepared on first use (onestop.backoffice.prepared), then only
+    """The counts statement is prepared on first use (onestop.prepared), then only
     executed; a new database session prepares it again; DB_PREPARED_STATEMENTS=false runs it as is."""
     make(office, check_due_at=NOW - dt.timedelta(hours=1))
     calendar_settled()

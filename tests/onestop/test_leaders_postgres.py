@@ -13,8 +13,8 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
+from onestop import prepared
 from onestop.access import access_scope
-from onestop.backoffice import prepared
 from onestop.backoffice.queue_reads import _first_ids, _moments
 from onestop.backoffice.queues import QUEUES_BY_KEY, queue_dossiers
 from onestop.models import Dossier, DossierStatus, Role

@@ -113,11 +113,11 @@ def test_each_queue_is_counted_from_its_own_index(officer):
 
 
 def test_the_prepared_counts_run_one_generic_plan_on_the_intended_indexes(officer):
-    """A database session plans the prepared counts generically (onestop.backoffice.prepared): three
+    """A database session plans the prepared counts generically (onestop.prepared): three
     requests at three moments run the same plan, never re-planned, and that plan reads the queues'
     partial indexes — "received today" included, whose range has both ends (queues._received_today):
     open-ended, the generic plan read a whole agency's dossiers (34 ms at 1M dossiers)."""
-    from onestop.backoffice import prepared
+    from onestop import prepared
     from onestop.backoffice.queue_reads import _moments, queue_counts
 
     connection.close()  # a new session, set up as every session is (connection_created)

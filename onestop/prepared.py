@@ -47,7 +47,7 @@ def _new_session(sender, connection, **kwargs) -> None:
             cursor.execute("SET plan_cache_mode = force_generic_plan")
 
 
-connection_created.connect(_new_session, dispatch_uid="onestop.backoffice.prepared")
+connection_created.connect(_new_session, dispatch_uid="onestop.prepared")
 
 
 def enabled() -> bool:
