@@ -85,6 +85,7 @@ def _rows(dossiers, queue: Queue, now, *, reasons: dict[int, str] | None = None)
     if reasons is None:
         reasons = reasons_for(d["id"] for d in dossiers) if queue.oversight else {}
     calendars: dict = {}  # the receiving agencies' working calendars, one look-up each (lateness)
+    pick, step = _("Select dossier %(code)s"), _("step %(number)s")  # translated once a page
     for d in dossiers:
         deadline = d[queue.deadline]
         rows.append(
@@ -92,7 +93,7 @@ def _rows(dossiers, queue: Queue, now, *, reasons: dict[int, str] | None = None)
                 "pk": d["id"],
                 "code": d["code"],
                 "url": f"{prefix}{d['id']}/",
-                "pick_label": _("Select dossier %(code)s") % {"code": d["code"]},
+                "pick_label": pick % {"code": d["code"]},
                 "applicant": d["applicant_name"],
                 "organisation": d["organisation_name"],
                 "phone": d["applicant_phone"],
@@ -102,7 +103,7 @@ def _rows(dossiers, queue: Queue, now, *, reasons: dict[int, str] | None = None)
                 "status_label": STATUS_LABELS.get(d["status"], d["status"]),
                 "channel_label": CHANNEL_LABELS.get(d["channel"], "") if d["channel"] != DossierChannel.ONLINE else "",
                 "unit": d["step_agency_name"] or d["agency_name"],
-                "step": _("step %(number)s") % {"number": d["current_step"]} if d["current_step"] else "",
+                "step": step % {"number": d["current_step"]} if d["current_step"] else "",
                 "assignee": (d["assignee_name"] or d["assignee_email"]) if d["assignee_id"] else "",
                 "submitted": _when(d["submitted_at"]),
                 "deadline": _when(deadline),

@@ -9,6 +9,8 @@ filters (onestop.templatetags.queue_tables).
 
 from __future__ import annotations
 
+from html import escape as html_escape
+
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
@@ -38,7 +40,9 @@ def _labels() -> dict[str, str]:
 
 
 class _e:
-    """A row's values escaped when read (a row has more values than a table shows)."""
+    """A row's values escaped when read (a row has more values than a table shows), with the standard
+    library's html.escape — what Django's escape() runs, without its lazy-string wrapper and SafeString
+    (≈ 500 values a page: ≈ 0.5 ms, issue #17)."""
 
     __slots__ = ("row",)
 
@@ -47,7 +51,7 @@ class _e:
 
     def __getitem__(self, key: str) -> str:
         value = self.row.get(key)
-        return "" if value is None else escape(value)
+        return "" if value is None else html_escape(str(value))
 
 
 def _hinted(first: str, *hints: str) -> str:
