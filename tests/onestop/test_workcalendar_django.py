@@ -191,7 +191,19 @@ def test_a_request_reads_the_shared_version_once_and_the_next_request_sees_a_cha
     agencies' calendars: one cache read, not one per row); the request keeps that version, and the
     next request reads the version another process published meanwhile."""
     from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
 
+    # As Django's test client does around its requests: the test's transaction stays open.
+    for signal in (request_started, request_finished):
+        signal.disconnect(close_old_connections)
+    try:
+        _one_version_per_request(monkeypatch, request_started, request_finished)
+    finally:
+        for signal in (request_started, request_finished):
+            signal.connect(close_old_connections)
+
+
+def _one_version_per_request(monkeypatch, request_started, request_finished):
     calendar_for_agency()  # the shared version exists
     reads = []
     real_get = dc.cache.get
