@@ -11,7 +11,8 @@ officer, starts gunicorn with two workers and loads, with the session cookie: th
 /mot-cua/hang-doi/<queue>/ of the receptionist (tiepnhan@demo.vn), the specialist (chuyenvien@) and the
 head of unit (lanhdao.phong@), and /mot-cua/ (every queue's first rows); the province's leader
 (lanhdao@, every dossier of the province: issue #12's oversight queues); /robots.txt is the trivial
-view; the staff dossier page (a demo dossier with its history, as the receptionist). Prints a Markdown
+view; the staff dossier page (a demo dossier with its history, as the receptionist); the receptionist's
+in-app messages, the floor of any staff page (session, user, roles, base template, bell). Prints a Markdown
 table; --explain also prints EXPLAIN ANALYZE of each queue's count and rows; --only keeps the runs whose
 label contains TEXT; --profile N measures each page N times in process first (bench/page_profile.py:
 middleware, view, template and their SQL, load-independent shares), --top K adds cProfile's K top
@@ -63,6 +64,9 @@ RUNS = [  # (label, officer, path)
     ("đang giải quyết (leader of the province)", "leader", "/mot-cua/hang-doi/dang-giai-quyet/"),
     ("quá hạn, one department (leader)", "leader", "/mot-cua/hang-doi/qua-han/?agency=4"),
     ("home /mot-cua/ (leader of the province)", "leader", "/mot-cua/"),
+    # What any staff page costs before its own work (session, user, roles, base template, bell): the
+    # receptionist's in-app messages, a short list — the floor under the queue pages.
+    ("staff floor: thông báo (receptionist)", "receptionist", "/mot-cua/thong-bao/"),
 ]
 
 
