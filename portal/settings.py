@@ -1,4 +1,5 @@
-"""Settings for the Cổng Dịch vụ công portal, read from the environment (partners' systems: settings_integration.py).
+"""Settings for the Cổng Dịch vụ công portal, read from the environment (partners' systems:
+settings_integration.py; national-portal sync: settings_national.py).
 
 Every variable is documented in docs/configuration.md. Development defaults are safe and
 need nothing installed (SQLite under var/, files on local disk, an embedded Celery broker);
@@ -12,6 +13,7 @@ from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 from portal.settings_integration import integration_beat_schedule, integration_settings
+from portal.settings_national import national_sync_beat_schedule, national_sync_settings
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -550,33 +552,11 @@ POSTAL_ITEM_PREFIXES = env.dict("POSTAL_ITEM_PREFIXES", default={})
 POSTAL_MAX_ATTEMPTS = env.int("POSTAL_MAX_ATTEMPTS", default=3)
 # --- end Postal ----------------------------------------------------------------------------
 
-# --- National portal sync (onestop/national/, DESIGN §4.7) ----------------------------------
-# Every reported dossier event is an outbox row written in the event's transaction; workers send
-# the rows of each dossier in order. Without NATIONAL_SYNC_URL the records go to JSON-lines files
-# under NATIONAL_SYNC_FILE_DIR (the demo, or a province not yet connected). docs/integration.md.
-NATIONAL_SYNC_ENABLED = env.bool("NATIONAL_SYNC_ENABLED", default=True)
-NATIONAL_SYNC_URL = env.str("NATIONAL_SYNC_URL", default="")
-NATIONAL_SYNC_TOKEN = env.str("NATIONAL_SYNC_TOKEN", default="")
-NATIONAL_SYNC_TRANSPORT = env.str("NATIONAL_SYNC_TRANSPORT", default="")  # a dotted class path, optional
-# madonvi: the province's identifier in the national directory (Decision 20/2020/QĐ-TTg).
-NATIONAL_SYNC_AGENCY_CODE = env.str("NATIONAL_SYNC_AGENCY_CODE", default="000.00.00.H30")
-NATIONAL_SYNC_FILE_DIR = env.str("NATIONAL_SYNC_FILE_DIR", default=str(VAR_DIR / "national-sync"))
-NATIONAL_SYNC_TIMEOUT = env.float("NATIONAL_SYNC_TIMEOUT", default=10.0)
-NATIONAL_SYNC_BATCH = env.int("NATIONAL_SYNC_BATCH", default=200)  # dossiers' first unsent rows per round
-NATIONAL_SYNC_RECORDS_PER_REQUEST = env.int("NATIONAL_SYNC_RECORDS_PER_REQUEST", default=50)
-NATIONAL_SYNC_LEASE_SECONDS = env.int("NATIONAL_SYNC_LEASE_SECONDS", default=120)
-NATIONAL_SYNC_MAX_ATTEMPTS = env.int("NATIONAL_SYNC_MAX_ATTEMPTS", default=20)
-NATIONAL_SYNC_RETRY_BASE_SECONDS = env.int("NATIONAL_SYNC_RETRY_BASE_SECONDS", default=30)
-NATIONAL_SYNC_MAX_RETRY_SECONDS = env.int("NATIONAL_SYNC_MAX_RETRY_SECONDS", default=900)
-# One periodic run sends for at most this long; it runs every NATIONAL_SYNC_DRAIN_EVERY seconds.
-NATIONAL_SYNC_DRAIN_SECONDS = env.float("NATIONAL_SYNC_DRAIN_SECONDS", default=50)
-NATIONAL_SYNC_DRAIN_EVERY = env.float("NATIONAL_SYNC_DRAIN_EVERY", default=60)
+# --- National portal sync (onestop/national/, DESIGN §4.7, docs/integration.md): settings_national.py
+_national = national_sync_settings(env, var_dir=VAR_DIR)
+vars().update(_national)
 CELERY_IMPORTS = (*CELERY_IMPORTS, "onestop.national.tasks")
-CELERY_BEAT_SCHEDULE["national-sync-drain"] = {
-    "task": "onestop.national_sync_drain",
-    "schedule": NATIONAL_SYNC_DRAIN_EVERY,
-    "options": {"expires": NATIONAL_SYNC_DRAIN_EVERY},
-}
+CELERY_BEAT_SCHEDULE.update(national_sync_beat_schedule(_national))
 # --- end National portal sync ---------------------------------------------------------------
 # --- Partners' systems (onestop/integration/, issue 13, docs/integration.md): settings_integration.py
 _integration = integration_settings(env, debug=DEBUG)
