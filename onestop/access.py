@@ -48,12 +48,14 @@ from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import DEFAULT_DB_ALIAS, connection
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 
 from procedures.models import Agency
 from procedures.selectors import agency_subtree_ids, agency_subtree_in
 
+from . import prepared
 from .models import (
     AccessKind,
     Dossier,
@@ -210,7 +212,7 @@ def access_scope(user, *, fresh: bool = False) -> AccessScope:
     cached = getattr(user, "_access_scope", None)
     if cached is not None and not fresh:
         return cached
-    staff_roles = list(_with_totp(_active_roles().filter(user=user)))
+    staff_roles = _staff_roles(user)
     if staff_roles and settings.REQUIRE_STAFF_MFA:
         # The MFA middleware's question, answered by the same query (staff_mfa_missing).
         user._has_totp = staff_roles[0].has_totp
@@ -258,6 +260,62 @@ def _with_totp(roles: QuerySet[StaffRole]) -> QuerySet[StaffRole]:
 def _active_roles() -> QuerySet[StaffRole]:
     """Roles count only while active, in an active agency."""
     return StaffRole.objects.filter(active=True, agency__active=True).select_related("agency")
+
+
+_ROLE_FIELDS = [f.attname for f in StaffRole._meta.concrete_fields]
+_AGENCY_FIELDS = [f.attname for f in Agency._meta.concrete_fields]
+
+
+def _staff_roles(user) -> list[StaffRole]:
+    """`_with_totp(_active_roles())` of one user, as StaffRole objects with their agency. On PostgreSQL
+    one fixed statement, compiled once per process and prepared once per database session
+    (onestop.prepared.rows_by_ids): the ORM building this query took ≈ 1.5 ms of every staff page,
+    more than reading it (issue #17, docs/performance.md "sixth pass"). Elsewhere, the ORM's query."""
+    mfa = settings.REQUIRE_STAFF_MFA
+    found = prepared.rows_by_ids(f"staff roles (mfa {mfa})", _role_values, '"onestop_staffrole"."user_id"', [user.pk])
+    if found is None:
+        return list(_with_totp(_active_roles().filter(user=user)))
+    return [_role_from(row, mfa=mfa) for row in found[1]]
+
+
+def _role_values(user_ids: list[int]) -> QuerySet:
+    """The columns `_role_from` reads, in its order: the role's, its agency's, then has_totp."""
+    agency = [f"agency__{name}" for name in _AGENCY_FIELDS]
+    totp = ["has_totp"] if settings.REQUIRE_STAFF_MFA else []
+    return _with_totp(_active_roles().filter(user_id__in=user_ids)).values_list(*_ROLE_FIELDS, *agency, *totp)
+
+
+def _role_from(row: tuple, *, mfa: bool) -> StaffRole:
+    """A StaffRole and its Agency from one row of `_role_values`, as the ORM would build them."""
+    split = len(_ROLE_FIELDS)
+    staff_role = StaffRole.from_db(DEFAULT_DB_ALIAS, _ROLE_FIELDS, _converted(StaffRole, _ROLE_FIELDS, row[:split]))
+    agency_values = row[split : split + len(_AGENCY_FIELDS)]
+    staff_role.agency = Agency.from_db(
+        DEFAULT_DB_ALIAS, _AGENCY_FIELDS, _converted(Agency, _AGENCY_FIELDS, agency_values)
+    )
+    if mfa:
+        staff_role.has_totp = row[-1]
+    return staff_role
+
+
+def _converted(model, names: list[str], values: tuple) -> tuple:
+    """`values` through their fields' database converters, as the ORM applies them (none for these
+    models on PostgreSQL today: kept so that a converted field added later still reads right)."""
+    converters = _CONVERTERS.get(model)
+    if converters is None:
+        by_name = {f.attname: f for f in model._meta.concrete_fields}
+        converters = [(i, by_name[name]) for i, name in enumerate(names) if by_name[name].get_db_converters(connection)]
+        _CONVERTERS[model] = converters
+    if not converters:
+        return values
+    out = list(values)
+    for i, model_field in converters:
+        for converter in model_field.get_db_converters(connection):
+            out[i] = converter(out[i], model_field, connection)
+    return tuple(out)
+
+
+_CONVERTERS: dict[type, list] = {}
 
 
 def _scope_of(user, staff_roles: Iterable[StaffRole], tree: dict[int, int | None] | None) -> AccessScope:

@@ -194,6 +194,47 @@ def test_the_scopes_of_many_users_at_once_are_the_scopes_of_each(office, django_
         assert access_scopes([leader], parents=tree)[leader.pk].led == access_scope(leader).led
 
 
+@pytest.mark.parametrize("mfa", [True, False])
+def test_the_roles_read_for_every_staff_page_are_the_orms(office, settings, mfa, django_assert_num_queries):
+    """access_scope reads a user's roles by one fixed statement (prepared on PostgreSQL, issue #17):
+    the same StaffRole and Agency objects as the ORM's query, live (a role ended or an agency closed
+    counts at once), with whether the user holds TOTP where staff MFA is required."""
+    from allauth.mfa.models import Authenticator
+    from django.db import connection
+    from django.forms.models import model_to_dict
+
+    from onestop.access import _active_roles, _staff_roles, _with_totp
+
+    settings.REQUIRE_STAFF_MFA = mfa
+    Authenticator.objects.create(user=office.receptionist, type=Authenticator.Type.TOTP, data={"secret": "x"})
+    two = StaffRoleFactory(agency=office.outsider.staff_roles.first().agency, role=Role.APPROVER).user
+    StaffRoleFactory(user=two, agency=office.agency, role=Role.SPECIALIST)
+    StaffRoleFactory(user=two, agency=office.agency, role=Role.LEADER, active=False)
+
+    def orm(user):
+        return sorted(_with_totp(_active_roles().filter(user=user)), key=lambda r: r.pk)
+
+    def facts(role):
+        return (model_to_dict(role), {f.attname: getattr(role.agency, f.attname) for f in Agency._meta.concrete_fields},
+                getattr(role, "has_totp", None), role._state.adding, role.agency._state.adding)  # fmt: skip
+
+    _staff_roles(office.citizen)  # PostgreSQL: prepares the statement on this session (once)
+    for user in (office.receptionist, office.specialist, two, office.citizen):
+        with django_assert_num_queries(1) as captured:
+            read = sorted(_staff_roles(user), key=lambda r: r.pk)
+        assert [facts(r) for r in read] == [facts(r) for r in orm(user)], user
+        if connection.vendor == "postgresql":  # the fixed statement, prepared once per session
+            assert captured.captured_queries[0]["sql"].startswith("EXECUTE dvc_"), captured
+    assert {r.role for r in _staff_roles(two)} == {Role.APPROVER, Role.SPECIALIST}
+    if mfa:
+        assert [r.has_totp for r in _staff_roles(office.receptionist)] == [True]
+        assert {r.has_totp for r in _staff_roles(two)} == {False}
+    # Live: the next read sees a role ended and an agency closed.
+    two.staff_roles.filter(role=Role.APPROVER).update(active=False)
+    Agency.objects.filter(pk=office.agency.pk).update(active=False)
+    assert _staff_roles(two) == [] and access_scope(two, fresh=True).roles == {}
+
+
 def test_agency_admins_review_the_staff_reads_of_their_agencies(client, office):
     dossier = _received(office)
     client.force_login(office.receptionist)
