@@ -13,6 +13,15 @@ def _vietnamese_by_default():
     translation.deactivate()
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache (the per-process one of the test settings), as a new
+    deployment does: nothing a previous test kept (a leader's counts, a rate limit) leaks into it."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def citizen(db):
     return UserFactory(full_name="Nguyễn Văn An")

@@ -9,9 +9,12 @@ behind each choice.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import logging
 from collections.abc import Callable, Iterable
 
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import OuterRef, Q, QuerySet, Subquery
@@ -21,7 +24,7 @@ from procedures.models import Agency, Procedure
 
 from .. import prepared
 from ..access import AccessScope, leads_every_open_dossier
-from ..models import Dossier
+from ..models import Dossier, Role
 from .queues import (
     QUEUES_BY_KEY,
     Queue,
@@ -270,6 +273,41 @@ def queue_counts(*, scope: AccessScope, now: dt.datetime | None = None) -> dict[
         prepared.execute(cursor, sql, params, slots, _moments(now) if slots else {})
         row = cursor.fetchone()
     return {queue.key: int(value) for queue, value in zip(applicable, row, strict=True)}
+
+
+# A leader who only reads (issue #12: no processing or postal role) sees counts up to this old, from the
+# shared cache: the province's leader counts ≈ 25,000 open dossiers a page (6–7 ms of exact counting at
+# 1M dossiers, docs/performance.md "sixth pass"), and does not act on them, so no count of theirs has to
+# follow an action of their own. The page says when they were counted; the rows are always read live.
+KEPT_COUNTS_SECONDS = 30
+logger = logging.getLogger(__name__)
+
+
+def navigation_counts(*, scope: AccessScope, now: dt.datetime) -> tuple[dict[str, int], dt.datetime | None]:
+    """The navigation's counts (queue_counts) and, for a leader who only reads, when they were counted:
+    kept in the shared cache for KEPT_COUNTS_SECONDS (see above). Everyone who acts on dossiers gets
+    the counts as they are now (None: counted now), so that their own action shows at once."""
+    if not scope.led or set(scope.roles) - {Role.LEADER, Role.AGENCY_ADMIN}:
+        return queue_counts(scope=scope, now=now), None
+    key = kept_counts_key(scope)
+    try:
+        kept = cache.get(key)
+    except Exception:  # a cache outage costs the exact count, not the page
+        logger.warning("queue counts cache unavailable: counting now", exc_info=True)
+        kept = None
+    if kept is not None and dt.timedelta(0) <= now - kept[0] < dt.timedelta(seconds=KEPT_COUNTS_SECONDS):
+        return kept[1], kept[0]
+    counts = queue_counts(scope=scope, now=now)
+    try:
+        cache.set(key, (now, counts), KEPT_COUNTS_SECONDS)
+    except Exception:
+        logger.warning("queue counts cache unavailable: not kept", exc_info=True)
+    return counts, now
+
+
+def kept_counts_key(scope: AccessScope) -> str:
+    """The shared cache's key of a scope's kept counts (one per user and roles: scope_key)."""
+    return "dvc:queue-counts:" + hashlib.sha1(repr(scope_key(scope)).encode(), usedforsecurity=False).hexdigest()
 
 
 _ROW_STATEMENTS: dict[tuple, tuple[str, list, list[tuple[int, str]]]] = {}

@@ -33,7 +33,7 @@ from .dossier_page import DOSSIER_PAGE, PRINT_PARAM, STATUS_LABELS, form_for, re
 from .filters import DossierQueueFilter, assignees, bulk_assignees, select_options
 from .forms import ACTION_FORMS, BulkAssignForm
 from .oversight import lateness, reasons_for
-from .queue_reads import as_rows, first_ids, first_rows, queue_counts
+from .queue_reads import KEPT_COUNTS_SECONDS, as_rows, first_ids, first_rows, navigation_counts
 from .queues import (
     QUEUES,
     QUEUES_BY_KEY,
@@ -56,8 +56,10 @@ CHANNEL_LABELS = dict(DossierChannel.choices)
 # ------------------------------------------------------------------------------ the queues
 
 
-def _navigation(scope: AccessScope, now, current: Queue | None = None) -> tuple[list[dict], dict[str, int]]:
-    counts = queue_counts(scope=scope, now=now)
+def _navigation(scope: AccessScope, now, current: Queue | None = None) -> tuple[list[dict], dict[str, int], Any]:
+    """The queues' links with their counts, the counts, and when they were counted if they were kept
+    (a leader who only reads: queue_reads.navigation_counts), else None."""
+    counts, counted_at = navigation_counts(scope=scope, now=now)
     nav = [
         {
             "queue": queue,
@@ -68,7 +70,17 @@ def _navigation(scope: AccessScope, now, current: Queue | None = None) -> tuple[
         for queue in QUEUES
         if queue.key in counts
     ]
-    return nav, counts
+    return nav, counts, counted_at
+
+
+def _counts_note(counted_at) -> str:
+    """What the navigation says under kept counts (a leader's): when they were counted."""
+    if counted_at is None:
+        return ""
+    return _("Counts as of %(time)s, renewed every %(seconds)s seconds.") % {
+        "time": timezone.localtime(counted_at).strftime("%H:%M:%S"),
+        "seconds": KEPT_COUNTS_SECONDS,
+    }
 
 
 def _when(value) -> str:
@@ -181,7 +193,7 @@ def home_context(request: HttpRequest) -> dict[str, Any]:
     """The /mot-cua/ home: each of the user's queues with its first dossiers."""
     scope = access_scope(request.user)
     now = timezone.now()
-    nav, _counts = _navigation(scope, now)
+    nav, _counts, counted_at = _navigation(scope, now)
     found = first_rows(scope=scope, queues=[item["queue"] for item in nav], now=now, limit=HOME_ROWS)
     first = [(item, found[item["queue"].key]) for item in nav]
     # The reasons of every oversight section's rows in one query.
@@ -190,6 +202,7 @@ def home_context(request: HttpRequest) -> dict[str, Any]:
     return {
         "figures": _figures(scope, nav, now),
         "queue_nav": nav,
+        "counts_note": _counts_note(counted_at),
         "sections": sections,
         "can_register": scope.holds(Role.RECEPTIONIST) or scope.holds(Role.POSTAL_CLERK),
         "is_postal_clerk": scope.holds(Role.POSTAL_CLERK),
@@ -208,7 +221,7 @@ def queue(request: HttpRequest, slug: str) -> HttpResponse:
         raise Http404
     scope = access_scope(request.user)
     now = timezone.now()
-    nav, counts = _navigation(scope, now, current)
+    nav, counts, counted_at = _navigation(scope, now, current)
     queue_filter = DossierQueueFilter(
         request.GET or None,
         queryset=queue_dossiers(queue=current, scope=scope, now=now),
@@ -238,6 +251,7 @@ def queue(request: HttpRequest, slug: str) -> HttpResponse:
             "queue": current,
             "applies": current.key in counts,
             "queue_nav": nav,
+            "counts_note": _counts_note(counted_at),
             "filter": queue_filter,
             "selects": select_options(queue_filter),
             "page": page,

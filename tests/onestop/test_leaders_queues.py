@@ -7,6 +7,7 @@ import datetime as dt
 from types import SimpleNamespace
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -14,7 +15,7 @@ from django.utils import timezone
 
 from onestop.access import access_scope
 from onestop.backoffice.oversight import lateness, reasons_for, working_time_text
-from onestop.backoffice.queue_reads import queue_counts
+from onestop.backoffice.queue_reads import KEPT_COUNTS_SECONDS, kept_counts_key, navigation_counts, queue_counts
 from onestop.backoffice.queues import QUEUES_BY_KEY, queue_dossiers
 from onestop.models import DossierEvent, DossierStatus, Role
 from onestop.workflow.snapshot import procedure_snapshot
@@ -380,8 +381,46 @@ def test_oversight_pages_run_a_constant_number_of_queries(client, org, people, l
     fill(3)
     support.settle_calendar()
     client.get(url)
+    kept = kept_counts_key(access_scope(people.province_leader))
+    cache.delete(kept)  # the leader's kept counts (navigation_counts): each measured page counts anew
     expected = _queries(client, url)
     fill(27)
+    cache.delete(kept)
     with django_assert_num_queries(expected):
         client.get(url)
     assert expected <= 14
+    # Within KEPT_COUNTS_SECONDS the next page reads the counts from the cache: one statement fewer.
+    with django_assert_num_queries(expected - 1):
+        client.get(url)
+
+
+def test_a_leader_who_only_reads_sees_counts_kept_for_thirty_seconds_with_their_time(client, org, people, world):
+    """The province's leader's counts (tens of thousands of open dossiers) are kept in the shared cache
+    for KEPT_COUNTS_SECONDS and the page says when they were counted; anyone who acts on dossiers
+    (a head of unit, a leader who is also one) counts live, so that their own action shows at once."""
+    now = timezone.now()
+    leader = access_scope(people.leader)
+    counts, counted_at = navigation_counts(scope=leader, now=now)
+    assert counted_at == now and counts == queue_counts(scope=leader, now=now) and counts["overdue"] == 2
+    dossier(org, due_at=now - HOUR)  # one more late at the department
+    later = now + dt.timedelta(seconds=KEPT_COUNTS_SECONDS - 1)
+    assert navigation_counts(scope=leader, now=later) == (counts, now)  # kept: no statement
+    renewed, at = navigation_counts(scope=leader, now=now + dt.timedelta(seconds=KEPT_COUNTS_SECONDS))
+    assert renewed["overdue"] == 3 and at == now + dt.timedelta(seconds=KEPT_COUNTS_SECONDS)
+    # Another leader's scope is kept apart.
+    assert navigation_counts(scope=access_scope(people.other_leader), now=later)[0]["overdue"] == 1
+    # Those who act count live, whatever is kept.
+    head = access_scope(people.unit_head)
+    first, when = navigation_counts(scope=head, now=now)
+    assert when is None
+    dossier(org, due_at=now + 200 * HOUR, step_agency=org.unit, current_step=1)
+    assert navigation_counts(scope=head, now=now)[0] != first
+    both = staff(org.unit, Role.APPROVER, full_name="Phó Giám đốc kiêm Trưởng phòng")
+    both.staff_roles.create(agency=org.department, role=Role.LEADER)
+    assert navigation_counts(scope=access_scope(both), now=now)[1] is None
+    # The page says when the kept counts were counted (Vietnamese first); a head of unit's does not.
+    client.force_login(people.leader)
+    html = client.get(reverse("onestop:queue", args=[QUEUES_BY_KEY["overdue"].slug])).content.decode()
+    assert "Số liệu tính lúc" in html and f"cập nhật {KEPT_COUNTS_SECONDS} giây một lần" in html
+    client.force_login(people.unit_head)
+    assert "Số liệu tính lúc" not in client.get(reverse("onestop:home")).content.decode()
