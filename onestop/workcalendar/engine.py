@@ -90,6 +90,7 @@ class WorkingCalendar:
         self.holidays: HolidaySource = holiday_source if holiday_source is not None else _default_holidays()
         self._overrides = _index_overrides(overrides)
         self._days: dict[date, DayInfo] = {}
+        self._day_minutes: dict[date, int] = {}  # a whole working day's minutes (working_minutes_between)
 
     # ----------------------------------------------------------------- days
 
@@ -184,15 +185,37 @@ class WorkingCalendar:
     # ------------------------------------------------------ pause / resume
 
     def working_minutes_between(self, a: datetime, b: datetime) -> int:
-        """Working minutes from ``a`` to ``b`` (negative if ``b`` is before ``a``)."""
+        """Working minutes from ``a`` to ``b`` (negative if ``b`` is before ``a``): the working periods
+        of the first and last days clipped to ``a`` and ``b``, each day between counted whole from a
+        per-day cache (a dossier months late costs a look-up a day, not a walk through its periods:
+        the oversight queues compute this for every row, issue #17)."""
         start, end = self._local(a), self._local(b)
         if start > end:
             return -self.working_minutes_between(b, a)
+        first, last = start.date(), end.date()
+        total = self._clipped_minutes(first, start, end)
+        if last != first:
+            day = first + timedelta(days=1)
+            while day < last:
+                minutes = self._day_minutes.get(day)
+                if minutes is None:
+                    minutes = self._day_minutes[day] = self._clipped_minutes(day, None, None)
+                total += minutes
+                day += timedelta(days=1)
+            total += self._clipped_minutes(last, start, end)
+        return total
+
+    def _clipped_minutes(self, day: date, start: datetime | None, end: datetime | None) -> int:
+        """Working minutes of ``day``'s periods within [start, end] (None: unbounded)."""
+        info = self.day_info(day)
         total = 0
-        for begin, stop in self._iter_periods(start):
-            if begin >= end:
-                break
-            total += _minutes(min(stop, end) - begin)
+        for begin, stop in self._aware_periods(info) if info.is_working else ():
+            if start is not None and start > begin:
+                begin = start
+            if end is not None and end < stop:
+                stop = end
+            if stop > begin:
+                total += _minutes(stop - begin)
         return total
 
     def remaining_minutes(self, due_at: datetime, paused_at: datetime) -> int:

@@ -791,6 +791,40 @@ def test_working_minutes_between(cal, a, b, expected):
     assert cal.working_minutes_between(a, b) == expected
 
 
+def _minutes_by_walking(cal: WorkingCalendar, a: datetime, b: datetime) -> int:
+    """The definition, period by period (the engine counts whole days from a per-day cache instead)."""
+    start, end = cal._local(a), cal._local(b)
+    if start > end:
+        return -_minutes_by_walking(cal, b, a)
+    total = 0
+    for begin, stop in cal._iter_periods(start):
+        if begin >= end:
+            break
+        total += int((min(stop, end) - begin).total_seconds()) // 60
+    return total
+
+
+def test_working_minutes_between_counts_whole_days_as_walking_the_periods_does():
+    """Across Tết, a day off and a swapped working day (overrides), a Saturday morning schedule, lunch
+    breaks, same-day and reversed spans, seconds, and spans of months: the same minutes as walking
+    every working period (a late dossier's lateness on the oversight queues)."""
+    import random
+
+    hours = WorkingHours(periods=(DEFAULT_PERIODS,) * 5 + ((Period(time(7, 30), time(11, 30)),), ()))
+    overrides = [Override(date(2025, 3, 14), "day_off", "x"), Override(date(2025, 3, 16), "working_day", "y")]
+    rng = random.Random(17)
+    for cal in (WorkingCalendar(), WorkingCalendar(hours, overrides)):
+        base = vn(2025, 1, 20)
+        moments = [base + timedelta(minutes=rng.randrange(0, 200 * 24 * 60), seconds=rng.randrange(60))
+                   for _ in range(120)]  # fmt: skip
+        moments += [vn(2025, 3, 14, 9), vn(2025, 3, 16, 10), vn(2025, 1, 24, 11, 45), vn(2025, 1, 24, 12, 10)]
+        for a in moments:
+            for b in [*rng.sample(moments, 12), a, a + timedelta(minutes=5), a + timedelta(days=1)]:
+                assert cal.working_minutes_between(a, b) == _minutes_by_walking(cal, a, b), (a, b)
+    # Tết 2025 (25/1 – 2/2): no minute counts; the Friday before to the Monday after: 2 half-days.
+    assert WorkingCalendar().working_minutes_between(vn(2025, 1, 24, 13), vn(2025, 2, 3, 12)) == 240 + 240
+
+
 # --------------------------------------------------------------- pause / resume
 
 # Received Mon 10/3/2025 08:00, 5 working days (2400 min): 450 on Monday, Tue–Fri 1920,
