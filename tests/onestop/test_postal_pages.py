@@ -69,6 +69,8 @@ def test_the_list_counts_by_state_and_searches(client, office, shipment, django_
     html = client.get(url).content.decode()
     assert shipment.item_number in html and others[1].item_number in html
     assert "Trần Thị Bình 1" in html
+    # Each card cell names its column (small screens), in Vietnamese, on every row.
+    assert html.count('<td data-label="Số hiệu bưu gửi">') == html.count('<td data-label="Người nhận">') == 4
     html = client.get(url, {"state": S.DELIVERED}).content.decode()
     assert others[0].item_number in html and shipment.item_number not in html
     for q in (shipment.item_number.lower(), shipment.dossier.code, "nguyễn văn", "0912345678"):
