@@ -237,7 +237,9 @@ def queue(request: HttpRequest, slug: str) -> HttpResponse:
         rows = as_rows(queue_filter.qs, parts=parts, deadline=current.deadline)
     paginator = Paginator(rows, PAGE_SIZE)
     if current.key in counts and unfiltered:
-        paginator.__dict__["count"] = counts[current.key]  # the navigation counted it already
+        # The navigation counted it already (a reading leader's count may be up to 30 s old: the page
+        # says when; queue_reads.navigation_counts).
+        paginator.__dict__["count"] = counts[current.key]
     page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
