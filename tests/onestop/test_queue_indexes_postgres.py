@@ -45,7 +45,8 @@ DESK_APPT = ("dossier_running_desk_appt", "dossier_in_hand_by_due", "dossier_run
 UNIT_APPT = ("dossier_running_unit_appt", "dossier_in_hand_by_due", "dossier_running_by_due")
 UNIT_STEP = ("dossier_running_unit_step", "dossier_running_by_step_due")
 INTENDED = {
-    "inbox": [("dossier_inbox",)],  # the queue's exact partial index (both branches)
+    # The queue's exact partial index (both branches), and the parcels' own for their count (migration 0031).
+    "inbox": [("dossier_inbox",), ("dossier_inbox_parcels",)],
     "pool": [("dossier_pool",)],
     "approval": [("dossier_approval",)],
     "mine": [("dossier_mine",)],  # migration 0029: index-only with the agencies it checks
@@ -108,7 +109,8 @@ def test_each_queue_is_counted_from_its_own_index(officer):
             assert any(index in plans[key] for index in group), (key, group, plans[key])
         assert "Seq Scan on onestop_dossier" not in plans[key], (key, plans[key])
     # The queues whose counts need no heap at all.
-    for key, index in (("pool", "dossier_pool"), ("approval", "dossier_approval"), ("mine", "dossier_mine")):
+    for key, index in (("pool", "dossier_pool"), ("approval", "dossier_approval"), ("mine", "dossier_mine"),
+                       ("inbox", "dossier_inbox"), ("inbox", "dossier_inbox_parcels")):  # fmt: skip
         assert f"Index Only Scan using {index}" in plans[key], plans[key]
 
 
