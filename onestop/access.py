@@ -126,6 +126,12 @@ class AccessScope:
     def processing_ids(self) -> list[int]:
         return self.where(*PROCESSING_ROLES)
 
+    @property
+    def acts_on_dossiers(self) -> bool:
+        """Holds a role that changes dossiers (processing, or the postal clerk's return of results):
+        a leader or agency administrator who holds none only reads."""
+        return bool(self.processing_ids) or self.holds(Role.POSTAL_CLERK)
+
     def memberships(self) -> list[dict]:
         """The agencies and roles held, per agency by code, roles in their order (the back office's
         home: no query, the scope has them)."""

@@ -24,7 +24,7 @@ from procedures.models import Agency, Procedure
 
 from .. import prepared
 from ..access import AccessScope, leads_every_open_dossier
-from ..models import Dossier, Role
+from ..models import Dossier
 from .queues import (
     QUEUES_BY_KEY,
     Queue,
@@ -287,7 +287,7 @@ def navigation_counts(*, scope: AccessScope, now: dt.datetime) -> tuple[dict[str
     """The navigation's counts (queue_counts) and, for a leader who only reads, when they were counted:
     kept in the shared cache for KEPT_COUNTS_SECONDS (see above). Everyone who acts on dossiers gets
     the counts as they are now (None: counted now), so that their own action shows at once."""
-    if not scope.led or set(scope.roles) - {Role.LEADER, Role.AGENCY_ADMIN}:
+    if not scope.led or scope.acts_on_dossiers:
         return queue_counts(scope=scope, now=now), None
     key = kept_counts_key(scope)
     try:
