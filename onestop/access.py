@@ -48,7 +48,7 @@ from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import DEFAULT_DB_ALIAS, connection
+from django.db import DEFAULT_DB_ALIAS
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 
@@ -294,34 +294,11 @@ def _role_values(user_ids: list[int]) -> QuerySet:
 def _role_from(row: tuple, *, mfa: bool) -> StaffRole:
     """A StaffRole and its Agency from one row of `_role_values`, as the ORM would build them."""
     split = len(_ROLE_FIELDS)
-    staff_role = StaffRole.from_db(DEFAULT_DB_ALIAS, _ROLE_FIELDS, _converted(StaffRole, _ROLE_FIELDS, row[:split]))
-    agency_values = row[split : split + len(_AGENCY_FIELDS)]
-    staff_role.agency = Agency.from_db(
-        DEFAULT_DB_ALIAS, _AGENCY_FIELDS, _converted(Agency, _AGENCY_FIELDS, agency_values)
-    )
+    staff_role = StaffRole.from_db(DEFAULT_DB_ALIAS, _ROLE_FIELDS, row[:split])
+    staff_role.agency = Agency.from_db(DEFAULT_DB_ALIAS, _AGENCY_FIELDS, row[split : split + len(_AGENCY_FIELDS)])
     if mfa:
         staff_role.has_totp = row[-1]
     return staff_role
-
-
-def _converted(model, names: list[str], values: tuple) -> tuple:
-    """`values` through their fields' database converters, as the ORM applies them (none for these
-    models on PostgreSQL today: kept so that a converted field added later still reads right)."""
-    converters = _CONVERTERS.get(model)
-    if converters is None:
-        by_name = {f.attname: f for f in model._meta.concrete_fields}
-        converters = [(i, by_name[name]) for i, name in enumerate(names) if by_name[name].get_db_converters(connection)]
-        _CONVERTERS[model] = converters
-    if not converters:
-        return values
-    out = list(values)
-    for i, model_field in converters:
-        for converter in model_field.get_db_converters(connection):
-            out[i] = converter(out[i], model_field, connection)
-    return tuple(out)
-
-
-_CONVERTERS: dict[type, list] = {}
 
 
 def _scope_of(user, staff_roles: Iterable[StaffRole], tree: dict[int, int | None] | None) -> AccessScope:

@@ -110,35 +110,51 @@ def execute_typed(cursor, sql: str, params: list, types: list[str]) -> None:
     cursor.execute(f"EXECUTE {name} ({', '.join(['%s'] * len(params))})", params)
 
 
-# Query name → its text with `<column> = ANY(%s)`, or None where the ORM compiled it otherwise.
-_BY_IDS: dict[str, str | None] = {}
+# Query name → (its text with `<column> = ANY(%s)`, the ORM's converters of its columns), or None where
+# the ORM compiled it otherwise.
+_BY_IDS: dict[str, tuple[str, list] | None] = {}
 
 
 def rows_by_ids(name: str, query: Callable[[list[int]], QuerySet], column: str, ids: list[int]):
     """The rows of `query(ids)` — a `values()` or `values_list()` QuerySet whose only parameter is its
     `<column> IN (ids)` — as (column names, tuples), read by ONE text whatever the number of ids
     (`<column> = ANY(%s)`, a `bigint[]`), compiled once per process and prepared once per session
-    (`execute_typed`): for the fixed reads of a page by the ids it shows (the queue rows, the
-    oversight reasons), whose ORM compiling and planning cost more than their reading. None where
-    that cannot be (not PostgreSQL, or the ORM compiled the query otherwise): the caller runs `query`."""
+    (`execute_typed`), each value through the converters the ORM would apply (a COUNT's int, a
+    field's own): for the fixed reads of a page by the ids it shows (the queue rows, the oversight
+    reasons, a user's roles, the bell), whose ORM compiling and planning cost more than their
+    reading. None where that cannot be (not PostgreSQL, or the ORM compiled the query otherwise):
+    the caller runs `query`."""
     if connection.vendor != "postgresql":
         return None
     if name not in _BY_IDS:
         _BY_IDS[name] = _by_ids_text(query, column)
-    sql = _BY_IDS[name]
-    if sql is None:
+    if _BY_IDS[name] is None:
         return None
+    sql, converters = _BY_IDS[name]
     with connection.cursor() as cursor:
         execute_typed(cursor, sql, [ids], ["bigint[]"])
-        return [column[0] for column in cursor.description], cursor.fetchall()
+        names, rows = [column[0] for column in cursor.description], cursor.fetchall()
+    if converters:
+        rows = [_converted(row, converters) for row in rows]
+    return names, rows
 
 
-def _by_ids_text(query: Callable[[list[int]], QuerySet], column: str) -> str | None:
+def _converted(row: tuple, converters: list) -> tuple:
+    values = list(row)
+    for position, functions, expression in converters:
+        for function in functions:
+            values[position] = function(values[position], expression, connection)
+    return tuple(values)
+
+
+def _by_ids_text(query: Callable[[list[int]], QuerySet], column: str) -> tuple[str, list] | None:
     """`query([0])` compiled, its `<column> IN (%s)` turned into `<column> = ANY(%s)` and its other
-    parameters (constants: statuses, actions) written in as literals; None if anything else is there."""
+    parameters (constants: statuses, actions) written in as literals, with the converters of its
+    columns; None if anything else is there."""
     from psycopg2.extensions import AsIs
 
-    sql, params = query([0]).query.sql_with_params()
+    compiler = query([0]).query.get_compiler(connection=connection)
+    sql, params = compiler.as_sql()
     marker = f"{column} IN (%s)"
     if sql.count(marker) != 1:
         return None
@@ -148,7 +164,10 @@ def _by_ids_text(query: Callable[[list[int]], QuerySet], column: str) -> str | N
     with connection.cursor() as cursor:
         literal = [AsIs("%s") if position == index else value for position, value in enumerate(params)]
         text = cursor.mogrify(sql.replace(marker, f"{column} = ANY(%s)"), literal).decode()
-    return text if text.count("%") == 1 else None  # a literal % would be read as a placeholder
+    if text.count("%") != 1:  # a literal % would be read as a placeholder
+        return None
+    found = compiler.get_converters([expression for expression, _sql, _alias in compiler.select])
+    return text, [(position, functions, expression) for position, (functions, expression) in found.items()]
 
 
 def _held(cursor) -> set[str]:

@@ -146,3 +146,26 @@ def test_the_prepared_counts_run_one_generic_plan_on_the_intended_indexes(office
     assert re.search(r"Index Cond: \(\(received_at >= \$\d\) AND \(received_at <= \$\d\)\)", plan), plan
     for index in ("dossier_inbox", "dossier_pool", "dossier_approval", "dossier_mine"):
         assert index in plan, (index, plan)
+
+
+def test_a_fixed_read_by_ids_gives_the_orms_values(org):
+    """prepared.rows_by_ids returns what the ORM's query returns, its converters applied (a JSON column
+    parsed: psycopg2 hands Django its text), whatever the ids, by one prepared text."""
+    from onestop import prepared
+    from onestop.models import DossierEvent
+
+    dossiers = Dossier.objects.bulk_create([build_dossier(org) for _ in range(3)])
+    for i, dossier in enumerate(dossiers):
+        DossierEvent.objects.create(
+            dossier=dossier, action="submit", to_status=S.SUBMITTED, data={"n": i, "tên": "Bình"}
+        )
+
+    def query(ids):
+        return DossierEvent.objects.filter(dossier_id__in=ids).order_by("pk").values_list("dossier_id", "data")
+
+    for ids in ([dossiers[1].pk], [d.pk for d in dossiers], [0]):
+        names, rows = prepared.rows_by_ids("test: event data", query, '"onestop_dossierevent"."dossier_id"', ids)
+        assert names == ["dossier_id", "data"] and rows == list(query(ids)), ids
+    assert prepared.rows_by_ids("test: event data", query, '"onestop_dossierevent"."dossier_id"', [dossiers[1].pk])[
+        1
+    ] == [(dossiers[1].pk, {"n": 1, "tên": "Bình"})]
