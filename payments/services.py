@@ -162,15 +162,17 @@ def _ipn(gw: Gateway, params: dict[str, str]) -> IpnAnswer:
     if not gw.verify(params):
         return IpnAnswer("97", IpnVerdict.BAD_SIGNATURE)
     note = gw.read(params)
-    payment = Payment.objects.filter(txn_ref=note.txn_ref, method=PaymentMethod.ONLINE).first()
-    if payment is None:
-        return IpnAnswer("01", IpnVerdict.NOT_FOUND)
-    if note.amount != payment.amount:
-        return IpnAnswer("04", IpnVerdict.BAD_AMOUNT)
     with transaction.atomic():
-        # The row lock orders two notifications at once (and the reconciliation): one settles it,
-        # the other finds it settled and answers 02.
-        payment = Payment.objects.select_for_update(of=("self",)).get(pk=payment.pk)
+        # Read under the row lock at once: the lock orders two notifications at once (and the
+        # reconciliation): one settles it, the other finds it settled and answers 02.
+        try:
+            payment = Payment.objects.select_for_update(of=("self",)).get(
+                txn_ref=note.txn_ref, method=PaymentMethod.ONLINE
+            )
+        except Payment.DoesNotExist:
+            return IpnAnswer("01", IpnVerdict.NOT_FOUND)
+        if note.amount != payment.amount:
+            return IpnAnswer("04", IpnVerdict.BAD_AMOUNT)
         if payment.status not in (PaymentStatus.PENDING, PaymentStatus.EXPIRED):
             return IpnAnswer("02", IpnVerdict.DUPLICATE)
         _settle(payment, note)

@@ -25,20 +25,22 @@ def national_record_event(*, event: DossierEvent, dossier: Dossier) -> NationalS
     service = service_for(event)
     if service is None:
         return None
-    payload = national_record(dossier, event, service)
-    record, created = NationalSyncRecord.objects.get_or_create(
+    # One read tells both whether the portal knows this dossier already (an update) and whether this
+    # event has its row (the hook run twice). No other transaction can add a row for this event
+    # meanwhile: it is this transaction's own, and the dossier row is locked.
+    reported = set(NationalSyncRecord.objects.filter(dossier=dossier).values_list("event_id", flat=True))
+    if event.pk in reported:
+        return NationalSyncRecord.objects.get(event=event)
+    record = NationalSyncRecord.objects.create(
         event=event,
-        defaults={
-            "dossier": dossier,
-            "service": service,
-            "payload": payload,
-            "is_update": NationalSyncRecord.objects.filter(dossier=dossier).exists(),
-            "next_attempt_at": timezone.now(),
-        },
+        dossier=dossier,
+        service=service,
+        payload=national_record(dossier, event, service),
+        is_update=bool(reported),
+        next_attempt_at=timezone.now(),
     )
-    if created:
-        dossier_id = dossier.pk
-        transaction.on_commit(lambda: queue_dossier_delivery(dossier_id))
+    dossier_id = dossier.pk
+    transaction.on_commit(lambda: queue_dossier_delivery(dossier_id))
     return record
 
 

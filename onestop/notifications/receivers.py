@@ -8,9 +8,10 @@ message, never lose it.
 
 from __future__ import annotations
 
-from .services import dossier_event_notify
+from .services import event_notify
 
 
 def dossier_event_recorded(sender, *, event, dossier, **kwargs) -> None:
-    """Write the applicant's and the assignee's message rows now, inside the action's transaction."""
-    dossier_event_notify(event_id=event.pk)
+    """Write the applicant's and the assignee's message rows now, inside the action's transaction,
+    from the event and the locked dossier the workflow holds (the event's own `dossier`)."""
+    event_notify(event=event)

@@ -318,7 +318,7 @@ def event_recipients(*, event: DossierEvent) -> list[Recipient]:
     changed = event.from_status != event.to_status
     # Only public milestones reach the citizen (DESIGN §4.1).
     if kind and event.public and (changed or not status_change_only):
-        applicant = dossier.applicant
+        applicant = _applicant_with_preference(dossier)
         if applicant.is_active:
             recipients.append(Recipient(applicant, kind, citizen_channels(user=applicant)))
     assignee_id = (event.data or {}).get("assignee_id")
@@ -329,6 +329,17 @@ def event_recipients(*, event: DossierEvent) -> list[Recipient]:
         if assignee is not None:
             recipients.append(Recipient(assignee, "staff.assigned", STAFF_CHANNELS))
     return recipients
+
+
+def _applicant_with_preference(dossier: Dossier):
+    """The applicant and their choices in one statement, unless the dossier holds them already."""
+    if not Dossier.applicant.is_cached(dossier):
+        from django.contrib.auth import get_user_model
+
+        dossier.applicant = (
+            get_user_model().objects.select_related("notification_preference").get(pk=dossier.applicant_id)
+        )
+    return dossier.applicant
 
 
 def citizen_channels(*, user) -> tuple[str, ...]:
@@ -344,7 +355,7 @@ def citizen_channels(*, user) -> tuple[str, ...]:
 @transaction.atomic
 def dossier_event_notify(*, event_id: int) -> list[Notification]:
     """Turn one dossier event into messages; safe to run twice (the second run creates nothing).
-    Every recipient's rows in one INSERT (notify_users)."""
+    The event and what its messages read come in one statement; see `event_notify`."""
     event = (
         DossierEvent.objects.select_related(
             "dossier__procedure", "dossier__agency", "dossier__applicant__notification_preference"
@@ -355,6 +366,15 @@ def dossier_event_notify(*, event_id: int) -> list[Notification]:
     if event is None:
         logger.warning("dossier event %s no longer exists: nothing to notify", event_id)
         return []
+    return event_notify(event=event)
+
+
+def event_notify(*, event: DossierEvent) -> list[Notification]:
+    """Messages of an event at hand, with its dossier: every recipient's rows in one INSERT
+    (notify_users), safe to run twice. The workflow's hook calls it inside the action's transaction
+    with the row it has just locked and written, so nothing is read again; what the messages need
+    and the dossier does not hold (its procedure, the applicant's choices) is read only for an event
+    that someone hears of."""
     messages: list[Outgoing] = []
     for recipient in event_recipients(event=event):
         for_staff = recipient.kind.startswith("staff.")

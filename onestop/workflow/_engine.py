@@ -60,10 +60,15 @@ def begin(
 
 
 def _previous_status(dossier: Dossier, leaving_action: str) -> str:
-    event = dossier.events.filter(action=leaving_action).order_by("-created_at", "-pk").first()
-    if event is None or not event.from_status:
+    from_status = (
+        dossier.events.filter(action=leaving_action)
+        .order_by("-created_at", "-pk")
+        .values_list("from_status", flat=True)
+        .first()
+    )
+    if not from_status:
         raise TransitionError(_("This dossier cannot go back: its earlier status is unknown."))
-    return event.from_status
+    return from_status
 
 
 def finish(

@@ -21,7 +21,7 @@ from onestop import workflow
 from onestop.models import NationalService, NationalSyncRecord, NationalSyncState
 from onestop.national.delivery import national_sync_drain
 from onestop.national.selectors import national_sync_backlog
-from onestop.national.services import national_records_replay
+from onestop.national.services import national_record_event, national_records_replay
 from onestop.national.transports import HttpTransport
 from tests.onestop.conftest import result_pdf
 from tests.onestop.national_fake import FakeNationalPortal
@@ -107,6 +107,22 @@ def test_the_records_are_in_the_national_shape(office):
     assert returned["TrangThaiHoSo"] == 10 and NATIONAL_TIME.match(returned["NgayTra"])
     assert [g["MaThanhPhanHoSo"] for g in returned["DanhSachGiayToKetQua"]]  # the e-result is listed
     assert returned["QuaTrinhXuLy"][0]["TrangThai"] == 10
+
+
+def test_the_first_record_creates_the_dossier_and_a_hook_run_twice_writes_one(
+    office, django_capture_on_commit_callbacks
+):
+    dossier = office.submitted()
+    assert NationalSyncRecord.objects.get(dossier=dossier).is_update is False  # the submission: isUpdating false
+    with transaction.atomic():
+        received = workflow.dossier_receive(dossier=dossier, actor=office.receptionist)
+        event = received.events.get(action="receive")
+        record = NationalSyncRecord.objects.get(event=event)
+        assert record.is_update is True
+        with django_capture_on_commit_callbacks() as callbacks:
+            again = national_record_event(event=event, dossier=received)
+    assert again.pk == record.pk and callbacks == []  # nothing written or queued twice
+    assert NationalSyncRecord.objects.filter(dossier=dossier).count() == 2
 
 
 def test_supplement_requests_are_reported_with_their_answer(office):

@@ -7,13 +7,16 @@ from unittest import mock
 
 import pytest
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from onestop.models import Dossier, Notification, NotificationChannel, NotificationPreference, NotificationStatus
 from onestop.models import DossierStatus as S
-from onestop.models import Notification, NotificationChannel, NotificationPreference, NotificationStatus
 from onestop.notifications.rendering import render_message, strip_diacritics
 from onestop.notifications.services import (
     dossier_event_notify,
+    event_notify,
     event_recipients,
     notify_user,
 )
@@ -145,6 +148,24 @@ def test_dossier_event_notify_records_rendered_messages_in_vietnamese(
     assert local_due.strftime("%d/%m/%Y") in email.subject
     sms = next(row for row in rows if row.channel == NotificationChannel.SMS)
     assert sms.to == "0912345678" and len(sms.body) < 200
+
+
+def test_the_workflows_hook_writes_from_the_event_at_hand(dossier, citizen, django_assert_num_queries):
+    """The hook (event_notify) gets the event the action has just written, with the locked dossier:
+    the event is not read again, and an event nobody hears of costs no statement at all."""
+    internal = make_event(dossier, "receive", public=False)
+    with django_assert_num_queries(0):
+        assert event_notify(event=internal) == []
+    NotificationPreference.objects.create(user=citizen, email=True, sms=False, language="en")
+    event = make_event(Dossier.objects.select_related("agency").get(pk=dossier.pk), "receive")  # as begin() locks it
+    with CaptureQueriesContext(connection) as captured:
+        [row] = event_notify(event=event)
+    sql = [q["sql"] for q in captured.captured_queries]
+    assert not [q for q in sql if "onestop_dossierevent" in q.split(" WHERE ")[0] and q.startswith("SELECT")]
+    # The applicant and their choices in one statement; their language is honoured.
+    people = [q for q in sql if q.startswith("SELECT") and ('"portal_user"' in q or "notificationpreference" in q)]
+    assert len(people) == 1 and "notificationpreference" in people[0]
+    assert row.subject.startswith(f"Dossier {dossier.code} has been received") and row.event == event
 
 
 def test_the_recipients_language_is_used(dossier, citizen):
