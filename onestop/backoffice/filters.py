@@ -114,6 +114,11 @@ class DossierQueueFilter(django_filters.FilterSet):
         data = self.form.cleaned_data if self.form.is_valid() else {}
         return any(value not in (None, "") for name, value in data.items() if name != "sort")
 
+    @property
+    def searched(self) -> bool:
+        """True when the queue is searched (every candidate is then read from the table to be tested)."""
+        return self.is_bound and self.form.is_valid() and bool((self.form.cleaned_data.get("q") or "").strip())
+
     def parts(self, parts: list[QuerySet]) -> list[QuerySet] | None:
         """The queue's branches (queues.queue_parts) under the same filters, for QueueRows; None when
         the rows are not in the queue's default order (another sort reads the whole queue)."""

@@ -234,7 +234,9 @@ def queue(request: HttpRequest, slug: str) -> HttpResponse:
         rows = as_rows(queue_filter.qs, first=partial(first_ids, scope=scope, queue=current, now=now))
     else:
         parts = queue_filter.parts(queue_parts(queue=current, scope=scope, now=now))
-        rows = as_rows(queue_filter.qs, parts=parts, deadline=current.deadline)
+        # A search reads every candidate anyway: its count comes with the page asked for (QueueRows).
+        page = (request.GET.get("page"), PAGE_SIZE) if queue_filter.searched else None
+        rows = as_rows(queue_filter.qs, parts=parts, deadline=current.deadline, page=page)
     paginator = Paginator(rows, PAGE_SIZE)
     if current.key in counts and unfiltered:
         # The navigation counted it already (a reading leader's count may be up to 30 s old: the page

@@ -8,12 +8,13 @@ from functools import partial
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.core.paginator import Paginator
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from onestop.access import access_scope
 from onestop.backoffice.filters import DossierQueueFilter
-from onestop.backoffice.queue_reads import as_rows, first_ids, first_rows, queue_counts
+from onestop.backoffice.queue_reads import as_rows, first_ids, first_rows, queue_counts, row_values
 from onestop.backoffice.queues import (
     QUEUES_BY_KEY,
     branches,
@@ -277,6 +278,34 @@ def test_a_page_from_each_branchs_first_rows_is_the_queues_page(office):
         for start, stop in ((0, 3), (3, 7), (7, 40)):
             assert [row["id"] for row in rows[start:stop]] == expected[start:stop], (key, start)
     assert queue_counts(scope=scope, now=NOW)["overdue"] == len(ids("overdue", office.receptionist))
+
+
+def test_a_searched_queue_reads_its_count_with_the_page_asked_for(office, django_assert_num_queries):
+    """A search reads every candidate to test it: the count comes with the page's ids in one statement
+    (QueueRows `page`), page by page the queue's own order; past the end, a plain count, then the last page."""
+    for hours in range(-6, 7):
+        at_step(office, 2, status=S.RECEIVED, step_due_at=NOW + dt.timedelta(hours=hours) if hours % 3 else None,
+                due_at=NOW + dt.timedelta(hours=2 * hours), applicant_name=f"Trần Văn {hours}")  # fmt: skip
+        make(office, check_due_at=NOW + dt.timedelta(hours=hours), applicant_name=f"Trần Thị {hours}")
+    calendar_settled()
+    scope = access_scope(office.receptionist)
+    queue = QUEUES_BY_KEY["overdue"]
+    queue_filter = DossierQueueFilter(
+        {"q": "tran"}, queryset=queue_dossiers(queue=queue, scope=scope, now=NOW), scope=scope, deadline=queue.deadline
+    )
+    assert queue_filter.searched
+    parts = queue_filter.parts(queue_parts(queue=queue, scope=scope, now=NOW))
+    expected = list(queue_filter.qs.values_list("pk", flat=True))
+    assert len(expected) > 8 and len(expected) % 5  # three pages or more, the last one short
+    row_values(expected)  # the rows' statement prepared (PostgreSQL)
+    last = -(-len(expected) // 5)
+    for asked, number, statements in (("1", 1, 2), ("2", 2, 2), (str(last), last, 2), ("x", 1, 2), ("99", last, 4)):
+        rows = as_rows(queue_filter.qs, parts=parts, deadline=queue.deadline, page=(asked, 5))
+        with django_assert_num_queries(statements):  # the ids with the count, then the rows by id
+            page = Paginator(rows, 5).get_page(asked)
+            got = [row["id"] for row in page.object_list]
+        assert (page.number, page.paginator.count) == (number, len(expected)), asked
+        assert got == expected[(number - 1) * 5 : number * 5], asked
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL only: prepared statements")

@@ -5,10 +5,12 @@ read by their shape so that each uses one index, and on PostgreSQL the plans tha
 from __future__ import annotations
 
 import pytest
+from django.core.paginator import Paginator
 from django.db import connection
 from django.urls import reverse
 
 from onestop.models import Dossier, Shipment, ShipmentState, ShipmentStateCount
+from onestop.paging import CountedRows
 from onestop.postal import selectors
 from onestop.postal.services import shipment_counts_rebuild, shipment_record
 from tests.factories import StaffRoleFactory
@@ -150,3 +152,34 @@ def test_postgres_searches_names_and_phones_on_trigram_indexes(office, shipments
         matching = selectors._search(Shipment.objects.all(), q).order_by().values("pk")
         plan = _plan(matching, off=("seqscan", "indexscan"))
         assert index in plan, plan
+
+
+@pytest.mark.parametrize(
+    ("asked", "shown", "statements"),
+    [
+        ("1", [0, 1, 2, 3], 1),  # the page and the count together
+        ("2", [4, 5], 1),  # the short last page too
+        ("page", [0, 1, 2, 3], 1),  # not a number: the first page, as Paginator.get_page shows it
+        ("9", [4, 5], 3),  # past the end: a plain count, then the last page
+    ],
+)
+def test_a_search_reads_its_page_and_its_count_in_one_statement(
+    office, shipments, django_assert_num_queries, asked, shown, statements
+):
+    ordered = Shipment.objects.order_by("-created_at", "-pk")
+    every = list(ordered.values_list("pk", flat=True))
+    assert len(every) == 6
+    with django_assert_num_queries(statements):
+        page = Paginator(CountedRows(ordered, per_page=4, number=asked), 4).get_page(asked)
+        assert [s.pk for s in page.object_list] == [every[i] for i in shown]
+    assert (page.paginator.count, page.paginator.num_pages) == (6, 2)
+    with django_assert_num_queries(1):  # nothing found: one statement says so
+        empty = Paginator(CountedRows(ordered.none() | ordered.filter(pk=0), per_page=4, number="1"), 4).get_page(1)
+    assert (empty.paginator.count, list(empty.object_list)) == (0, [])
+
+
+def test_the_name_search_shows_how_many_were_found(client, office, shipments):
+    Shipment.objects.filter(pk__in=[s.pk for s in shipments[:3]]).update(recipient_name="Đặng Thị Ánh")
+    client.force_login(office.postal_clerk)
+    response = client.get(reverse("onestop:postal_list"), {"q": "Đặng Thị Ánh"})
+    assert response.context["page"].paginator.count == 3 and len(response.context["rows"]) == 3
