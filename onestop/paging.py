@@ -14,17 +14,23 @@ from django.db.models import Count, QuerySet, Window
 TOTAL = "_rows_in_all"
 
 
+def page_window(number, per_page: int) -> tuple[int, int]:
+    """[start, stop) of the rows of page `number` (the raw ?page= value), as Paginator.get_page reads it:
+    a value that is not a number, or below 1, is the first page."""
+    try:
+        wanted = max(int(number), 1)
+    except (TypeError, ValueError):
+        wanted = 1
+    return (wanted - 1) * per_page, wanted * per_page
+
+
 class CountedRows:
     """`queryset` for a Paginator of `per_page` rows, asked for page `number` (the raw ?page= value)."""
 
     def __init__(self, queryset: QuerySet, *, per_page: int, number) -> None:
         self.queryset = queryset
         self.per_page = per_page
-        try:
-            wanted = max(int(number), 1)
-        except (TypeError, ValueError):
-            wanted = 1  # what Paginator.get_page shows for a page that is not a number
-        self.window = ((wanted - 1) * per_page, wanted * per_page)
+        self.window = page_window(number, per_page)
         self.rows: list | None = None
         self.total: int | None = None
 

@@ -25,6 +25,7 @@ from procedures.models import Agency, Procedure
 from .. import prepared
 from ..access import AccessScope, leads_every_open_dossier
 from ..models import Dossier
+from ..paging import page_window
 from .queues import (
     QUEUES_BY_KEY,
     Queue,
@@ -115,14 +116,7 @@ class QueueRows:
         self.parts = parts if parts and len(parts) > 1 and deadline else None
         self.deadline = deadline
         self.first = first
-        self.window: tuple[int, int] | None = None
-        if page is not None:
-            number, per_page = page
-            try:
-                wanted = max(int(number), 1)
-            except (TypeError, ValueError):
-                wanted = 1  # what Paginator.get_page shows for a page that is not a number
-            self.window = ((wanted - 1) * per_page, wanted * per_page)
+        self.window = page_window(*page) if page is not None else None
         self.counted: tuple[int, list[int]] | None = None  # (the count, the window's ids)
 
     def count(self) -> int:
