@@ -232,11 +232,13 @@ def queue(request: HttpRequest, slug: str) -> HttpResponse:
     unfiltered = not (queue_filter.is_bound and queue_filter.is_filtered)
     if unfiltered and queue_filter.qs.query.order_by == queue_order(current):  # the queue as it is
         rows = as_rows(queue_filter.qs, first=partial(first_ids, scope=scope, queue=current, now=now))
+    elif queue_filter.searched:
+        # A search reads every candidate anyway: its count comes with the page asked for, from the
+        # whole condition at once (QueueRows `page`); the branches are not read apart.
+        rows = as_rows(queue_filter.qs, page=(request.GET.get("page"), PAGE_SIZE))
     else:
         parts = queue_filter.parts(queue_parts(queue=current, scope=scope, now=now))
-        # A search reads every candidate anyway: its count comes with the page asked for (QueueRows).
-        page = (request.GET.get("page"), PAGE_SIZE) if queue_filter.searched else None
-        rows = as_rows(queue_filter.qs, parts=parts, deadline=current.deadline, page=page)
+        rows = as_rows(queue_filter.qs, parts=parts, deadline=current.deadline)
     paginator = Paginator(rows, PAGE_SIZE)
     if current.key in counts and unfiltered:
         # The navigation counted it already (a reading leader's count may be up to 30 s old: the page

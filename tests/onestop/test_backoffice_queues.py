@@ -294,13 +294,12 @@ def test_a_searched_queue_reads_its_count_with_the_page_asked_for(office, django
         {"q": "tran"}, queryset=queue_dossiers(queue=queue, scope=scope, now=NOW), scope=scope, deadline=queue.deadline
     )
     assert queue_filter.searched
-    parts = queue_filter.parts(queue_parts(queue=queue, scope=scope, now=NOW))
     expected = list(queue_filter.qs.values_list("pk", flat=True))
     assert len(expected) > 8 and len(expected) % 5  # three pages or more, the last one short
     row_values(expected)  # the rows' statement prepared (PostgreSQL)
     last = -(-len(expected) // 5)
     for asked, number, statements in (("1", 1, 2), ("2", 2, 2), (str(last), last, 2), ("x", 1, 2), ("99", last, 4)):
-        rows = as_rows(queue_filter.qs, parts=parts, deadline=queue.deadline, page=(asked, 5))
+        rows = as_rows(queue_filter.qs, page=(asked, 5))  # as the queue view reads a search
         with django_assert_num_queries(statements):  # the ids with the count, then the rows by id
             page = Paginator(rows, 5).get_page(asked)
             got = [row["id"] for row in page.object_list]
