@@ -50,12 +50,18 @@ class CountedRows:
     def __len__(self) -> int:
         return self.count()
 
+    def held(self, window: slice) -> list | None:
+        """The rows of `window` when they are the page read with the count (the last page may be
+        short), else None."""
+        start, stop = self.window
+        if self.rows is None or (window.start or 0) != start or window.stop is None or window.stop > stop:
+            return None
+        return self.rows[: window.stop - start]
+
     def __getitem__(self, window: slice) -> list:
         if not isinstance(window, slice):
             raise TypeError("CountedRows reads pages: slice it [start:stop]")
         if self.rows is None:
             self._read()
-        start, stop = self.window
-        if (window.start or 0) == start and window.stop is not None and window.stop <= stop:
-            return self.rows[: window.stop - start]  # the page read with the count (the last may be short)
-        return list(self.queryset[window])
+        held = self.held(window)
+        return held if held is not None else list(self.queryset[window])

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -323,8 +324,6 @@ def event_recipients(*, event: DossierEvent) -> list[Recipient]:
             recipients.append(Recipient(applicant, kind, citizen_channels(user=applicant)))
     assignee_id = (event.data or {}).get("assignee_id")
     if assignee_id and assignee_id != event.actor_id:
-        from django.contrib.auth import get_user_model
-
         assignee = get_user_model().objects.filter(pk=assignee_id, is_active=True).first()
         if assignee is not None:
             recipients.append(Recipient(assignee, "staff.assigned", STAFF_CHANNELS))
@@ -334,8 +333,6 @@ def event_recipients(*, event: DossierEvent) -> list[Recipient]:
 def _applicant_with_preference(dossier: Dossier):
     """The applicant and their choices in one statement, unless the dossier holds them already."""
     if not Dossier.applicant.is_cached(dossier):
-        from django.contrib.auth import get_user_model
-
         dossier.applicant = (
             get_user_model().objects.select_related("notification_preference").get(pk=dossier.applicant_id)
         )
