@@ -4,9 +4,10 @@ the round trip), in process — the per-statement view of bench/page_profile.py'
     .venv/bin/python bench/page_statements.py receptionist /mot-cua/hang-doi/cho-tiep-nhan/ [--n 30]
 
 Runs on the database of bench/queue_page.py (DATABASE_URL, default dvc_bench_queue, seeded by it)
-with a session of the demo officer (receptionist, specialist, approver or leader: queue_page.OFFICERS)
-and production's staff MFA check; prints one line per statement (its first 100 characters) and the
-sum. The page is requested once before measuring (prepared statements, caches).
+with a session of the demo officer (receptionist, specialist, approver or leader: queue_page.OFFICERS;
+or postal_clerk, on the database of bench/shipment_list.py) and production's staff MFA check; prints
+one line per statement (its first 100 characters) and the sum. The page is requested once before
+measuring (prepared statements, caches).
 """
 
 from __future__ import annotations
@@ -29,7 +30,8 @@ import queue_page
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("officer", choices=sorted(queue_page.OFFICERS))
+    officers = {**queue_page.OFFICERS, "postal_clerk": "buudien@demo.vn"}
+    parser.add_argument("officer", choices=sorted(officers))
     parser.add_argument("path")
     parser.add_argument("--n", type=int, default=30)
     args = parser.parse_args()
@@ -40,7 +42,7 @@ def main() -> None:
     import page_profile
     from django.db import connection
 
-    client = page_profile.client_for(queue_page.sessions()[args.officer])
+    client = page_profile.client_for(queue_page.sessions({args.officer: officers[args.officer]})[args.officer])
     times: dict[str, list[float]] = collections.defaultdict(list)
 
     def timed(execute, sql, params, many, context):
