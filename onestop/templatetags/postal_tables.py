@@ -15,7 +15,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from portal.templatetags.dvc_format import vnd
+from ..documents.layout import vnd
 
 register = template.Library()
 
@@ -35,7 +35,7 @@ def shipment_rows(rows) -> SafeString:
     out = []
     for s, detail_url, slip_url, label in rows:
         pk, item, state, tries = s["id"], escape(s["item_number"]), str(label), s["attempts"]
-        cod = f"{vnd(s['cod_amount'])} đồng" if s["cod_amount"] else ""
+        cod = vnd(s["cod_amount"]) if s["cod_amount"] else ""  # "1.250.000 đồng", as on the slip
         if tries:
             failed = ngettext("%(counter)s failed attempt", "%(counter)s failed attempts", tries)
             state += f" ({failed % {'counter': tries}})"
