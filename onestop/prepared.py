@@ -54,13 +54,16 @@ def enabled() -> bool:
     return connection.vendor == "postgresql" and settings.DB_PREPARED_STATEMENTS
 
 
-def execute(cursor, sql: str, params: list, slots: list[tuple[int, str]] | None, moments: dict) -> None:
+def execute(cursor, sql: str, params: list, slots: list[tuple[int, str]] | None, moments: dict, *,
+            prepare: bool = True) -> None:  # fmt: skip
     """Run `sql` with `params` in which the positions `slots` ((index, name)) take `moments[name]`:
     as a prepared statement where enabled (the other parameters become literals), else as it is.
     Only statements reused across requests come here with slots, a list (the caller caches them per
     scope; empty when the statement reads no time: a queue such as "mine" or the inbox); one compiled
-    for one request (slots None) runs as it is, never prepared."""
-    if not enabled() or slots is None:  # a statement compiled for this request only
+    for one request (slots None) runs as it is, never prepared. `prepare=False`: a statement compiled
+    once but planned for each request's values (a search, whose generic plan cannot see how narrow an
+    open-ended `due_at < $1` is: queue_reads.searched_ids)."""
+    if not enabled() or slots is None or not prepare:  # planned with this request's values
         params = list(params)
         for index, name in slots or ():
             params[index] = moments[name]

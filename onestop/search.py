@@ -22,7 +22,7 @@ from django.db import connection
 from django.db.models import BooleanField, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
-from procedures.search import normalize, procedures_matching_phrase
+from procedures.search import like_contains, normalize, procedures_matching_phrase
 
 # The PostgreSQL-only generated column of migrations/0011_dossier_search.py (not a model field).
 PG_SEARCH_COLUMN = '"onestop_dossier"."search_doc"'
@@ -34,9 +34,17 @@ def dossier_search_text(dossier) -> str:
     return normalize(f"{dossier.code or ''} {dossier.applicant_name} {dossier.organisation_name}")
 
 
+def search_values(query: str) -> dict[str, str]:
+    """What a search for `query` passes to PostgreSQL, by name: the phrase looked for in the dossiers
+    (search_condition) and the catalogue's pattern (procedures.search.procedures_matching_phrase) — so
+    that a statement compiled once can take them as parameters (queue_reads.searched_ids)."""
+    phrase = normalize(query)
+    return {"search_phrase": phrase, "search_pattern": like_contains(phrase)}
+
+
 def search_condition(query: str) -> Q | None:
     """The WHERE condition of a dossier search (None: nothing to look for)."""
-    phrase = normalize(query)
+    phrase = search_values(query)["search_phrase"]
     if not phrase:
         return None
     procedures = procedures_matching_phrase(query)

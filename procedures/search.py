@@ -49,7 +49,8 @@ def filter_procedures(queryset: QuerySet, query: str) -> QuerySet:
     return queryset
 
 
-def _like_contains(text: str) -> str:
+def like_contains(text: str) -> str:
+    """A LIKE pattern for "contains `text`" (its wildcards escaped)."""
     return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
@@ -65,5 +66,5 @@ def procedures_matching_phrase(query: str):
     phrase = normalize(query)
     if connection.vendor == "postgresql":
         sql = "SELECT id FROM procedures_procedure WHERE search_doc LIKE %s"  # the phrase goes as a parameter
-        return RawSQL(sql, [_like_contains(phrase)])  # noqa: S611 — constant SQL
+        return RawSQL(sql, [like_contains(phrase)])  # noqa: S611 — constant SQL
     return Procedure.objects.filter(search_text__contains=phrase).values("pk")

@@ -119,6 +119,26 @@ class DossierQueueFilter(django_filters.FilterSet):
         """True when the queue is searched (every candidate is then read from the table to be tested)."""
         return self.is_bound and self.form.is_valid() and bool((self.form.cleaned_data.get("q") or "").strip())
 
+    @property
+    def text_search(self) -> str:
+        """The words searched for when a text search is all the request asks (no other filter, the queue's
+        own order): such a page's statement is compiled once and prepared (queue_reads.searched_ids);
+        "" otherwise. Digits (a phone, an ID number, a code) are searched otherwise (filter_search)."""
+        if not self.searched:
+            return ""
+        data = self.form.cleaned_data
+        if any(value not in (None, "") for name, value in data.items() if name not in ("q", "sort")):
+            return ""
+        value = data["q"].strip()
+        return "" if data.get("sort") not in (None, "", "deadline") or _DIGITS.fullmatch(value) else value
+
+    def searched_for(self, query: str) -> QuerySet:
+        """This queue's dossiers as a request searching for `query` alone reads them (text_search)."""
+        alone = type(self)(
+            {"q": query}, queryset=self.queryset, scope=self.scope, deadline=self.deadline, oversight=self.oversight
+        )
+        return alone.qs
+
     def parts(self, parts: list[QuerySet]) -> list[QuerySet] | None:
         """The queue's branches (queues.queue_parts) under the same filters, for QueueRows; None when
         the rows are not in the queue's default order (another sort reads the whole queue)."""

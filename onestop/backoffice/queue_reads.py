@@ -26,6 +26,7 @@ from .. import prepared
 from ..access import AccessScope, leads_every_open_dossier
 from ..models import Dossier
 from ..paging import CountedRows
+from ..search import search_values
 from .queues import (
     QUEUES_BY_KEY,
     Queue,
@@ -101,6 +102,10 @@ class QueueRows:
     and stops early, where the OR of the branches made PostgreSQL fetch every candidate from the heap
     and sort them all (the desk's overdue queue: 10 ms → 1.3 ms at 1M dossiers).
 
+    `search` (optional, with `page`: a text search alone, in the queue's order): `search(window)` reads
+    the page's ids and the count by a statement compiled once per scope and prepared (`searched_ids`),
+    or answers None (not PostgreSQL, or past the last page): the page is then read as below.
+
     `page` (optional, a search): (the ?page= asked for, rows a page). A search must read every
     candidate from the heap to test it, for its count as for its page, so the count is read with that
     page's ids in one statement over the whole condition (onestop.paging.CountedRows), not by a
@@ -112,18 +117,25 @@ class QueueRows:
 
     def __init__(self, dossiers: QuerySet[Dossier], *, parts: list[QuerySet[Dossier]] | None = None,
                  deadline: str = "", first: Callable[..., list[int]] | None = None,
-                 page: tuple[object, int] | None = None) -> None:  # fmt: skip
+                 page: tuple[object, int] | None = None,
+                 search: Callable[[tuple[int, int]], tuple[list[int], int] | None] | None = None) -> None:  # fmt: skip
         self.dossiers = dossiers
         self.parts = parts if parts and len(parts) > 1 and deadline else None
         self.deadline = deadline
         self.first = first
-        self.counted = (
-            CountedRows(dossiers.select_related(None).only("pk"), number=page[0], per_page=page[1])
-            if page is not None
-            else None
-        )
+        self.counted = counted_ids(dossiers, page) if page is not None else None
+        self.search = search
+        self.found: tuple[list[int], int] | None = None
+
+    def _searched(self) -> tuple[list[int], int] | None:
+        """The page asked for and the count from the prepared search (`search`), if it answers."""
+        if self.found is None and self.search is not None and self.counted is not None:
+            self.found = self.search(window=self.counted.window) or ([], -1)
+        return self.found if self.found is not None and self.found[1] >= 0 else None
 
     def count(self) -> int:
+        if self._searched() is not None:
+            return self.found[1]
         return self.counted.count() if self.counted is not None else self.dossiers.count()
 
     def __len__(self) -> int:
@@ -134,7 +146,10 @@ class QueueRows:
             raise TypeError("QueueRows reads pages: slice it [start:stop]")
         start = window.start or 0
         held = self.counted.held(window) if self.counted is not None else None
-        if held is not None:  # the page read with the count
+        searched = self._searched()
+        if searched is not None and start == self.counted.window[0] and window.stop <= self.counted.window[1]:
+            ids = searched[0][: window.stop - start]  # the page read with the count, by the prepared search
+        elif held is not None:  # the page read with the count
             ids = [dossier.pk for dossier in held]
         elif self.first is not None and window.stop <= FIRST_IDS_MAX:  # an unfiltered queue's first pages
             # In whole steps, so that a short last page reuses its page's statement (one per scope and step).
@@ -151,6 +166,11 @@ class QueueRows:
             ids = list(self.dossiers.values_list("pk", flat=True)[start : window.stop])
         found = row_values(ids)
         return [found[pk] for pk in ids if pk in found]  # a dossier deleted in between is left out
+
+
+def counted_ids(dossiers: QuerySet[Dossier], page: tuple[object, int]) -> CountedRows:
+    """A searched queue's ids, page `page` ((the ?page= asked for, rows a page)), read with their count."""
+    return CountedRows(dossiers.select_related(None).only("pk"), number=page[0], per_page=page[1])
 
 
 def as_rows(dossiers: QuerySet[Dossier], **kwargs) -> QueueRows:
@@ -397,3 +417,65 @@ def first_ids(*, scope: AccessScope, queue: Queue, now: dt.datetime, limit: int)
     if connection.vendor != "postgresql":
         return list(queue_dossiers(queue=queue, scope=scope, now=now).values_list("pk", flat=True)[:limit])
     return _first_ids(scope=scope, queues=[queue], now=now, limit=limit)[queue.key]
+
+
+# A searched queue's statement, compiled once per scope, queue and page for a search that stands for
+# every search (`searched_ids`). These words are in no dossier's text, and nothing else in the statement
+# contains them: each parameter equal to one of their search values becomes that value's slot.
+SEARCH_STAND_IN = "dvc search stand in 7f3c"
+_SEARCH_STATEMENTS: dict[tuple, tuple[str, list, list[tuple[int, str]]] | None] = {}
+
+
+def searched_ids(*, scope: AccessScope, queue: Queue, now: dt.datetime, query: str, window: tuple[int, int],
+                 build: Callable[[str], QuerySet[Dossier]]) -> tuple[list[int], int] | None:  # fmt: skip
+    """The ids of the rows [start, stop) of `window` of a queue searched for the words `query` alone,
+    in its order, and how many are found, in ONE statement compiled once — or None where it cannot
+    answer (not PostgreSQL, a page past the last one): the caller reads them through the ORM.
+
+    `build(words)` is the queue's dossiers as a request searching for `words` alone reads them
+    (filters.DossierQueueFilter.searched_for); it is compiled once per scope, queue and page with
+    SEARCH_STAND_IN, whose search values (onestop.search.search_values) and the request's times become
+    the statement's parameters: compiling the searched statement through the ORM took ≈ 2 ms of the
+    desk's overdue search, more than reading it (docs/performance.md, eighth pass). It is planned for
+    each request's values, not prepared: a generic plan reads `due_at < $1` as a third of the table
+    and chose bitmaps of whole indexes (1.6 → 3.3 ms)."""
+    if connection.vendor != "postgresql":  # SQLite's compiled times are strings, not told apart safely
+        return None
+    key = (scope_key(scope), queue.key, window)
+    if key not in _SEARCH_STATEMENTS:
+        if len(_SEARCH_STATEMENTS) >= _COUNT_STATEMENTS_MAX:
+            _SEARCH_STATEMENTS.clear()
+        _SEARCH_STATEMENTS[key] = _searched_statement(build, now, window)
+    entry = _SEARCH_STATEMENTS[key]
+    if entry is None:
+        return None
+    sql, params, slots = entry
+    with connection.cursor() as cursor:
+        prepared.execute(cursor, sql, params, slots, {**_moments(now), **search_values(query)}, prepare=False)
+        found = cursor.fetchall()
+    if not found:  # nothing found (the first page), or past the last page: the ORM's reading says which
+        return ([], 0) if window[0] == 0 else None
+    return [row[0] for row in found], int(found[0][1])
+
+
+def _searched_statement(build: Callable[[str], QuerySet[Dossier]], now: dt.datetime,
+                        window: tuple[int, int]) -> tuple[str, list, list[tuple[int, str]]] | None:  # fmt: skip
+    """(SQL, parameters, slots) of searched_ids, or None if the compiled statement does not take the
+    search's values and the request's times as parameters alone."""
+    stand_in = search_values(SEARCH_STAND_IN)
+    per_page = window[1] - window[0]
+    counted = counted_ids(build(SEARCH_STAND_IN), (window[0] // per_page + 1, per_page))
+    try:  # the ORM's own statement for the page (each row: the id, the count)
+        sql, params = counted.page_query().query.sql_with_params()
+    except EmptyResultSet:  # a queue on an empty list of agencies
+        return None
+    by_value = {value: name for name, value in {**_moments(now), **stand_in}.items()}
+    slots = []
+    for index, value in enumerate(params):
+        if isinstance(value, (dt.datetime, str)) and value in by_value:
+            slots.append((index, by_value[value]))
+        elif isinstance(value, dt.datetime) or (isinstance(value, str) and stand_in["search_phrase"] in value):
+            return None  # a time or a form of the words that would not follow the request
+    if {name for _index, name in slots} < set(stand_in):
+        return None  # the words were not searched as expected
+    return sql, params, slots

@@ -33,7 +33,7 @@ from .dossier_page import DOSSIER_PAGE, PRINT_PARAM, STATUS_LABELS, form_for, re
 from .filters import DossierQueueFilter, assignees, bulk_assignees, select_options
 from .forms import ACTION_FORMS, BulkAssignForm
 from .oversight import lateness, reasons_for
-from .queue_reads import KEPT_COUNTS_SECONDS, as_rows, first_ids, first_rows, navigation_counts
+from .queue_reads import KEPT_COUNTS_SECONDS, as_rows, first_ids, first_rows, navigation_counts, searched_ids
 from .queues import (
     QUEUES,
     QUEUES_BY_KEY,
@@ -235,7 +235,10 @@ def queue(request: HttpRequest, slug: str) -> HttpResponse:
     elif queue_filter.searched:
         # A search reads every candidate anyway: its count comes with the page asked for, from the
         # whole condition at once (QueueRows `page`); the branches are not read apart.
-        rows = as_rows(queue_filter.qs, page=(request.GET.get("page"), PAGE_SIZE))
+        # Words alone, in the queue's order: that statement is compiled once and prepared (searched_ids).
+        text = queue_filter.text_search
+        search = partial(searched_ids, scope=scope, queue=current, now=now, query=text, build=queue_filter.searched_for)
+        rows = as_rows(queue_filter.qs, page=(request.GET.get("page"), PAGE_SIZE), search=search if text else None)
     else:
         parts = queue_filter.parts(queue_parts(queue=current, scope=scope, now=now))
         rows = as_rows(queue_filter.qs, parts=parts, deadline=current.deadline)

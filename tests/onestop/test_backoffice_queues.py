@@ -13,8 +13,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from onestop.access import access_scope
+from onestop.backoffice import queue_reads
 from onestop.backoffice.filters import DossierQueueFilter
-from onestop.backoffice.queue_reads import as_rows, first_ids, first_rows, queue_counts, row_values
+from onestop.backoffice.queue_reads import as_rows, first_ids, first_rows, queue_counts, row_values, searched_ids
 from onestop.backoffice.queues import (
     QUEUES_BY_KEY,
     branches,
@@ -298,13 +299,55 @@ def test_a_searched_queue_reads_its_count_with_the_page_asked_for(office, django
     assert len(expected) > 8 and len(expected) % 5  # three pages or more, the last one short
     row_values(expected)  # the rows' statement prepared (PostgreSQL)
     last = -(-len(expected) // 5)
-    for asked, number, statements in (("1", 1, 2), ("2", 2, 2), (str(last), last, 2), ("x", 1, 2), ("99", last, 4)):
-        rows = as_rows(queue_filter.qs, page=(asked, 5))  # as the queue view reads a search
-        with django_assert_num_queries(statements):  # the ids with the count, then the rows by id
-            page = Paginator(rows, 5).get_page(asked)
-            got = [row["id"] for row in page.object_list]
-        assert (page.number, page.paginator.count) == (number, len(expected)), asked
-        assert got == expected[(number - 1) * 5 : number * 5], asked
+    # Through the ORM, and by the statement compiled once for the words alone (searched_ids: PostgreSQL;
+    # past the last page it finds nothing and the ORM's reading follows).
+    compiled = partial(searched_ids, scope=scope, queue=queue, now=NOW, query="tran", build=queue_filter.searched_for)
+    past_end = 4 + (connection.vendor == "postgresql")
+    for search in (None, compiled):
+        for asked, number, statements in (("1", 1, 2), ("2", 2, 2), (str(last), last, 2), ("x", 1, 2), ("99", last, 4)):
+            rows = as_rows(queue_filter.qs, page=(asked, 5), search=search)  # as the queue view reads a search
+            with django_assert_num_queries(past_end if search and asked == "99" else statements):
+                page = Paginator(rows, 5).get_page(asked)  # the ids with the count, then the rows by id
+                got = [row["id"] for row in page.object_list]
+            assert (page.number, page.paginator.count) == (number, len(expected)), asked
+            assert got == expected[(number - 1) * 5 : number * 5], asked
+
+
+def test_a_text_search_alone_is_compiled_once_for_any_words(office):
+    """Words alone, in the queue's order (DossierQueueFilter.text_search): the searched statement is
+    compiled once per scope, queue and page and takes the words and the request's times as parameters
+    (queue_reads.searched_ids); it finds what the ORM's reading finds, whatever the words — accents,
+    capitals, a LIKE wildcard — and nothing for words found nowhere."""
+    names = ["Trần Văn An", "Trần Thị Bình", "Lê Thị 50%_x", "Nguyễn Văn Tuấn"]
+    for n, name in enumerate(names):
+        make(office, check_due_at=NOW - dt.timedelta(hours=n + 1), applicant_name=name)
+    make(office, check_due_at=NOW - dt.timedelta(hours=9), applicant_name="Lê Thị 50ax")  # "_" is no wildcard
+    calendar_settled()
+    scope = access_scope(office.receptionist)
+    queue = QUEUES_BY_KEY["overdue"]
+
+    def search(data: dict) -> DossierQueueFilter:
+        dossiers = queue_dossiers(queue=queue, scope=scope, now=NOW)
+        return DossierQueueFilter(data, queryset=dossiers, scope=scope, deadline=queue.deadline, oversight=True)
+
+    assert search({"q": " Trần  Văn "}).text_search == "Trần  Văn"
+    for data in ({"q": "0912"}, {"q": "tran", "status": S.SUBMITTED}, {"q": "tran", "sort": "code"}, {"q": " "}):
+        assert search(data).text_search == "", data  # digits, another filter, another order, no words
+    searched_statements = queue_reads._SEARCH_STATEMENTS
+    searched_statements.clear()
+    for words, found in (("tran van an", 1), ("TRẦN", 2), ("50%_x", 1), ("lê thị 50", 2), ("không có ai", 0)):
+        queue_filter = search({"q": words})
+        expected = list(queue_filter.qs.values_list("pk", flat=True))
+        assert len(expected) == found, words
+        answer = searched_ids(
+            scope=scope, queue=queue, now=NOW, query=queue_filter.text_search, window=(0, 25),
+            build=queue_filter.searched_for,
+        )  # fmt: skip
+        if connection.vendor == "postgresql":
+            assert answer == (expected, found), words
+        else:  # SQLite: the ORM reads it (its compiled times are strings)
+            assert answer is None
+    assert len(searched_statements) == (connection.vendor == "postgresql")
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL only: prepared statements")
@@ -542,8 +585,6 @@ def test_the_appointment_branches_name_their_partial_indexes_statuses(office):
     statuses, PostgreSQL proved them by ANDing the whole (status, step_due_at) index, 18,000 entries at
     1M dossiers (the desk's overdue search 3.9 → 1.6 ms of SQL, docs/performance.md, eighth pass). The
     paused dossier stays out of the queues."""
-    from onestop.backoffice.queues import branches
-
     indexes = {index.name: index for index in Dossier._meta.indexes}
     [(lookup, statuses, _negated)] = _terms(indexes["dossier_running_desk_appt"].condition)
     assert _terms(indexes["dossier_running_unit_appt"].condition) == [(lookup, statuses, False)]
