@@ -83,8 +83,12 @@ def _counts_note(counted_at) -> str:
     }
 
 
-def _when(value) -> str:
-    return timezone.localtime(value).strftime("%H:%M %d/%m/%Y") if value else ""
+def _when(value, zone) -> str:
+    """ "09:30 05/12/2026" in `zone` (the page's time zone, read once: timezone.localtime looks it up each time)."""
+    if not value:
+        return ""
+    t = value.astimezone(zone)
+    return f"{t.hour:02d}:{t.minute:02d} {t.day:02d}/{t.month:02d}/{t.year}"
 
 
 def _rows(dossiers, queue: Queue, now, *, reasons: dict[int, str] | None = None) -> list[dict]:
@@ -98,6 +102,9 @@ def _rows(dossiers, queue: Queue, now, *, reasons: dict[int, str] | None = None)
         reasons = reasons_for(d["id"] for d in dossiers) if queue.oversight else {}
     calendars: dict = {}  # the receiving agencies' working calendars, one look-up each (lateness)
     pick, step = _("Select dossier %(code)s"), _("step %(number)s")  # translated once a page
+    statuses = {value: str(label) for value, label in STATUS_LABELS.items()}
+    channels = {value: str(label) for value, label in CHANNEL_LABELS.items()}
+    zone = timezone.get_current_timezone()  # the rows' times converted without a look-up each
     for d in dossiers:
         deadline = d[queue.deadline]
         rows.append(
@@ -112,16 +119,16 @@ def _rows(dossiers, queue: Queue, now, *, reasons: dict[int, str] | None = None)
                 "procedure_code": d["procedure_code"],
                 "procedure_name": d["procedure_name"],
                 "status": d["status"],
-                "status_label": STATUS_LABELS.get(d["status"], d["status"]),
-                "channel_label": CHANNEL_LABELS.get(d["channel"], "") if d["channel"] != DossierChannel.ONLINE else "",
+                "status_label": statuses.get(d["status"], d["status"]),
+                "channel_label": channels.get(d["channel"], "") if d["channel"] != DossierChannel.ONLINE else "",
                 "unit": d["step_agency_name"] or d["agency_name"],
                 "step": step % {"number": d["current_step"]} if d["current_step"] else "",
                 "assignee": (d["assignee_name"] or d["assignee_email"]) if d["assignee_id"] else "",
-                "submitted": _when(d["submitted_at"]),
-                "deadline": _when(deadline),
+                "submitted": _when(d["submitted_at"], zone),
+                "deadline": _when(deadline, zone),
                 "deadline_iso": deadline.isoformat() if deadline else "",
                 "late": deadline is not None and deadline < now,
-                "appointment": timezone.localtime(d["due_at"]).strftime("%d/%m/%Y")
+                "appointment": _when(d["due_at"], zone)[6:]  # the day
                 if d["due_at"] and queue.deadline != "due_at"
                 else "",
             }
@@ -135,8 +142,8 @@ def _rows(dossiers, queue: Queue, now, *, reasons: dict[int, str] | None = None)
                     "lateness": late.text if late else "",
                     "behind": bool(late and late.late),
                     "reason": reasons.get(d["id"], ""),
-                    "received": _when(d["received_at"]),
-                    "due": _when(d["due_at"]),
+                    "received": _when(d["received_at"], zone),
+                    "due": _when(d["due_at"], zone),
                 }
             )
     return rows
