@@ -123,7 +123,7 @@ class DossierQueueFilter(django_filters.FilterSet):
     @property
     def text_search(self) -> str:
         """The words searched for when a text search is all the request asks (no other filter, the queue's
-        own order): such a page's statement is compiled once and prepared (queue_reads.searched_ids);
+        own order): such a page's statement is compiled once per scope (queue_reads.searched_ids);
         "" otherwise. Digits (a phone, an ID number, a code) are searched otherwise (filter_search)."""
         if not self.searched:
             return ""

@@ -103,7 +103,7 @@ class QueueRows:
     and sort them all (the desk's overdue queue: 10 ms → 1.3 ms at 1M dossiers).
 
     `search` (optional, with `page`: a text search alone, in the queue's order): `search(window)` reads
-    the page's ids and the count by a statement compiled once per scope and prepared (`searched_ids`),
+    the page's ids and the count by a statement compiled once per scope, queue and page (`searched_ids`),
     or answers None (not PostgreSQL, or past the last page): the page is then read as below.
 
     `page` (optional, a search): (the ?page= asked for, rows a page). A search must read every
@@ -128,7 +128,7 @@ class QueueRows:
         self.found: tuple[list[int], int] | None = None
 
     def _searched(self) -> tuple[list[int], int] | None:
-        """The page asked for and the count from the prepared search (`search`), if it answers."""
+        """The page asked for and the count from the compiled search (`search`), if it answers."""
         if self.found is None and self.search is not None and self.counted is not None:
             self.found = self.search(window=self.counted.window) or ([], -1)
         return self.found if self.found is not None and self.found[1] >= 0 else None
@@ -148,7 +148,7 @@ class QueueRows:
         held = self.counted.held(window) if self.counted is not None else None
         searched = self._searched()
         if searched is not None and start == self.counted.window[0] and window.stop <= self.counted.window[1]:
-            ids = searched[0][: window.stop - start]  # the page read with the count, by the prepared search
+            ids = searched[0][: window.stop - start]  # the page read with the count, by the compiled search
         elif held is not None:  # the page read with the count
             ids = [dossier.pk for dossier in held]
         elif self.first is not None and window.stop <= FIRST_IDS_MAX:  # an unfiltered queue's first pages

@@ -84,7 +84,8 @@ def _counts_note(counted_at) -> str:
 
 
 def _when(value, zone) -> str:
-    """ "09:30 05/12/2026" in `zone` (the page's time zone, read once: timezone.localtime looks it up each time)."""
+    """The time as 09:30 05/12/2026 in `zone`, the page's time zone read once (timezone.localtime
+    looks it up for each value)."""
     if not value:
         return ""
     t = value.astimezone(zone)
@@ -242,7 +243,7 @@ def queue(request: HttpRequest, slug: str) -> HttpResponse:
     elif queue_filter.searched:
         # A search reads every candidate anyway: its count comes with the page asked for, from the
         # whole condition at once (QueueRows `page`); the branches are not read apart.
-        # Words alone, in the queue's order: that statement is compiled once and prepared (searched_ids).
+        # Words alone, in the queue's order: that statement is compiled once per scope (searched_ids).
         text = queue_filter.text_search
         search = partial(searched_ids, scope=scope, queue=current, now=now, query=text, build=queue_filter.searched_for)
         rows = as_rows(queue_filter.qs, page=(request.GET.get("page"), PAGE_SIZE), search=search if text else None)
