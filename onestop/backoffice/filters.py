@@ -25,7 +25,7 @@ from ..access import AccessScope
 from ..models import DossierChannel, DossierStatus, Role
 from ..search import filter_dossiers
 from .oversight import officers_in_scope, oversight_agencies
-from .queue_reads import scope_key
+from .queue_reads import forget_choice_statements, scope_key
 from .queues import procedures_in_scope, staff_of_units
 
 # (value, label, ORDER BY): the deadline of the queue is the default, added by the view.
@@ -61,6 +61,11 @@ _DIGITS = re.compile(r"[\d\s.+-]+")
 def _start_of(day: dt.date) -> dt.datetime:
     """Local midnight (Asia/Ho_Chi_Minh) as an aware datetime: date filters stay index-friendly."""
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+# The filters whose values come from a list (not words, not dates): a queue's page under them can be
+# compiled once per scope and choices (DossierQueueFilter.choices).
+CHOICE_FILTERS = frozenset({"procedure", "agency", "sector", "officer", "status", "channel", "sort"})
 
 
 class DossierQueueFilter(django_filters.FilterSet):
@@ -132,6 +137,23 @@ class DossierQueueFilter(django_filters.FilterSet):
             return ""
         value = data["q"].strip()
         return "" if data.get("sort") not in (None, "", "deadline") or _DIGITS.fullmatch(value) else value
+
+    @property
+    def choices(self) -> tuple[tuple[str, str], ...] | None:
+        """The filters asked for when each is a choice from its list (CHOICE_FILTERS: a procedure, an
+        agency, a sector, an officer, a status, a channel, an order), as a key: such a page's
+        statements are compiled once per scope and choices (queue_reads.ChoiceReads). None when words
+        or a date are asked for, or the form is not valid."""
+        if not (self.is_bound and self.form.is_valid()):
+            return None
+        chosen = []
+        for name, value in self.form.cleaned_data.items():
+            if value in (None, ""):
+                continue
+            if name not in CHOICE_FILTERS:
+                return None
+            chosen.append((name, str(getattr(value, "pk", value))))
+        return tuple(sorted(chosen))
 
     def searched_for(self, query: str) -> QuerySet:
         """This queue's dossiers as a request searching for `query` alone reads them (text_search)."""
@@ -287,8 +309,10 @@ def _scope_options(scope: AccessScope, *, oversight: bool) -> ScopeOptions:
 
 def forget_scope_options() -> None:
     """Empty this process's kept lists (a procedure, process step, agency, sector, role or account
-    was written: onestop.signals)."""
+    was written: onestop.signals), and the statements compiled with them (queue_reads.ChoiceReads:
+    an agency's filter stands for the agencies below it)."""
     _OPTIONS.clear()
+    forget_choice_statements()
 
 
 # The constant selects' <option>s by (language, select, chosen value): the same few strings on every

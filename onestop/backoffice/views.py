@@ -33,7 +33,16 @@ from .dossier_page import DOSSIER_PAGE, PRINT_PARAM, STATUS_LABELS, form_for, re
 from .filters import DossierQueueFilter, assignees, bulk_assignees, select_options
 from .forms import ACTION_FORMS, BulkAssignForm
 from .oversight import lateness, reasons_for
-from .queue_reads import KEPT_COUNTS_SECONDS, as_rows, first_ids, first_rows, navigation_counts, searched_ids
+from .queue_reads import (
+    KEPT_COUNTS_SECONDS,
+    ChoiceReads,
+    as_rows,
+    first_ids,
+    first_rows,
+    navigation_counts,
+    scope_key,
+    searched_ids,
+)
 from .queues import (
     QUEUES,
     QUEUES_BY_KEY,
@@ -247,6 +256,15 @@ def queue(request: HttpRequest, slug: str) -> HttpResponse:
         text = queue_filter.text_search
         search = partial(searched_ids, scope=scope, queue=current, now=now, query=text, build=queue_filter.searched_for)
         rows = as_rows(queue_filter.qs, page=(request.GET.get("page"), PAGE_SIZE), search=search if text else None)
+    elif queue_filter.choices is not None:  # filters chosen from lists: compiled once per scope and choices
+        parts = partial(queue_parts, queue=current, scope=scope, now=now)
+        chosen = ChoiceReads(
+            key=(scope_key(scope), current.key, queue_filter.choices),
+            now=now,
+            deadline=current.deadline,
+            build=lambda: (queue_filter.qs, queue_filter.parts(parts())),
+        )
+        rows = as_rows(queue_filter.qs, deadline=current.deadline, chosen=chosen)
     else:
         parts = queue_filter.parts(queue_parts(queue=current, scope=scope, now=now))
         rows = as_rows(queue_filter.qs, parts=parts, deadline=current.deadline)

@@ -11,6 +11,7 @@ import pytest
 from django.core.paginator import Paginator
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from onestop.access import access_scope
 from onestop.backoffice import queue_reads
@@ -603,3 +604,67 @@ def test_the_appointment_branches_name_their_partial_indexes_statuses(office):
     paused = make(office, status=S.SUPPLEMENT_REQUESTED, due_at=NOW - dt.timedelta(days=1))
     overdue = set(queue_dossiers(queue=QUEUES_BY_KEY["overdue"], scope=scope, now=NOW).values_list("pk", flat=True))
     assert late.pk in overdue and paused.pk not in overdue
+
+
+def test_a_queue_filtered_by_choices_is_compiled_once_per_scope_and_choices(office, client):
+    """Filters chosen from lists (DossierQueueFilter.choices: an agency, a status, an order…) read the
+    count and each page by statements compiled once per scope, queue and choices, the request's times
+    their only parameters (queue_reads.ChoiceReads, PostgreSQL): the same dossiers, in the same order,
+    as the ORM's reading, a minute later too; SQLite reads through the ORM. Words or dates are not
+    choices; a write to the agencies or roles forgets the compiled statements."""
+    for hours in range(-6, 7):
+        at_step(office, 2, status=S.PROCESSING if hours % 2 else S.RECEIVED, due_at=NOW + dt.timedelta(hours=hours),
+                step_due_at=NOW + dt.timedelta(hours=hours - 1), applicant_name=f"Trần Văn {hours}")  # fmt: skip
+        make(office, check_due_at=NOW + dt.timedelta(hours=hours), applicant_name=f"Lê Thị {hours}")
+    calendar_settled()
+    scope = access_scope(office.receptionist)
+    queue = QUEUES_BY_KEY["overdue"]
+
+    def filtered(data: dict, now=NOW) -> DossierQueueFilter:
+        dossiers = queue_dossiers(queue=queue, scope=scope, now=now)
+        return DossierQueueFilter(data, queryset=dossiers, scope=scope, deadline=queue.deadline, oversight=True)
+
+    agency = str(office.agency.pk)
+    assert filtered({"q": "tran"}).choices is None and filtered({"submitted_from": "2026-03-01"}).choices is None
+    assert filtered({"status": "xyz"}).choices is None  # not valid: the ORM reads it and says what is wrong
+    assert filtered({"agency": agency, "status": "", "sort": "code"}).choices == (("agency", agency), ("sort", "code"))
+    queue_reads.forget_choice_statements()
+    for data in (
+        {"agency": agency},
+        {"status": S.PROCESSING},
+        {"sort": "code"},
+        {"agency": agency, "sort": "-deadline"},
+    ):
+        compiled = []
+        for now in (NOW, NOW - dt.timedelta(minutes=1)):  # no deadline between the two
+            queue_filter = filtered(data, now)
+            expected = list(queue_filter.qs.values_list("pk", flat=True))
+            assert len(expected) >= 3, data
+            chosen = queue_reads.ChoiceReads(
+                key=(queue_reads.scope_key(scope), queue.key, queue_filter.choices), now=now, deadline=queue.deadline,
+                build=lambda f=queue_filter, n=now: (f.qs, f.parts(queue_parts(queue=queue, scope=scope, now=n))),
+            )  # fmt: skip
+            if connection.vendor != "postgresql":
+                assert chosen.count() is None and chosen.ids(0, 3) is None
+                continue
+            assert chosen.count() == len(expected), data
+            assert chosen.ids(0, 3) + chosen.ids(3, 40) == expected, data
+            rows = as_rows(queue_filter.qs, deadline=queue.deadline, chosen=chosen)
+            page = Paginator(rows, 3).get_page("2")  # the second page, or the last
+            assert [row["id"] for row in page.object_list] == expected[(page.number - 1) * 3 : page.number * 3], data
+            compiled.append(len(queue_reads._CHOICE_STATEMENTS))
+        if connection.vendor == "postgresql":  # a minute apart: the same statements, none compiled again
+            assert compiled[0] == compiled[1] > 0, data
+    from django.urls import reverse
+
+    from onestop.backoffice.filters import forget_scope_options
+
+    forget_scope_options()
+    assert queue_reads._CHOICE_STATEMENTS == {}
+    # The queue page reads an agency's overdue dossiers so (no deadline lies between NOW and today).
+    client.force_login(office.receptionist)
+    expected = set(filtered({"agency": agency}, timezone.now()).qs.values_list("pk", flat=True))
+    response = client.get(reverse("onestop:queue", args=[queue.slug]), {"agency": agency})
+    assert response.context["page"].paginator.count == len(expected) > 0
+    assert {row["pk"] for row in response.context["rows"]} <= expected
+    assert bool(queue_reads._CHOICE_STATEMENTS) == (connection.vendor == "postgresql")
