@@ -25,7 +25,7 @@ from ..access import AccessScope
 from ..models import DossierChannel, DossierStatus, Role
 from ..search import filter_dossiers
 from .oversight import officers_in_scope, oversight_agencies
-from .queue_reads import forget_choice_statements, scope_key
+from .queue_reads import scope_key
 from .queues import procedures_in_scope, staff_of_units
 
 # (value, label, ORDER BY): the deadline of the queue is the default, added by the view.
@@ -152,6 +152,8 @@ class DossierQueueFilter(django_filters.FilterSet):
                 continue
             if name not in CHOICE_FILTERS:
                 return None
+            if name == "agency":  # it stands for the agencies below it too (filter_agency): the key says which
+                value = ",".join(str(pk) for pk in sorted(self.below.get(int(value), {int(value)})))
             chosen.append((name, str(getattr(value, "pk", value))))
         return tuple(sorted(chosen))
 
@@ -309,10 +311,8 @@ def _scope_options(scope: AccessScope, *, oversight: bool) -> ScopeOptions:
 
 def forget_scope_options() -> None:
     """Empty this process's kept lists (a procedure, process step, agency, sector, role or account
-    was written: onestop.signals), and the statements compiled with them (queue_reads.ChoiceReads:
-    an agency's filter stands for the agencies below it)."""
+    was written: onestop.signals)."""
     _OPTIONS.clear()
-    forget_choice_statements()
 
 
 # The constant selects' <option>s by (language, select, chosen value): the same few strings on every

@@ -495,19 +495,15 @@ def _searched_statement(build: Callable[[str], QuerySet[Dossier]], now: dt.datet
 _CHOICE_STATEMENTS: dict[tuple, tuple[str, list, list[tuple[int, str]]] | None] = {}
 
 
-def forget_choice_statements() -> None:
-    """Empty this process's compiled filtered statements (the agencies, the catalogue or the roles
-    changed: filters.forget_scope_options)."""
-    _CHOICE_STATEMENTS.clear()
-
-
 class ChoiceReads:
     """A queue's count and pages under filters chosen from lists (filters.DossierQueueFilter.choices: an
     agency, a procedure, a status, an order…), by statements compiled once per scope, queue and
     choices, the request's times their only parameters. Compiling them through the ORM — the count, each
     branch under the filters, the page's UNION — took ≈ 3 ms of a province leader's queue filtered by
     one department, more than reading it (docs/performance.md, eighth pass). Planned for each request's
-    values, like the text search (searched_ids). PostgreSQL only (SQLite's compiled times are strings):
+    values, like the text search (searched_ids). The key holds every value the statements are compiled
+    with (the scope, the queue, the choices — an agency as the agencies it stands for). PostgreSQL only
+    (SQLite's compiled times are strings):
     elsewhere, and for a statement that takes another time, each method answers None and the caller
     reads through the ORM.
 

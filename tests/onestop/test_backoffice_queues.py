@@ -610,8 +610,8 @@ def test_a_queue_filtered_by_choices_is_compiled_once_per_scope_and_choices(offi
     """Filters chosen from lists (DossierQueueFilter.choices: an agency, a status, an order…) read the
     count and each page by statements compiled once per scope, queue and choices, the request's times
     their only parameters (queue_reads.ChoiceReads, PostgreSQL): the same dossiers, in the same order,
-    as the ORM's reading, a minute later too; SQLite reads through the ORM. Words or dates are not
-    choices; a write to the agencies or roles forgets the compiled statements."""
+    as the ORM's reading, a minute apart too; SQLite reads through the ORM. Words or dates are not
+    choices; an agency is keyed by the agencies it stands for (those below it, for a leader)."""
     for hours in range(-6, 7):
         at_step(office, 2, status=S.PROCESSING if hours % 2 else S.RECEIVED, due_at=NOW + dt.timedelta(hours=hours),
                 step_due_at=NOW + dt.timedelta(hours=hours - 1), applicant_name=f"Trần Văn {hours}")  # fmt: skip
@@ -628,7 +628,7 @@ def test_a_queue_filtered_by_choices_is_compiled_once_per_scope_and_choices(offi
     assert filtered({"q": "tran"}).choices is None and filtered({"submitted_from": "2026-03-01"}).choices is None
     assert filtered({"status": "xyz"}).choices is None  # not valid: the ORM reads it and says what is wrong
     assert filtered({"agency": agency, "status": "", "sort": "code"}).choices == (("agency", agency), ("sort", "code"))
-    queue_reads.forget_choice_statements()
+    queue_reads._CHOICE_STATEMENTS.clear()
     for data in (
         {"agency": agency},
         {"status": S.PROCESSING},
@@ -657,10 +657,7 @@ def test_a_queue_filtered_by_choices_is_compiled_once_per_scope_and_choices(offi
             assert compiled[0] == compiled[1] > 0, data
     from django.urls import reverse
 
-    from onestop.backoffice.filters import forget_scope_options
-
-    forget_scope_options()
-    assert queue_reads._CHOICE_STATEMENTS == {}
+    queue_reads._CHOICE_STATEMENTS.clear()
     # The queue page reads an agency's overdue dossiers so (no deadline lies between NOW and today).
     client.force_login(office.receptionist)
     expected = set(filtered({"agency": agency}, timezone.now()).qs.values_list("pk", flat=True))

@@ -336,6 +336,14 @@ def test_filters_by_agency_sector_procedure_officer_and_sort(client, world, peop
     assert codes(sector="DD-DL") == {w.late_other.code}
     assert codes(procedure=org.procedure.code) == {w.late_at_unit.code, w.late_at_desk.code}
     assert codes(officer=people.specialist.pk) == {w.late_at_unit.code}
+    # The agencies below are read as they are now (a page filtered by choices is compiled once: its key
+    # holds the agencies the choice stands for): a unit moved under another department moves with it.
+    assert codes(agency=org.other.pk) == {w.late_other.code}
+    org.unit.parent = org.other
+    org.unit.save()
+    assert codes(agency=org.other.pk) == {w.late_at_unit.code, w.late_other.code}  # its step is at the unit
+    org.unit.parent = org.department
+    org.unit.save()
     html = client.get(url, {"sort": "officer"}).content.decode().split("<tbody", 1)[1]
     assert html.index(people.specialist.full_name) < html.index(people.other_specialist.full_name)  # H < X
     # Nothing outside the subtree is offered, nor accepted.
