@@ -9,7 +9,7 @@ organisation, or in its procedure's name and code.
   unaccent wrapper (dvc_unaccent), tested with strpos on the queue's own candidates: every queue is a
   bounded set (open dossiers, or received today) read from its own partial indexes, and the phrase is
   looked for in those rows. Written as LIKE '%…%', PostgreSQL ANDed the GIN trigram index of the whole
-  table (migration 0011) with them: a common name ("nguyen": 71,000 dossiers at 1M) took 10 ms to
+  table (migration 0014) with them: a common name ("nguyen": 71,000 dossiers at 1M) took 10 ms to
   narrow a desk's 800 overdue candidates to 44, where testing them takes 3 ms; a province leader's
   searches gained too (docs/performance.md, issue #17). The procedure side reads the catalogue's own
   generated column and its trigram index (procedures migration 0003).
@@ -24,7 +24,7 @@ from django.db.models.expressions import RawSQL
 
 from procedures.search import like_contains, normalize, procedures_matching_phrase
 
-# The PostgreSQL-only generated column of migrations/0011_dossier_search.py (not a model field).
+# The PostgreSQL-only generated column of migrations/0014_dossier_search.py (not a model field).
 PG_SEARCH_COLUMN = '"onestop_dossier"."search_doc"'
 SEARCHED_FIELDS = frozenset({"code", "applicant_name", "organisation_name"})
 

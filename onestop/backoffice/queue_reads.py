@@ -471,23 +471,10 @@ def _searched_statement(build: Callable[[str], QuerySet[Dossier]], now: dt.datet
                         window: tuple[int, int]) -> tuple[str, list, list[tuple[int, str]]] | None:  # fmt: skip
     """(SQL, parameters, slots) of searched_ids, or None if the compiled statement does not take the
     search's values and the request's times as parameters alone."""
-    stand_in = search_values(SEARCH_STAND_IN)
     per_page = window[1] - window[0]
     counted = counted_ids(build(SEARCH_STAND_IN), (window[0] // per_page + 1, per_page))
-    try:  # the ORM's own statement for the page (each row: the id, the count)
-        sql, params = counted.page_query().query.sql_with_params()
-    except EmptyResultSet:  # a queue on an empty list of agencies
-        return None
-    by_value = {value: name for name, value in {**_moments(now), **stand_in}.items()}
-    slots = []
-    for index, value in enumerate(params):
-        if isinstance(value, (dt.datetime, str)) and value in by_value:
-            slots.append((index, by_value[value]))
-        elif isinstance(value, dt.datetime) or (isinstance(value, str) and stand_in["search_phrase"] in value):
-            return None  # a time or a form of the words that would not follow the request
-    if {name for _index, name in slots} < set(stand_in):
-        return None  # the words were not searched as expected
-    return sql, params, slots
+    # The ORM's own statement for the page (each row: the id, the count).
+    return _slotted(lambda: counted.page_query().query.sql_with_params(), now, search_values(SEARCH_STAND_IN))
 
 
 # A queue's statements under filters chosen from lists, compiled once (ChoiceReads): key → (SQL,
@@ -545,7 +532,7 @@ class ChoiceReads:
         if key not in _CHOICE_STATEMENTS:
             if len(_CHOICE_STATEMENTS) >= _COUNT_STATEMENTS_MAX:
                 _CHOICE_STATEMENTS.clear()
-            _CHOICE_STATEMENTS[key] = _with_time_slots(compile_statement, self.now)
+            _CHOICE_STATEMENTS[key] = _slotted(compile_statement, self.now)
         entry = _CHOICE_STATEMENTS[key]
         if entry is None:
             return None
@@ -555,10 +542,12 @@ class ChoiceReads:
             return cursor.fetchall()
 
 
-def _with_time_slots(compile_statement: Callable[[], tuple[str, list] | None],
-                     now: dt.datetime) -> tuple[str, list, list[tuple[int, str]]] | None:  # fmt: skip
-    """The statement with the slots of the request's times in its parameters, or None if it takes
-    another time (a date filter) or reads nothing (a queue on an empty list of agencies)."""
+def _slotted(compile_statement: Callable[[], tuple[str, list] | None], now: dt.datetime,
+             words: dict[str, str] | None = None) -> tuple[str, list, list[tuple[int, str]]] | None:  # fmt: skip
+    """The compiled statement with the slots of its parameters that follow each request: the request's
+    times (_moments(now)) and, for a search, the stand-in's search values `words` (each found where it
+    is equal to one). None if it reads nothing (a queue on an empty list of agencies), or takes another
+    time (a date filter) or another form of the words: it cannot be reused."""
     try:
         statement = compile_statement()
     except EmptyResultSet:
@@ -566,8 +555,14 @@ def _with_time_slots(compile_statement: Callable[[], tuple[str, list] | None],
     if statement is None:
         return None
     sql, params = statement
-    by_value = {value: name for name, value in _moments(now).items()}
-    slots = [(i, by_value[p]) for i, p in enumerate(params) if isinstance(p, dt.datetime) and p in by_value]
-    if any(isinstance(p, (dt.datetime, dt.date)) and p not in by_value for p in params):
-        return None
+    words = words or {}
+    by_value = {value: name for name, value in {**_moments(now), **words}.items()}
+    slots = []
+    for index, value in enumerate(params):
+        if isinstance(value, (dt.date, str)) and value in by_value:
+            slots.append((index, by_value[value]))
+        elif isinstance(value, dt.date) or (words and isinstance(value, str) and words["search_phrase"] in value):
+            return None
+    if {name for _index, name in slots} < set(words):
+        return None  # the words were not searched as expected
     return sql, list(params), slots
