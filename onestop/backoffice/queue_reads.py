@@ -12,6 +12,7 @@ import datetime as dt
 import hashlib
 import logging
 from collections.abc import Callable, Iterable
+from functools import partial
 
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
@@ -33,6 +34,7 @@ from .queues import (
     branches,
     due_soon_horizon,
     queue_dossiers,
+    queue_order,
     queue_parts,
     queues_for,
     start_of_day,
@@ -128,19 +130,20 @@ class QueueRows:
         self.deadline = deadline
         self.first = first
         self.counted = counted_ids(dossiers, page) if page is not None else None
-        self.search = search
+        self.search = search if self.counted is not None else None
+        self.searched_asked = False
         self.found: tuple[list[int], int] | None = None
         self.chosen = chosen
 
     def _searched(self) -> tuple[list[int], int] | None:
-        """The page asked for and the count from the compiled search (`search`), if it answers."""
-        if self.found is None and self.search is not None and self.counted is not None:
-            self.found = self.search(window=self.counted.window) or ([], -1)
-        return self.found if self.found is not None and self.found[1] >= 0 else None
+        """The page asked for and the count from the compiled search (`search`), if it answers (asked once)."""
+        if self.search is not None and not self.searched_asked:
+            self.searched_asked, self.found = True, self.search(window=self.counted.window)
+        return self.found
 
     def count(self) -> int:
-        if self._searched() is not None:
-            return self.found[1]
+        if (searched := self._searched()) is not None:
+            return searched[1]
         if self.chosen is not None and (count := self.chosen.count()) is not None:
             return count
         return self.counted.count() if self.counted is not None else self.dossiers.count()
@@ -178,13 +181,43 @@ class QueueRows:
 
 
 def counted_ids(dossiers: QuerySet[Dossier], page: tuple[object, int]) -> CountedRows:
-    """A searched queue's ids, page `page` ((the ?page= asked for, rows a page)), read with their count."""
+    """A searched queue's ids of `page` — (the ?page= asked for, rows a page) — read with their count."""
     return CountedRows(dossiers.select_related(None).only("pk"), number=page[0], per_page=page[1])
 
 
 def as_rows(dossiers: QuerySet[Dossier], **kwargs) -> QueueRows:
     """A queue's dossiers as the values a table row shows (ROW_VALUES), read a page at a time."""
     return QueueRows(dossiers, **kwargs)
+
+
+def rows_for(
+    queue_filter, *, scope: AccessScope, queue: Queue, now: dt.datetime, page: tuple[object, int]
+) -> QueueRows:
+    """The queue page's rows under the request's filters (a filters.DossierQueueFilter on the queue's
+    dossiers), read the fastest way that request allows: the queue as it is from the home's prepared
+    statement (first_ids); a search with its count, words alone by a statement compiled once
+    (searched_ids); filters chosen from lists by statements compiled once (ChoiceReads); any other
+    filter branch by branch (QueueRows `parts`). `page`: (the ?page= asked for, rows a page)."""
+    dossiers = queue_filter.qs
+    if not (queue_filter.is_bound and queue_filter.is_filtered) and dossiers.query.order_by == queue_order(queue):
+        return as_rows(dossiers, first=partial(first_ids, scope=scope, queue=queue, now=now))
+    if queue_filter.searched:
+        # A search reads every candidate anyway: its count comes with the page asked for, from the
+        # whole condition at once (QueueRows `page`); the branches are not read apart.
+        text = queue_filter.text_search
+        build = queue_filter.searched_for
+        search = partial(searched_ids, scope=scope, queue=queue, now=now, query=text, build=build) if text else None
+        return as_rows(dossiers, page=page, search=search)
+    branches_of = partial(queue_parts, queue=queue, scope=scope, now=now)
+    if queue_filter.choices is not None:
+        chosen = ChoiceReads(
+            key=(scope_key(scope), queue.key, queue_filter.choices),
+            now=now,
+            deadline=queue.deadline,
+            build=lambda: (dossiers, queue_filter.parts(branches_of())),
+        )
+        return as_rows(dossiers, deadline=queue.deadline, chosen=chosen)
+    return as_rows(dossiers, parts=queue_filter.parts(branches_of()), deadline=queue.deadline)
 
 
 def page_ids_sql(parts: list[QuerySet[Dossier]], deadline: str, start: int, stop: int) -> tuple[str, list] | None:
@@ -448,20 +481,14 @@ def searched_ids(*, scope: AccessScope, queue: Queue, now: dt.datetime, query: s
     desk's overdue search, more than reading it (docs/performance.md, eighth pass). It is planned for
     each request's values, not prepared: a generic plan reads `due_at < $1` as a third of the table
     and chose bitmaps of whole indexes (1.6 → 3.3 ms)."""
-    if connection.vendor != "postgresql":  # SQLite's compiled times are strings, not told apart safely
+    found = _run_compiled(
+        _SEARCH_STATEMENTS,
+        (scope_key(scope), queue.key, window),
+        lambda: _searched_statement(build, now, window),
+        {**_moments(now), **search_values(query)},
+    )
+    if found is None:
         return None
-    key = (scope_key(scope), queue.key, window)
-    if key not in _SEARCH_STATEMENTS:
-        if len(_SEARCH_STATEMENTS) >= _COUNT_STATEMENTS_MAX:
-            _SEARCH_STATEMENTS.clear()
-        _SEARCH_STATEMENTS[key] = _searched_statement(build, now, window)
-    entry = _SEARCH_STATEMENTS[key]
-    if entry is None:
-        return None
-    sql, params, slots = entry
-    with connection.cursor() as cursor:
-        prepared.execute(cursor, sql, params, slots, {**_moments(now), **search_values(query)}, prepare=False)
-        found = cursor.fetchall()
     if not found:  # nothing found (the first page), or past the last page: the ORM's reading says which
         return ([], 0) if window[0] == 0 else None
     return [row[0] for row in found], int(found[0][1])
@@ -489,10 +516,9 @@ class ChoiceReads:
     branch under the filters, the page's UNION — took ≈ 3 ms of a province leader's queue filtered by
     one department, more than reading it (docs/performance.md, eighth pass). Planned for each request's
     values, like the text search (searched_ids). The key holds every value the statements are compiled
-    with (the scope, the queue, the choices — an agency as the agencies it stands for). PostgreSQL only
-    (SQLite's compiled times are strings):
-    elsewhere, and for a statement that takes another time, each method answers None and the caller
-    reads through the ORM.
+    with (the scope, the queue, the choices — an agency as the agencies it stands for). Not on SQLite,
+    nor for a statement that takes another time, each method answers None: the caller reads through
+    the ORM.
 
     `build()` → (the filtered dossiers in the page's order, the filtered branches or None:
     DossierQueueFilter.qs and .parts), called only to compile."""
@@ -526,20 +552,31 @@ class ChoiceReads:
         return self._built
 
     def _run(self, what: tuple, compile_statement: Callable[[], tuple[str, list] | None]) -> list[tuple] | None:
-        if connection.vendor != "postgresql":
-            return None
-        key = (*self.key, *what)
-        if key not in _CHOICE_STATEMENTS:
-            if len(_CHOICE_STATEMENTS) >= _COUNT_STATEMENTS_MAX:
-                _CHOICE_STATEMENTS.clear()
-            _CHOICE_STATEMENTS[key] = _slotted(compile_statement, self.now)
-        entry = _CHOICE_STATEMENTS[key]
-        if entry is None:
-            return None
-        sql, params, slots = entry
-        with connection.cursor() as cursor:
-            prepared.execute(cursor, sql, params, slots, _moments(self.now), prepare=False)
-            return cursor.fetchall()
+        return _run_compiled(
+            _CHOICE_STATEMENTS, (*self.key, *what), lambda: _slotted(compile_statement, self.now), _moments(self.now)
+        )
+
+
+def _run_compiled(kept: dict, key: tuple, compile_statement: Callable[[], tuple | None],
+                  values: dict) -> list[tuple] | None:  # fmt: skip
+    """The rows of the statement kept in `kept` under `key` — (SQL, parameters, slots), compiled by
+    `compile_statement()` on first use (`_slotted`) — run with this request's `values` in its slots,
+    planned for them (not prepared: see searched_ids). None where it cannot be reused or not on
+    PostgreSQL (SQLite's compiled times are strings, not told apart safely): the caller reads
+    through the ORM."""
+    if connection.vendor != "postgresql":
+        return None
+    if key not in kept:
+        if len(kept) >= _COUNT_STATEMENTS_MAX:
+            kept.clear()
+        kept[key] = compile_statement()
+    entry = kept[key]
+    if entry is None:
+        return None
+    sql, params, slots = entry
+    with connection.cursor() as cursor:
+        prepared.execute(cursor, sql, params, slots, values, prepare=False)
+        return cursor.fetchall()
 
 
 def _slotted(compile_statement: Callable[[], tuple[str, list] | None], now: dt.datetime,

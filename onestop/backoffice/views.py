@@ -5,7 +5,6 @@ reception is in counter_views). Staff only (onestop.access.staff_required)."""
 from __future__ import annotations
 
 import uuid
-from functools import partial
 from typing import Any
 
 from django.contrib import messages
@@ -33,16 +32,7 @@ from .dossier_page import DOSSIER_PAGE, PRINT_PARAM, STATUS_LABELS, form_for, re
 from .filters import DossierQueueFilter, assignees, bulk_assignees, select_options
 from .forms import ACTION_FORMS, BulkAssignForm
 from .oversight import lateness, reasons_for
-from .queue_reads import (
-    KEPT_COUNTS_SECONDS,
-    ChoiceReads,
-    as_rows,
-    first_ids,
-    first_rows,
-    navigation_counts,
-    scope_key,
-    searched_ids,
-)
+from .queue_reads import KEPT_COUNTS_SECONDS, first_rows, navigation_counts, rows_for
 from .queues import (
     QUEUES,
     QUEUES_BY_KEY,
@@ -50,8 +40,6 @@ from .queues import (
     Queue,
     overseen_ids,
     queue_dossiers,
-    queue_order,
-    queue_parts,
 )
 
 PAGE_SIZE = 25
@@ -246,28 +234,8 @@ def queue(request: HttpRequest, slug: str) -> HttpResponse:
         deadline=current.deadline,
         oversight=current.oversight,
     )
+    rows = rows_for(queue_filter, scope=scope, queue=current, now=now, page=(request.GET.get("page"), PAGE_SIZE))
     unfiltered = not (queue_filter.is_bound and queue_filter.is_filtered)
-    if unfiltered and queue_filter.qs.query.order_by == queue_order(current):  # the queue as it is
-        rows = as_rows(queue_filter.qs, first=partial(first_ids, scope=scope, queue=current, now=now))
-    elif queue_filter.searched:
-        # A search reads every candidate anyway: its count comes with the page asked for, from the
-        # whole condition at once (QueueRows `page`); the branches are not read apart.
-        # Words alone, in the queue's order: that statement is compiled once per scope (searched_ids).
-        text = queue_filter.text_search
-        search = partial(searched_ids, scope=scope, queue=current, now=now, query=text, build=queue_filter.searched_for)
-        rows = as_rows(queue_filter.qs, page=(request.GET.get("page"), PAGE_SIZE), search=search if text else None)
-    elif queue_filter.choices is not None:  # filters chosen from lists: compiled once per scope and choices
-        parts = partial(queue_parts, queue=current, scope=scope, now=now)
-        chosen = ChoiceReads(
-            key=(scope_key(scope), current.key, queue_filter.choices),
-            now=now,
-            deadline=current.deadline,
-            build=lambda: (queue_filter.qs, queue_filter.parts(parts())),
-        )
-        rows = as_rows(queue_filter.qs, deadline=current.deadline, chosen=chosen)
-    else:
-        parts = queue_filter.parts(queue_parts(queue=current, scope=scope, now=now))
-        rows = as_rows(queue_filter.qs, parts=parts, deadline=current.deadline)
     paginator = Paginator(rows, PAGE_SIZE)
     if current.key in counts and unfiltered:
         # The navigation counted it already (a reading leader's count may be up to 30 s old: the page
