@@ -1,7 +1,8 @@
 """The postal clerk's shipment list (/mot-cua/buu-chinh/) at N shipments: latency, throughput, queries.
 
     .venv/bin/python bench/shipment_list.py [--shipments 100000] [--seconds 10] [--concurrency 2]
-                                            [--skip-seed] [--explain]
+                                            [--skip-seed] [--explain] [--only TEXT]
+                                            [--profile N] [--top K] [--no-load]
 
 Needs PostgreSQL (DATABASE_URL, default postgres://postgres@127.0.0.1:5432/dvc_bench_postal: its own
 database). It migrates, loads the demo data, then fills N shipments of the provincial centre — the
@@ -11,7 +12,9 @@ rows first), states as after a few years of service (mostly delivered), creation
 three years; then VACUUM ANALYZE. It counts the SQL queries of each page in-process (Django's test
 client) at that size, starts gunicorn with two workers and loads each page with the clerk's session
 cookie; /robots.txt is the trivial view. Prints a Markdown table; --explain prints EXPLAIN ANALYZE of
-the list's rows and counts.
+the list's rows and counts. --only TEXT keeps the pages whose label contains TEXT; --profile N measures
+each page N times in process first (bench/page_profile.py: middleware, view, template and SQL, with
+--top K cProfile's K top entries); --no-load skips the HTTP load.
 """
 
 from __future__ import annotations
@@ -128,7 +131,7 @@ def seed(count: int) -> None:
     print(f"seeded {count:,} shipments in {time.perf_counter() - started:.0f} s", file=sys.stderr)
 
 
-def query_counts() -> tuple[dict[str, int], dict[str, float]]:
+def query_counts(pages: list[tuple[str, str]]) -> tuple[dict[str, int], dict[str, float]]:
     """SQL statements per page, and the median CPU time of this process per page over 15 requests
     (the Python side: views, templates, the driver — what a busy shared machine distorts least),
     in-process (the same middleware as gunicorn's)."""
@@ -142,7 +145,7 @@ def query_counts() -> tuple[dict[str, int], dict[str, float]]:
     client = Client(SERVER_NAME="127.0.0.1")
     client.force_login(User.objects.get(email=CLERK))
     out, cpu = {}, {}
-    for label, path in runs():
+    for label, path in pages:
         with CaptureQueriesContext(connection) as ctx:
             response = client.get(path)
         if response.status_code != 200:
@@ -194,6 +197,10 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=2)
     parser.add_argument("--skip-seed", action="store_true", help="keep the shipments of the previous run")
     parser.add_argument("--explain", action="store_true")
+    parser.add_argument("--only", default="", help="keep the pages whose label contains this text")
+    parser.add_argument("--profile", type=int, default=0, metavar="N", help="in-process phases over N requests")
+    parser.add_argument("--top", type=int, default=0, metavar="K", help="with --profile: cProfile's K top entries")
+    parser.add_argument("--no-load", action="store_true", help="skip the HTTP load")
     args = parser.parse_args()
 
     server.ensure_database()
@@ -202,21 +209,32 @@ def main() -> None:
         server.manage("seed_demo")
         seed(args.shipments)
     cookie = queue_page.sessions({"postal": CLERK})["postal"]
-    queries, cpu = query_counts()
+    pages = [(label, path) for label, path in runs() if args.only in label]
+    queries, cpu = query_counts(pages)
     if args.explain:
         explain()
+    if args.profile:
+        import page_profile
+
+        page_profile.report(
+            [("trivial view /robots.txt", "/robots.txt", None)] + [(label, path, cookie) for label, path in pages],
+            n=args.profile,
+            top=args.top,
+        )
+    if args.no_load:
+        return
     from onestop.models import Shipment
 
     total = Shipment.objects.count()
     load_before = " ".join(f"{x:.1f}" for x in os.getloadavg())
     with server.gunicorn(port=args.port, workers=args.web_workers) as base:
-        for label, path in runs():  # warm up, and fail early on a broken page
+        for label, path in pages:  # warm up, and fail early on a broken page
             if queue_page.load(base, path, cookie, label=label, concurrency=1, seconds=1).errors:
                 raise SystemExit(f"{path} answered errors")
         http_load.run(base, ["/robots.txt"], label="warm", concurrency=1, seconds=1)
         results = [http_load.run(base, ["/robots.txt"], label="trivial view /robots.txt",
                                  concurrency=args.concurrency, seconds=args.seconds)]  # fmt: skip
-        for label, path in runs():
+        for label, path in pages:
             results.append(
                 queue_page.load(base, path, cookie, label=label, concurrency=args.concurrency, seconds=args.seconds)
             )

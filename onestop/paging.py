@@ -9,6 +9,9 @@ number) falls back to a plain count, then the Paginator's last page.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import cached_property
+
 from django.db.models import Count, QuerySet, Window
 
 TOTAL = "_rows_in_all"
@@ -25,14 +28,24 @@ def page_window(number, per_page: int) -> tuple[int, int]:
 
 
 class CountedRows:
-    """`queryset` for a Paginator of `per_page` rows, asked for page `number` (the raw ?page= value)."""
+    """`queryset` for a Paginator of `per_page` rows, asked for page `number` (the raw ?page= value).
 
-    def __init__(self, queryset: QuerySet, *, per_page: int, number) -> None:
-        self.queryset = queryset
+    `read(window)`, where given, reads the page's rows ([start, stop), each with TOTAL) another way —
+    a statement compiled once (onestop.postal.selectors.shipments_found) — or answers None: then the
+    queryset is read. `queryset` may then be a function that builds it, called only if it is read."""
+
+    def __init__(self, queryset: QuerySet | Callable[[], QuerySet], *, per_page: int, number,
+                 read: Callable[[tuple[int, int]], list | None] | None = None) -> None:  # fmt: skip
+        self._queryset = queryset
         self.per_page = per_page
         self.window = page_window(number, per_page)
+        self.read = read
         self.rows: list | None = None
         self.total: int | None = None
+
+    @cached_property
+    def queryset(self) -> QuerySet:
+        return self._queryset if isinstance(self._queryset, QuerySet) else self._queryset()
 
     def page_query(self) -> QuerySet:
         """The page asked for, each row with the number of rows in all (TOTAL).
@@ -46,7 +59,9 @@ class CountedRows:
         return self.queryset.annotate(**{TOTAL: Window(Count("*"))}).filter(**{f"{TOTAL}__gt": 0})[start:stop]
 
     def _read(self) -> None:
-        self.rows = list(self.page_query())
+        self.rows = self.read(self.window) if self.read else None
+        if self.rows is None:
+            self.rows = list(self.page_query())
         if self.rows:  # model instances, or values() dicts
             first = self.rows[0]
             self.total = first[TOTAL] if isinstance(first, dict) else getattr(first, TOTAL)

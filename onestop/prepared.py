@@ -24,10 +24,12 @@ statements: DB_PREPARED_STATEMENTS=false turns this off (docs/configuration.md).
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from collections.abc import Callable
 
 from django.conf import settings
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.backends.signals import connection_created
 from django.db.models import QuerySet
@@ -111,6 +113,59 @@ def execute_typed(cursor, sql: str, params: list, types: list[str]) -> None:
         cursor.execute(f"PREPARE {name} ({', '.join(types)}) AS {text.replace('%%', '%')}")
         prepared.add(name)
     cursor.execute(f"EXECUTE {name} ({', '.join(['%s'] * len(params))})", params)
+
+
+_COMPILED_MAX = 2048
+
+
+def run_compiled(kept: dict, key: tuple, compile_statement: Callable[[], tuple | None], values: dict, *,
+                 prepare: bool = False) -> list[tuple] | None:  # fmt: skip
+    """The rows of the statement kept in `kept` under `key` — (SQL, parameters, slots), compiled by
+    `compile_statement()` on first use (`slotted`) — run with this request's `values` in its slots:
+    planned for them (`prepare=False`: a search, see onestop.backoffice.queue_reads.searched_ids) or
+    prepared once per session (`execute`). The key holds every value the statement is compiled with
+    (a scope, a queue, a page…). None where it cannot be reused or not on PostgreSQL (SQLite's
+    compiled times are strings, not told apart safely): the caller reads through the ORM."""
+    if connection.vendor != "postgresql":
+        return None
+    if key not in kept:
+        if len(kept) >= _COMPILED_MAX:
+            kept.clear()
+        kept[key] = compile_statement()
+    entry = kept[key]
+    if entry is None:
+        return None
+    sql, params, slots = entry
+    with connection.cursor() as cursor:
+        execute(cursor, sql, params, slots, values, prepare=prepare)
+        return cursor.fetchall()
+
+
+def slotted(compile_statement: Callable[[], tuple[str, list] | None], times: dict[str, dt.datetime],
+            words: dict[str, str] | None = None) -> tuple[str, list, list[tuple[int, str]]] | None:  # fmt: skip
+    """The statement `compile_statement()` compiled once, with the slots of its parameters that follow
+    each request (run_compiled): the request's `times` and, for a search compiled with a stand-in, the
+    stand-in's search values `words` (each found where a parameter is equal to one). None if it reads
+    nothing (a list of no agency), or takes another time (a date filter) or another form of the words:
+    it cannot be reused."""
+    try:
+        statement = compile_statement()
+    except EmptyResultSet:
+        return None
+    if statement is None:
+        return None
+    sql, params = statement
+    words = words or {}
+    by_value = {value: name for name, value in {**times, **words}.items()}
+    slots = []
+    for index, value in enumerate(params):
+        if isinstance(value, (dt.date, str)) and value in by_value:
+            slots.append((index, by_value[value]))
+        elif isinstance(value, dt.date) or (isinstance(value, str) and any(word in value for word in words.values())):
+            return None
+    if not set(words) <= {name for _index, name in slots}:
+        return None  # the words were not searched as expected
+    return sql, list(params), slots
 
 
 # Query name → (its text with `<column> = ANY(%s)`, the ORM's converters of its columns), or None where

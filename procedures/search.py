@@ -28,6 +28,14 @@ def normalize(text: str) -> str:
     return " ".join(stripped.lower().split())
 
 
+def _sqlite_session(sender, connection, **kwargs) -> None:
+    """SQLite (the embedded default) has no unaccent: each new session gets normalize() as the SQL
+    function dvc_normalize, for a search on a column with no normalised copy of its own (the postal
+    clerk's search by name, onestop.postal.selectors). Connected when the app is ready."""
+    if connection.vendor == "sqlite":
+        connection.connection.create_function("dvc_normalize", 1, normalize, deterministic=True)
+
+
 def search_text_for(*, code: str, local_code: str, name: str) -> str:
     """Name first: ordering by this column sorts names as Vietnamese readers expect (Đ among D)."""
     return normalize(f"{name} {code} {local_code}")
@@ -49,9 +57,23 @@ def filter_procedures(queryset: QuerySet, query: str) -> QuerySet:
     return queryset
 
 
+def _like_escaped(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
 def like_contains(text: str) -> str:
     """A LIKE pattern for "contains `text`" (its wildcards escaped)."""
-    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    return "%" + _like_escaped(text) + "%"
+
+
+def like_words(phrase: str) -> str:
+    """A LIKE pattern for "holds the words of `phrase` in this order" ('%tran%thi%binh%'), each escaped:
+    what a trigram index reads for a phrase of several words, the phrase itself checked on the rows it
+    finds. pg_trgm takes from it only the trigrams inside each word; from '%tran thi binh%' it also
+    took those of the words' edges ("  t", " th", "hi "…), which most Vietnamese names share — reading
+    their long lists was most of the postal clerk's name search (2.9 → 1.0 ms at 100k shipments,
+    docs/performance.md, ninth pass). Every row holding the phrase holds its words in this order."""
+    return "%" + "%".join(_like_escaped(word) for word in phrase.split()) + "%"
 
 
 def procedures_matching_phrase(query: str):

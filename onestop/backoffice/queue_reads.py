@@ -481,7 +481,7 @@ def searched_ids(*, scope: AccessScope, queue: Queue, now: dt.datetime, query: s
     desk's overdue search, more than reading it (docs/performance.md, eighth pass). It is planned for
     each request's values, not prepared: a generic plan reads `due_at < $1` as a third of the table
     and chose bitmaps of whole indexes (1.6 → 3.3 ms)."""
-    found = _run_compiled(
+    found = prepared.run_compiled(
         _SEARCH_STATEMENTS,
         (scope_key(scope), queue.key, window),
         lambda: _searched_statement(build, now, window),
@@ -501,7 +501,9 @@ def _searched_statement(build: Callable[[str], QuerySet[Dossier]], now: dt.datet
     per_page = window[1] - window[0]
     counted = counted_ids(build(SEARCH_STAND_IN), (window[0] // per_page + 1, per_page))
     # The ORM's own statement for the page (each row: the id, the count).
-    return _slotted(lambda: counted.page_query().query.sql_with_params(), now, search_values(SEARCH_STAND_IN))
+    return prepared.slotted(
+        lambda: counted.page_query().query.sql_with_params(), _moments(now), search_values(SEARCH_STAND_IN)
+    )
 
 
 # A queue's statements under filters chosen from lists, compiled once (ChoiceReads): key → (SQL,
@@ -552,54 +554,9 @@ class ChoiceReads:
         return self._built
 
     def _run(self, what: tuple, compile_statement: Callable[[], tuple[str, list] | None]) -> list[tuple] | None:
-        return _run_compiled(
-            _CHOICE_STATEMENTS, (*self.key, *what), lambda: _slotted(compile_statement, self.now), _moments(self.now)
+        return prepared.run_compiled(
+            _CHOICE_STATEMENTS,
+            (*self.key, *what),
+            lambda: prepared.slotted(compile_statement, _moments(self.now)),
+            _moments(self.now),
         )
-
-
-def _run_compiled(kept: dict, key: tuple, compile_statement: Callable[[], tuple | None],
-                  values: dict) -> list[tuple] | None:  # fmt: skip
-    """The rows of the statement kept in `kept` under `key` — (SQL, parameters, slots), compiled by
-    `compile_statement()` on first use (`_slotted`) — run with this request's `values` in its slots,
-    planned for them (not prepared: see searched_ids). None where it cannot be reused or not on
-    PostgreSQL (SQLite's compiled times are strings, not told apart safely): the caller reads
-    through the ORM."""
-    if connection.vendor != "postgresql":
-        return None
-    if key not in kept:
-        if len(kept) >= _COUNT_STATEMENTS_MAX:
-            kept.clear()
-        kept[key] = compile_statement()
-    entry = kept[key]
-    if entry is None:
-        return None
-    sql, params, slots = entry
-    with connection.cursor() as cursor:
-        prepared.execute(cursor, sql, params, slots, values, prepare=False)
-        return cursor.fetchall()
-
-
-def _slotted(compile_statement: Callable[[], tuple[str, list] | None], now: dt.datetime,
-             words: dict[str, str] | None = None) -> tuple[str, list, list[tuple[int, str]]] | None:  # fmt: skip
-    """The compiled statement with the slots of its parameters that follow each request: the request's
-    times (_moments(now)) and, for a search, the stand-in's search values `words` (each found where it
-    is equal to one). None if it reads nothing (a queue on an empty list of agencies), or takes another
-    time (a date filter) or another form of the words: it cannot be reused."""
-    try:
-        statement = compile_statement()
-    except EmptyResultSet:
-        return None
-    if statement is None:
-        return None
-    sql, params = statement
-    words = words or {}
-    by_value = {value: name for name, value in {**_moments(now), **words}.items()}
-    slots = []
-    for index, value in enumerate(params):
-        if isinstance(value, (dt.date, str)) and value in by_value:
-            slots.append((index, by_value[value]))
-        elif isinstance(value, dt.date) or (words and isinstance(value, str) and words["search_phrase"] in value):
-            return None
-    if {name for _index, name in slots} < set(words):
-        return None  # the words were not searched as expected
-    return sql, list(params), slots

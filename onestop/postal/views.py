@@ -17,7 +17,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from ..access import View, dossier_for, dossiers_read, staff_required
 from ..models import AccessKind, DossierChannel, ShipmentState
-from ..paging import CountedRows
 from ..workflow import TransitionError
 from . import selectors, services, slips
 from .forms import OutcomeForm, ScanForm, ShipmentFilterForm
@@ -58,11 +57,13 @@ def shipment_list(request: HttpRequest) -> HttpResponse:
         state, q = form.cleaned_data["state"], form.cleaned_data["q"]
     counts = selectors.shipment_counts(user=request.user)
     labels = dict(S.choices)
-    shipments = selectors.shipments_list(user=request.user, state=state, q=q)
     if q:  # what was found and how many, in one statement
-        paginator = Paginator(CountedRows(shipments, per_page=PAGE_SIZE, number=request.GET.get("page")), PAGE_SIZE)
+        found = selectors.shipments_found(
+            user=request.user, state=state, q=q, per_page=PAGE_SIZE, number=request.GET.get("page")
+        )
+        paginator = Paginator(found, PAGE_SIZE)
     else:  # the tabs' counts already say how many rows there are: no COUNT(*)
-        paginator = Paginator(shipments, PAGE_SIZE)
+        paginator = Paginator(selectors.shipments_list(user=request.user, state=state), PAGE_SIZE)
         paginator.count = counts[state] if state else sum(counts.values())
     page = paginator.get_page(request.GET.get("page"))
     # Each row links to its page and its slip: the two URLs reversed once, not twice per row.

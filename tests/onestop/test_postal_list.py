@@ -168,11 +168,15 @@ def test_postgres_reads_the_list_page_in_index_order(office, shipments):
 def test_postgres_counts_in_flight_on_the_partial_index(office, shipments):
     from django.test.utils import CaptureQueriesContext
 
-    selectors.postal_agency_ids(user=office.postal_clerk)  # the scope, read before
+    agencies = selectors.postal_agency_ids(user=office.postal_clerk)  # the scope, read before
+    selectors.shipment_counts(user=office.postal_clerk)  # compiled once, prepared once per session
     with CaptureQueriesContext(connection) as ctx:
-        selectors.shipment_counts(user=office.postal_clerk)
-    [query] = ctx.captured_queries
-    plan = _plan(query["sql"], [])
+        counts = selectors.shipment_counts(user=office.postal_clerk)
+    assert [query["sql"].split(" ")[0] for query in ctx.captured_queries] == ["EXECUTE"]
+    assert counts == _truth(office.agency.pk)
+    sql, params, slots = selectors._COUNT_STATEMENTS[(tuple(agencies),)]  # the statement prepared
+    assert slots == []
+    plan = _plan(sql, params)
     assert "shipment_in_flight" in plan and "shipment_state_count_once" in plan, plan
 
 
@@ -180,11 +184,17 @@ def test_postgres_counts_in_flight_on_the_partial_index(office, shipments):
 def test_postgres_searches_names_and_phones_on_trigram_indexes(office, shipments):
     """The search's filter is the indexed expression, so the trigram index can serve it (the rows of
     a rare name, and the page's count). On a handful of rows the planner prefers the agency's index;
-    the predicate is explained alone to see that the trigram index applies."""
+    the predicate is explained alone to see that the trigram index applies. A name of several words
+    is looked for in the index by its words in order, without the trigrams of their edges that most
+    names share, and the rows found are checked for the name itself (procedures.search.like_words)."""
     for q, index in (("Trần Thị Bình", "shipment_name_trgm"), ("0912 001 234", "shipment_phone_trgm")):
         matching = selectors._search(Shipment.objects.all(), q).order_by().values("pk")
         plan = _plan(matching, off=("seqscan", "indexscan"))
         assert index in plan, plan
+    plan = _plan(selectors._search(Shipment.objects.all(), "Trần  Thị Bình").values("pk"), off=("seqscan", "indexscan"))
+    condition = next(line for line in plan.splitlines() if "Index Cond" in line)
+    assert "'%tran%thi%binh%'" in condition, plan
+    assert "strpos(recipient_name_search, 'tran thi binh'::text) > 0" in plan, plan
 
 
 @pytest.mark.parametrize(
@@ -216,3 +226,30 @@ def test_the_name_search_shows_how_many_were_found(client, office, shipments):
     client.force_login(office.postal_clerk)
     response = client.get(reverse("onestop:postal_list"), {"q": "Đặng Thị Ánh"})
     assert response.context["page"].paginator.count == 3 and len(response.context["rows"]) == 3
+
+
+def test_a_name_search_is_compiled_once_for_any_name(office, shipments):
+    """A search by name is read by a statement compiled once per agencies, tab and page, the name its
+    parameters (selectors.shipments_found: PostgreSQL); it finds what the ORM's reading finds, page by
+    page with the number found, whatever the name — accents, capitals, a LIKE wildcard, the words of
+    the name in another order or apart (not the name) — and nothing for a name found nowhere."""
+    names = ["Trần Thị Bình", "Trần Thị Ngọc Bình", "Bình Thị Trần", "Lê Thị 50%_x", "Lê Thị 50ax", "Trần Thị Bình"]
+    for shipment, name in zip(shipments, names, strict=True):
+        Shipment.objects.filter(pk=shipment.pk).update(recipient_name=name)
+    _deliver(shipments[0], office.postal_clerk)
+    clerk = office.postal_clerk
+    selectors._NAME_SEARCHES.clear()
+    cases = [  # (typed, tab, page, the names found)
+        ("tran thi binh", "", "1", 2), ("TRẦN  THỊ", "", "1", 3), ("Trần Thị Bình", S.DELIVERED, "1", 1),
+        ("50%_x", "", "1", 1), ("thị 50", "", "1", 2), ("Ngọc Bình", "", "1", 1), ("thi", "", "2", 6),
+        ("không có ai", "", "1", 0), ("thi", "", "9", 6),
+    ]  # fmt: skip
+    for typed, state, page, found in cases:
+        every = list(selectors.shipments_list(user=clerk, state=state, q=typed).values_list("pk", flat=True))
+        assert len(every) == found, typed
+        paginator = Paginator(selectors.shipments_found(user=clerk, state=state, q=typed, per_page=2, number=page), 2)
+        shown = paginator.get_page(page)
+        assert paginator.count == found, typed
+        assert [row["id"] for row in shown.object_list] == every[(shown.number - 1) * 2 : shown.number * 2], typed
+    # One statement per tab and page asked for, whatever the name; none on SQLite (the ORM reads it).
+    assert len(selectors._NAME_SEARCHES) == (4 if connection.vendor == "postgresql" else 0)

@@ -4,7 +4,7 @@ import pytest
 from django.db import connection
 
 from procedures.models import Procedure
-from procedures.search import filter_procedures, normalize
+from procedures.search import filter_procedures, like_contains, like_words, normalize
 from procedures.selectors import procedures_public
 
 
@@ -24,6 +24,12 @@ def test_normalize(raw, normal):
 
 def _names(query):
     return sorted(filter_procedures(procedures_public(), query).values_list("name", flat=True))
+
+
+def test_like_patterns_escape_the_wildcards_typed():
+    assert like_contains("tran thi") == "%tran thi%"
+    assert like_words("tran  thi binh") == "%tran%thi%binh%"  # the words in order, for a trigram index
+    assert like_words("50%_x a\\b") == "%50\\%\\_x%a\\\\b%"  # what was typed, escaped
 
 
 @pytest.mark.parametrize(
