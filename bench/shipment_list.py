@@ -65,6 +65,8 @@ def runs() -> list[tuple[str, str]]:
         ("search: dossier code", f"/mot-cua/buu-chinh/?q={CODE_PREFIX}00054321"),
         ("search: phone", "/mot-cua/buu-chinh/?q=0912001234"),
         ("search: name “Trần Thị Bình”", "/mot-cua/buu-chinh/?q=" + quote("Trần Thị Bình")),
+        ("search: one word “Bình” (6,165 found)", "/mot-cua/buu-chinh/?q=" + quote("Bình")),
+        ("search: one word “Nguyễn” (7,120 found)", "/mot-cua/buu-chinh/?q=" + quote("Nguyễn")),
     ]
 
 

@@ -68,7 +68,8 @@ def shipment_list(request: HttpRequest) -> HttpResponse:
     page = paginator.get_page(request.GET.get("page"))
     # Each row links to its page and its slip: the two URLs reversed once, not twice per row.
     detail, slip_pdf = _url_for_pk("onestop:postal_shipment"), _url_for_pk("onestop:postal_slip")
-    rows = [(s, detail(s["id"]), slip_pdf(s["id"]), labels[s["state"]]) for s in page.object_list]
+    shown = selectors.with_dossier_codes(list(page.object_list))
+    rows = [(s, detail(s["id"]), slip_pdf(s["id"]), labels[s["state"]]) for s in shown]
     return render(
         request,
         "onestop/postal/list.html",

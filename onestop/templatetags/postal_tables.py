@@ -22,9 +22,9 @@ register = template.Library()
 
 @register.filter
 def shipment_rows(rows) -> SafeString:
-    """<tr>s of (a shipment's values — onestop.postal.selectors.LIST_VALUES —, its page's URL, its slip's
-    URL, its state's label): tick box, item number, dossier code, recipient with address, phone, cash
-    on delivery, state with the failed attempts, slip."""
+    """<tr>s of (a shipment's values — onestop.postal.selectors.LIST_VALUES and its dossier's code
+    (with_dossier_codes) —, its page's URL, its slip's URL, its state's label): tick box, item number,
+    dossier code, recipient with address, phone, cash on delivery, state with the failed attempts, slip."""
     w = {
         key: escape(word)
         for key, word in {

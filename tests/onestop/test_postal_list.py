@@ -95,6 +95,12 @@ def test_the_search_by_shape(client, office, shipments):
     html = client.get(url).content.decode()  # each row links to its page and its slip
     assert reverse("onestop:postal_shipment", args=[target.pk]) in html
     assert reverse("onestop:postal_slip", args=[target.pk]) in html
+    # Each row names its dossier (read by id): tabs, a search, a search past its last page (the ORM reads it).
+    for page in (url, f"{url}?q=Đặng", f"{url}?q=Trần&page=2"):
+        html = client.get(page).content.decode()
+        rows = client.get(page).context["rows"]
+        assert rows and all(f'">{s["dossier__code"]}</td>' in html for s, *_rest in rows), page
+        assert all(s["dossier__code"] == Dossier.objects.get(pk=s["dossier_id"]).code for s, *_rest in rows)
 
 
 def _plan(queryset_or_sql, params=None, *, off=("seqscan",)) -> str:
