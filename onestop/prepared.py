@@ -1,5 +1,8 @@
 """Server-side prepared statements for the back office's statements compiled once per scope (the queue
-counts and the home's first ids, onestop.backoffice.queues), on PostgreSQL.
+counts and the home's first ids, onestop.backoffice.queues), on PostgreSQL; and the runner of the
+statements compiled once and run with each request's values (run_compiled, slotted: the queues'
+searches and filters, the postal clerk's counts and name search), whose ORM compiling cost more than
+their reading.
 
 Those statements are long (a sub-select per queue, an index branch per deadline): PostgreSQL spent
 7–14 ms planning the receptionist's counts on every page at 1M dossiers, more than it took to run them

@@ -12,7 +12,7 @@ import datetime as dt
 import hashlib
 import logging
 from collections.abc import Callable, Iterable
-from functools import partial
+from functools import cached_property, partial
 
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
@@ -34,7 +34,6 @@ from .queues import (
     branches,
     due_soon_horizon,
     queue_dossiers,
-    queue_order,
     queue_parts,
     queues_for,
     start_of_day,
@@ -120,12 +119,13 @@ class QueueRows:
 
     ordered = True
 
-    def __init__(self, dossiers: QuerySet[Dossier], *, parts: list[QuerySet[Dossier]] | None = None,
+    def __init__(self, dossiers: QuerySet[Dossier] | Callable[[], QuerySet[Dossier]], *,
+                 parts: list[QuerySet[Dossier]] | None = None,
                  deadline: str = "", first: Callable[..., list[int]] | None = None,
                  page: tuple[object, int] | None = None,
                  search: Callable[[tuple[int, int]], tuple[list[int], int] | None] | None = None,
                  chosen: ChoiceReads | None = None) -> None:  # fmt: skip
-        self.dossiers = dossiers
+        self._dossiers = dossiers
         self.parts = parts if parts and len(parts) > 1 and deadline else None
         self.deadline = deadline
         self.first = first
@@ -134,6 +134,11 @@ class QueueRows:
         self.searched_asked = False
         self.found: tuple[list[int], int] | None = None
         self.chosen = chosen
+
+    @cached_property
+    def dossiers(self) -> QuerySet[Dossier]:
+        """The rows as the ORM reads them (built when first needed, if given as a function)."""
+        return self._dossiers if isinstance(self._dossiers, QuerySet) else self._dossiers()
 
     def _searched(self) -> tuple[list[int], int] | None:
         """The page asked for and the count from the compiled search (`search`), if it answers (asked once)."""
@@ -180,12 +185,18 @@ class QueueRows:
         return [found[pk] for pk in ids if pk in found]  # a dossier deleted in between is left out
 
 
-def counted_ids(dossiers: QuerySet[Dossier], page: tuple[object, int]) -> CountedRows:
-    """A searched queue's ids of `page` — (the ?page= asked for, rows a page) — read with their count."""
-    return CountedRows(dossiers.select_related(None).only("pk"), number=page[0], per_page=page[1])
+def counted_ids(dossiers: QuerySet[Dossier] | Callable[[], QuerySet[Dossier]], page: tuple[object, int]) -> CountedRows:
+    """A searched queue's ids of `page` — (the ?page= asked for, rows a page) — read with their count
+    (`dossiers` built when first read, if given as a function)."""
+
+    def ids() -> QuerySet[Dossier]:
+        found = dossiers if isinstance(dossiers, QuerySet) else dossiers()
+        return found.select_related(None).only("pk")
+
+    return CountedRows(ids, number=page[0], per_page=page[1])
 
 
-def as_rows(dossiers: QuerySet[Dossier], **kwargs) -> QueueRows:
+def as_rows(dossiers: QuerySet[Dossier] | Callable[[], QuerySet[Dossier]], **kwargs) -> QueueRows:
     """A queue's dossiers as the values a table row shows (ROW_VALUES), read a page at a time."""
     return QueueRows(dossiers, **kwargs)
 
@@ -198,8 +209,11 @@ def rows_for(
     statement (first_ids); a search with its count, words alone by a statement compiled once
     (searched_ids); filters chosen from lists by statements compiled once (ChoiceReads); any other
     filter branch by branch (QueueRows `parts`). `page`: (the ?page= asked for, rows a page)."""
-    dossiers = queue_filter.qs
-    if not (queue_filter.is_bound and queue_filter.is_filtered) and dossiers.query.order_by == queue_order(queue):
+
+    def dossiers() -> QuerySet[Dossier]:  # built only where the page is read through the ORM
+        return queue_filter.qs
+
+    if not (queue_filter.is_bound and queue_filter.is_filtered) and queue_filter.in_queue_order:
         return as_rows(dossiers, first=partial(first_ids, scope=scope, queue=queue, now=now))
     if queue_filter.searched:
         # A search reads every candidate anyway: its count comes with the page asked for, from the
@@ -214,10 +228,10 @@ def rows_for(
             key=(scope_key(scope), queue.key, queue_filter.choices),
             now=now,
             deadline=queue.deadline,
-            build=lambda: (dossiers, queue_filter.parts(branches_of())),
+            build=lambda: (dossiers(), queue_filter.parts(branches_of())),
         )
         return as_rows(dossiers, deadline=queue.deadline, chosen=chosen)
-    return as_rows(dossiers, parts=queue_filter.parts(branches_of()), deadline=queue.deadline)
+    return as_rows(dossiers(), parts=queue_filter.parts(branches_of()), deadline=queue.deadline)
 
 
 def page_ids_sql(parts: list[QuerySet[Dossier]], deadline: str, start: int, stop: int) -> tuple[str, list] | None:

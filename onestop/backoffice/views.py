@@ -5,6 +5,7 @@ reception is in counter_views). Staff only (onestop.access.staff_required)."""
 from __future__ import annotations
 
 import uuid
+from functools import partial
 from typing import Any
 
 from django.contrib import messages
@@ -229,7 +230,7 @@ def queue(request: HttpRequest, slug: str) -> HttpResponse:
     nav, counts, counted_at = _navigation(scope, now, current)
     queue_filter = DossierQueueFilter(
         request.GET or None,
-        queryset=queue_dossiers(queue=current, scope=scope, now=now),
+        queryset=partial(queue_dossiers, queue=current, scope=scope, now=now),
         scope=scope,
         deadline=current.deadline,
         oversight=current.oversight,
