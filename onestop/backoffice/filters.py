@@ -109,6 +109,7 @@ class DossierQueueFilter(django_filters.FilterSet):
         self._build = None if queryset is None or isinstance(queryset, QuerySet) else queryset
         super().__init__(data, Dossier.objects.none() if self._build else queryset, **kwargs)
         self.options = scope_options(scope, oversight=oversight)
+        # Agency id → the ids it stands for in the filter: itself, and below it within a leader's subtree.
         self.below = self.options.below
         self.filters["agency"].extra["choices"] = self.options.lists["agency"]
         if oversight:
