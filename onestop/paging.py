@@ -17,6 +17,12 @@ from django.db.models import Count, QuerySet, Window
 TOTAL = "_rows_in_all"
 
 
+def built(queryset: QuerySet | Callable[[], QuerySet]) -> QuerySet:
+    """`queryset`, or what the function given in its place builds: a page read another way (a statement
+    compiled once) needs no QuerySet, and building one costs more than some pages' reading."""
+    return queryset if isinstance(queryset, QuerySet) else queryset()
+
+
 def page_window(number, per_page: int) -> tuple[int, int]:
     """[start, stop) of the rows of page `number` (the raw ?page= value), as Paginator.get_page reads it:
     a value that is not a number, or below 1, is the first page."""
@@ -45,7 +51,7 @@ class CountedRows:
 
     @cached_property
     def queryset(self) -> QuerySet:
-        return self._queryset if isinstance(self._queryset, QuerySet) else self._queryset()
+        return built(self._queryset)
 
     def page_query(self) -> QuerySet:
         """The page asked for, each row with the number of rows in all (TOTAL).

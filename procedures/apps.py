@@ -9,6 +9,6 @@ class ProceduresConfig(AppConfig):
     def ready(self) -> None:
         from django.db.backends.signals import connection_created
 
-        from .search import _sqlite_session
+        from .search import sqlite_functions
 
-        connection_created.connect(_sqlite_session, dispatch_uid="procedures.search.sqlite")
+        connection_created.connect(sqlite_functions, dispatch_uid="procedures.search.sqlite")

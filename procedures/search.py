@@ -28,7 +28,7 @@ def normalize(text: str) -> str:
     return " ".join(stripped.lower().split())
 
 
-def _sqlite_session(sender, connection, **kwargs) -> None:
+def sqlite_functions(sender, connection, **kwargs) -> None:
     """SQLite (the embedded default) has no unaccent: each new session gets normalize() as the SQL
     function dvc_normalize, for a search on a column with no normalised copy of its own (the postal
     clerk's search by name, onestop.postal.selectors). Connected when the app is ready."""

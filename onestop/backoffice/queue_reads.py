@@ -26,7 +26,7 @@ from procedures.models import Agency, Procedure
 from .. import prepared
 from ..access import AccessScope, leads_every_open_dossier
 from ..models import Dossier
-from ..paging import CountedRows
+from ..paging import CountedRows, built
 from ..search import search_values
 from .queues import (
     QUEUES_BY_KEY,
@@ -138,7 +138,7 @@ class QueueRows:
     @cached_property
     def dossiers(self) -> QuerySet[Dossier]:
         """The rows as the ORM reads them (built when first needed, if given as a function)."""
-        return self._dossiers if isinstance(self._dossiers, QuerySet) else self._dossiers()
+        return built(self._dossiers)
 
     def _searched(self) -> tuple[list[int], int] | None:
         """The page asked for and the count from the compiled search (`search`), if it answers (asked once)."""
@@ -188,12 +188,7 @@ class QueueRows:
 def counted_ids(dossiers: QuerySet[Dossier] | Callable[[], QuerySet[Dossier]], page: tuple[object, int]) -> CountedRows:
     """A searched queue's ids of `page` — (the ?page= asked for, rows a page) — read with their count
     (`dossiers` built when first read, if given as a function)."""
-
-    def ids() -> QuerySet[Dossier]:
-        found = dossiers if isinstance(dossiers, QuerySet) else dossiers()
-        return found.select_related(None).only("pk")
-
-    return CountedRows(ids, number=page[0], per_page=page[1])
+    return CountedRows(lambda: built(dossiers).select_related(None).only("pk"), number=page[0], per_page=page[1])
 
 
 def as_rows(dossiers: QuerySet[Dossier] | Callable[[], QuerySet[Dossier]], **kwargs) -> QueueRows:
